@@ -1,0 +1,35 @@
+/* limits.h -- every bound the server enforces, named once.
+ *
+ * A limit lives here when more than one module, a test or the docs must agree
+ * on it.  Changing one is a protocol or capacity decision: say so in docs/. */
+#ifndef HU_LIMITS_H
+#define HU_LIMITS_H
+
+#define HU_CODE_LEN 8            /* join code: exactly 8 decimal digits */
+#define HU_TOKEN_LEN 32          /* participant token: 128 random bits as hex */
+#define HU_KEY_LEN 32            /* generated presenter key: 128 random bits as hex */
+#define HU_KEY_MAX 128           /* a --presenter-key may be longer, up to this */
+#define HU_KEY_MIN 16            /* and no shorter than this */
+#define HU_HASH_LEN 32           /* SHA-256 of a token, as stored */
+#define HU_POLL_ID_MAX 64        /* [A-Za-z0-9_-]{1,64} */
+#define HU_OPTION_MAX 16         /* options per poll (yes/no uses 2) */
+
+#define HU_MSG_MAX 4096          /* largest WebSocket message accepted, bytes */
+#define HU_RX_CHUNK 512          /* lws rx buffer: the chunk size, not the cap */
+#define HU_OUTQ_MAX 64           /* queued replies per connection before it is dropped */
+
+#define HU_DECK_MAX_BYTES (1024 * 1024)
+#define HU_DECK_MAX_SLIDES 1000
+#define HU_DECK_MAX_DISCUSS_SECONDS (24 * 3600)
+#define HU_TITLE_MAX 200         /* front matter title, bytes */
+
+#define HU_SESSION_MAX_PARTICIPANTS 200000
+#define HU_SESSIONS_MAX 64       /* decks on one command line */
+
+#define HU_TALLY_INTERVAL_MS 50  /* presenter tallies at most this often per session */
+
+#define HU_STORE_QUEUE_MAX 65536 /* store operations waiting for the writer */
+#define HU_STORE_BATCH_MAX 512   /* operations per group commit */
+#define HU_STORE_BATCH_MS 2      /* longest a batch waits for company */
+
+#endif
