@@ -1,4 +1,4 @@
-/* limits.h -- every bound the server enforces, named once.
+/* hu_limits.h -- every bound the server enforces, named once.
  *
  * A limit lives here when more than one module, a test or the docs must agree
  * on it.  Changing one is a protocol or capacity decision: say so in docs/. */
