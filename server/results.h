@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
+#include "hu_limits.h"
 
 struct results_poll {
     char *poll_id;               /* From malloc() */

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
+#include "hu_limits.h"
 #include "results.h"
 
 struct store;
