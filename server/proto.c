@@ -1,0 +1,217 @@
+/* proto.c -- schema checks for incoming messages, and the small outgoing ones.
+ *
+ * Every field is checked for presence and type before use; unknown fields
+ * are ignored so that clients may add their own.  Larger outgoing messages
+ * (state, tally, welcome) are built by the session with jansson. */
+#include "proto.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hu_err.h"
+#include "hu_limits.h"
+
+struct proto_entry {
+    const char *name;
+    bool presenter_only;
+};
+
+static const struct proto_entry proto_table[PROTO_TYPE_COUNT] = {
+#define PROTO_ROW(name, wire, priv) [name] = {wire, priv},
+    PROTO_MSG_TABLE(PROTO_ROW)
+#undef PROTO_ROW
+};
+
+/* Largest integer a JSON number carries exactly in every client language. */
+#define PROTO_ID_MAX ((int64_t)1 << 53)
+
+bool proto_presenter_only(enum proto_type type) { return proto_table[type].presenter_only; }
+const char *proto_type_name(enum proto_type type) { return proto_table[type].name; }
+
+static int proto_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int proto_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* Fetches a string field; missing is fine when optional. */
+static int proto_string(json_t *root, const char *field, bool optional, const char **out,
+                        size_t *len, size_t max, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(root, field);
+    *out = NULL;
+    if (!v || (optional && json_is_null(v))) {
+        if (optional)
+            return HU_OK;
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "missing field \"%s\"", field);
+    }
+    if (!json_is_string(v))
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be a string", field);
+    size_t n = json_string_length(v);
+    if (n == 0 || n > max)
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" has a bad length", field);
+    *out = json_string_value(v);
+    if (len)
+        *len = n;
+    return HU_OK;
+}
+
+static int proto_join(struct proto_msg *m, char *err, size_t errlen)
+{
+    const char *code;
+    size_t n;
+    int rc = proto_string(m->root, "code", false, &code, &n, 32, err, errlen);
+    if (rc)
+        return rc;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (code[i] == ' ')
+            continue;
+        if (code[i] < '0' || code[i] > '9' || k >= HU_CODE_LEN)
+            return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE,
+                              "field \"%s\" must be 8 digits", "code");
+        m->code_buf[k++] = code[i];
+    }
+    if (k != HU_CODE_LEN)
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be 8 digits", "code");
+    m->code_buf[k] = '\0';
+    m->code = m->code_buf;
+    if ((rc = proto_string(m->root, "participant", true, &m->participant, &m->participant_len, 256,
+                           err, errlen)))
+        return rc;
+    return proto_string(m->root, "key", true, &m->key, &m->key_len, HU_KEY_MAX, err, errlen);
+}
+
+static int proto_slide(struct proto_msg *m, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(m->root, "slide");
+    if (!v)
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "missing field \"%s\"", "slide");
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > HU_DECK_MAX_SLIDES)
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE,
+                          "field \"%s\" must be a slide index (0-based integer)", "slide");
+    m->slide = (int)json_integer_value(v);
+    return HU_OK;
+}
+
+static int proto_timer(struct proto_msg *m, char *err, size_t errlen)
+{
+    const char *action;
+    size_t n;
+    int rc = proto_string(m->root, "action", false, &action, &n, 16, err, errlen);
+    if (rc)
+        return rc;
+    if (strcmp(action, "start") == 0)
+        m->timer_start = true;
+    else if (strcmp(action, "stop") == 0)
+        m->timer_start = false;
+    else
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be \"start\" or \"stop\"",
+                          "action");
+    return HU_OK;
+}
+
+int proto_decode(const char *buf, size_t len, struct proto_msg *m, char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    json_error_t jerr;
+    m->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!m->root) {
+        snprintf(err, errlen, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+        return HU_ERR_BAD_JSON;
+    }
+    if (!json_is_object(m->root)) {
+        snprintf(err, errlen, "a message must be a JSON object");
+        return HU_ERR_BAD_JSON;
+    }
+    json_t *id = json_object_get(m->root, "id");
+    if (id) {
+        if (!json_is_integer(id) || json_integer_value(id) < 0 || json_integer_value(id) > PROTO_ID_MAX)
+            return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE,
+                              "field \"%s\" must be a non-negative integer", "id");
+        m->has_id = true;
+        m->id = json_integer_value(id);
+    }
+    const char *type;
+    size_t n;
+    int rc = proto_string(m->root, "type", false, &type, &n, 32, err, errlen);
+    if (rc)
+        return rc;
+    int found = -1;
+    for (int i = 0; i < PROTO_TYPE_COUNT; i++)
+        if (strcmp(proto_table[i].name, type) == 0)
+            found = i;
+    if (found < 0) {
+        /* The type is not echoed: it may hold bytes that are not valid text. */
+        snprintf(err, errlen, "unknown message type (expected join, vote, ping or a presenter command)");
+        return HU_ERR_BAD_MESSAGE;
+    }
+    m->type = (enum proto_type)found;
+    switch (m->type) {
+    case PROTO_JOIN:
+        return proto_join(m, err, errlen);
+    case PROTO_VOTE:
+        if ((rc = proto_string(m->root, "poll", false, &m->poll, NULL, HU_POLL_ID_MAX, err, errlen)))
+            return rc;
+        return proto_string(m->root, "choice", false, &m->choice, NULL, 64, err, errlen);
+    case PROTO_GOTO:
+        return proto_slide(m, err, errlen);
+    case PROTO_TIMER:
+        return proto_timer(m, err, errlen);
+    default:
+        return HU_OK;
+    }
+}
+
+void proto_msg_free(struct proto_msg *m)
+{
+    json_decref(m->root);
+    m->root = NULL;
+}
+
+char *proto_dump(json_t *o)
+{
+    if (!o)
+        return NULL;
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
+static json_t *proto_with_id(json_t *o, bool has_id, int64_t id)
+{
+    if (o && has_id)
+        json_object_set_new(o, "id", json_integer(id));
+    return o;
+}
+
+char *proto_error(int err, bool has_id, int64_t id, const char *message)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", hu_err_code(err), "message",
+                          message && *message ? message : hu_strerror(err));
+    /* A message quoting the input (jansson's parse errors do) may not be
+     * valid UTF-8; fall back to the fixed text rather than send nothing. */
+    if (!o)
+        o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", hu_err_code(err), "message",
+                      hu_strerror(err));
+    return proto_dump(proto_with_id(o, has_id, id));
+}
+
+char *proto_ack(bool has_id, int64_t id, const char *poll, const char *choice)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "type", "ack", "poll", poll, "choice", choice);
+    return proto_dump(proto_with_id(o, has_id, id));
+}
+
+char *proto_pong(bool has_id, int64_t id, int64_t server_time)
+{
+    json_t *o = json_pack("{s:s, s:I}", "type", "pong", "serverTime", (json_int_t)server_time);
+    return proto_dump(proto_with_id(o, has_id, id));
+}

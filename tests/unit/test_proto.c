@@ -1,0 +1,154 @@
+/* test_proto.c -- message decoding from tests/messages/{valid,invalid}, and
+ * the encoders' output parsed back.
+ *
+ * valid/<type>-<name>.json must decode to <type>; invalid/<name>.json must be
+ * refused with the protocol error code in invalid/<name>.code. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "hu_err.h"
+#include "proto.h"
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(65536);
+    size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a > b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void check_dir(const char *root, int valid)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/messages/%s", root, valid ? "valid" : "invalid");
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    int cases = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!has_suffix(e->d_name, ".json"))
+            continue;
+        char path[2048];
+        size_t len;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char *buf = read_file(path, &len);
+        CHECK(buf != NULL);
+        if (!buf)
+            continue;
+        struct proto_msg m;
+        char err[160];
+        int rc = proto_decode(buf, len, &m, err, sizeof err);
+        cases++;
+        if (valid) {
+            if (rc != HU_OK)
+                fprintf(stderr, "%s: refused: %s\n", e->d_name, err);
+            CHECK(rc == HU_OK);
+            size_t tlen = strcspn(e->d_name, "-.");
+            if (rc == HU_OK && strncmp(proto_type_name(m.type), e->d_name, tlen) != 0) {
+                fprintf(stderr, "%s: decoded as %s\n", e->d_name, proto_type_name(m.type));
+                CHECK(0);
+            }
+        } else {
+            char expect_path[2048], expect[64] = "";
+            snprintf(expect_path, sizeof expect_path, "%.*s.code", (int)(strlen(path) - 5), path);
+            size_t elen;
+            char *code = read_file(expect_path, &elen);
+            CHECK(code != NULL);
+            if (code) {
+                snprintf(expect, sizeof expect, "%.*s", (int)strcspn(code, "\n"), code);
+                free(code);
+            }
+            if (rc == HU_OK || strcmp(hu_err_code(rc), expect) != 0) {
+                fprintf(stderr, "%s: got %s, expected %s\n", e->d_name, rc ? hu_err_code(rc) : "ok", expect);
+                CHECK(0);
+            }
+            CHECK(err[0] != '\0');
+        }
+        proto_msg_free(&m);
+        free(buf);
+    }
+    closedir(d);
+    CHECK(cases >= 20);
+}
+
+static void check_fields(void)
+{
+    const char *j = "{\"type\":\"join\",\"code\":\"4045 5687\",\"participant\":\"abc\",\"id\":4}";
+    struct proto_msg m;
+    char err[160];
+    CHECK(proto_decode(j, strlen(j), &m, err, sizeof err) == HU_OK);
+    CHECK_STR(m.code, "40455687");
+    CHECK(m.participant_len == 3 && memcmp(m.participant, "abc", 3) == 0);
+    CHECK(m.key == NULL);
+    CHECK(m.has_id && m.id == 4);
+    proto_msg_free(&m);
+
+    const char *g = "{\"type\":\"goto\",\"slide\":12}";
+    CHECK(proto_decode(g, strlen(g), &m, err, sizeof err) == HU_OK);
+    CHECK(m.type == PROTO_GOTO && m.slide == 12 && proto_presenter_only(m.type));
+    proto_msg_free(&m);
+
+    /* An error keeps the id so the reply can echo it. */
+    const char *v = "{\"type\":\"vote\",\"poll\":\"q\",\"id\":9}";
+    CHECK(proto_decode(v, strlen(v), &m, err, sizeof err) == HU_ERR_BAD_MESSAGE);
+    CHECK(m.has_id && m.id == 9);
+    CHECK(strstr(err, "choice") != NULL);
+    CHECK(!proto_presenter_only(PROTO_VOTE));
+    proto_msg_free(&m);
+}
+
+static void check_encoders(void)
+{
+    char *s = proto_error(HU_ERR_POLL_CLOSED, true, 7, NULL);
+    json_t *o = s ? json_loads(s, 0, NULL) : NULL;
+    CHECK(o != NULL);
+    CHECK_STR(json_string_value(json_object_get(o, "type")), "error");
+    CHECK_STR(json_string_value(json_object_get(o, "code")), "poll_closed");
+    CHECK(json_integer_value(json_object_get(o, "id")) == 7);
+    CHECK(json_string_length(json_object_get(o, "message")) > 0);
+    json_decref(o);
+    free(s);
+
+    /* Invalid UTF-8 in a message must not lose the error itself. */
+    s = proto_error(HU_ERR_BAD_JSON, false, 0, "near '\xff'");
+    o = s ? json_loads(s, 0, NULL) : NULL;
+    CHECK(o != NULL && json_object_get(o, "id") == NULL);
+    CHECK_STR(json_string_value(json_object_get(o, "code")), "bad_json");
+    json_decref(o);
+    free(s);
+
+    s = proto_ack(true, 3, "methodology", "no");
+    o = s ? json_loads(s, 0, NULL) : NULL;
+    CHECK_STR(json_string_value(json_object_get(o, "type")), "ack");
+    CHECK_STR(json_string_value(json_object_get(o, "poll")), "methodology");
+    CHECK_STR(json_string_value(json_object_get(o, "choice")), "no");
+    CHECK(json_integer_value(json_object_get(o, "id")) == 3);
+    json_decref(o);
+    free(s);
+}
+
+int main(int argc, char **argv)
+{
+    const char *root = argc > 1 ? argv[1] : "tests";
+    check_dir(root, 1);
+    check_dir(root, 0);
+    check_fields();
+    check_encoders();
+    return check_done();
+}
