@@ -1,0 +1,269 @@
+/* main.c -- the handsup command line: `serve` and `export`.
+ *
+ * Parses options with getopt_long, reports usage errors with exit status 2
+ * and start-up errors with 1, and turns SIGINT/SIGTERM into a clean stop.
+ * The only global is the running server, for the signal handler. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "hu_err.h"
+#include "hu_limits.h"
+#include "server.h"
+#include "store.h"
+
+#define MAIN_DEFAULT_DATA "handsup.db"
+#define MAIN_DEFAULT_PORT 8080
+#define MAIN_MAX_ORIGINS 16
+
+static struct server *main_server;
+
+static const char main_usage[] =
+    "usage: handsup serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
+    "                     [--presenter-key KEY] [--allow-origin ORIGIN] DECK.md...\n"
+    "       handsup export [--data FILE] [--format csv|json|html] [--out DIR] [CODE...]\n"
+    "       handsup --help | --version\n"
+    "\n"
+    "serve    runs one voting session per deck and prints, for each, its join code,\n"
+    "         attendee URL, QR code and presenter URL.\n"
+    "         --port N            port to listen on (default 8080; 0 = any free port)\n"
+    "         --host ADDR         address to listen on (default: all)\n"
+    "         --data FILE         data file holding sessions and votes (default handsup.db)\n"
+    "         --public-url URL    base URL phones use (default http://<LAN address>:<port>)\n"
+    "         --presenter-key KEY fixed presenter key for every session (16-128 characters)\n"
+    "         --allow-origin O    also accept WebSockets from pages at origin O (repeatable)\n"
+    "export   writes results from the data file, with or without a running server.\n"
+    "         --format F          csv (default), json or html\n"
+    "         --out DIR           one file per session in DIR instead of standard output\n"
+    "         CODE...             join codes of the sessions to export (default: all)\n";
+
+static void main_on_signal(int sig)
+{
+    (void)sig;
+    if (main_server)
+        server_stop(main_server);
+}
+
+static int main_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "handsup: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'handsup --help'.\n");
+    return 2;
+}
+
+static int main_parse_port(const char *s, int *port)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > 65535)
+        return -1;
+    *port = (int)v;
+    return 0;
+}
+
+static bool main_key_ok(const char *k)
+{
+    size_t n = strlen(k);
+    if (n < HU_KEY_MIN || n > HU_KEY_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (k[i] <= ' ' || k[i] > '~' || k[i] == '/' || k[i] == '#')
+            return false;
+    return true;
+}
+
+static int main_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"port", required_argument, NULL, 'p'},     {"host", required_argument, NULL, 'H'},
+        {"data", required_argument, NULL, 'd'},     {"public-url", required_argument, NULL, 'u'},
+        {"presenter-key", required_argument, NULL, 'k'},
+        {"allow-origin", required_argument, NULL, 'o'},
+        {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct server_config cfg = {.port = MAIN_DEFAULT_PORT, .data_path = MAIN_DEFAULT_DATA};
+    const char *origins[MAIN_MAX_ORIGINS];
+    cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
+    int c;
+    while ((c = getopt_long(argc, argv, "+p:H:d:u:k:o:a:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (main_parse_port(optarg, &cfg.port))
+                return main_usage_error("--port needs a number from 0 to 65535, not '%s'", optarg);
+            break;
+        case 'H': cfg.host = optarg; break;
+        case 'd': cfg.data_path = optarg; break;
+        case 'u':
+            if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
+                return main_usage_error("--public-url must start with http:// or https://, not '%s'", optarg);
+            cfg.public_url = optarg;
+            break;
+        case 'k':
+            if (!main_key_ok(optarg))
+                return main_usage_error("%s", "--presenter-key needs 16 to 128 printable characters, "
+                                              "without spaces, '/' or '#'");
+            cfg.presenter_key = optarg;
+            break;
+        case 'o':
+            if (cfg.n_allow_origins >= MAIN_MAX_ORIGINS)
+                return main_usage_error("%s", "too many --allow-origin");
+            origins[cfg.n_allow_origins++] = optarg;
+            break;
+        case 'a': cfg.asset_dir = optarg; break;
+        case 'h': fputs(main_usage, stdout); return 0;
+        default: return main_usage_error("%s", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        return main_usage_error("%s", "serve needs at least one deck file");
+    if (argc - optind > HU_SESSIONS_MAX)
+        return main_usage_error("%s", "too many decks");
+    cfg.decks = (const char *const *)&argv[optind];
+    cfg.n_decks = (size_t)(argc - optind);
+    cfg.allow_origins = origins;
+
+    char err[1024];
+    struct server *srv = server_new(&cfg, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "handsup: %s\n", err);
+        return 1;
+    }
+    server_print_banner(srv, stdout, isatty(STDOUT_FILENO));
+    main_server = srv;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = main_on_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+        perror("handsup: sigaction");
+    signal(SIGPIPE, SIG_IGN);
+    int rc = server_run(srv);
+    main_server = NULL;
+    server_free(srv);
+    fprintf(stderr, "handsup: stopped\n");
+    return rc;
+}
+
+static int main_write_file(const char *dir, const char *name, const char *ext, const char *data, size_t len)
+{
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        fprintf(stderr, "handsup: output path too long\n");
+        return 1;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "handsup: cannot write %s: %s\n", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return 1;
+    }
+    printf("%s\n", path);
+    return 0;
+}
+
+static int main_export(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *data = MAIN_DEFAULT_DATA, *out_dir = NULL;
+    enum export_format fmt = EXPORT_CSV;
+    int c;
+    while ((c = getopt_long(argc, argv, "+d:f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'f':
+            if (export_format_parse(optarg, &fmt) != HU_OK)
+                return main_usage_error("--format must be csv, json or html, not '%s'", optarg);
+            break;
+        case 'o': out_dir = optarg; break;
+        case 'h': fputs(main_usage, stdout); return 0;
+        default: return main_usage_error("%s", "unknown option");
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (n != HU_CODE_LEN || strspn(argv[i], "0123456789") != n)
+            return main_usage_error("'%s' is not an 8-digit join code", argv[i]);
+    }
+    if (access(data, F_OK) != 0) {
+        fprintf(stderr, "handsup: no data file at %s (use --data FILE)\n", data);
+        return 1;
+    }
+    char err[1024];
+    struct store *st = NULL;
+    if (store_open(data, true, &st, err, sizeof err) != HU_OK) {
+        fprintf(stderr, "handsup: %s\n", err);
+        return 1;
+    }
+    struct results *r = NULL;
+    int rc = store_read_results(st, (const char *const *)&argv[optind], (size_t)(argc - optind), &r, err,
+                                sizeof err);
+    store_close(st);
+    if (rc) {
+        fprintf(stderr, "handsup: %s\n", err);
+        return 1;
+    }
+    int status = 0;
+    if (out_dir) {
+        /* One file per session, named by its code. */
+        struct results one = {1, NULL};
+        for (size_t i = 0; i < r->n_sessions && !status; i++) {
+            one.sessions = &r->sessions[i];
+            char *text = NULL;
+            size_t len = 0;
+            if ((rc = export_render(&one, fmt, &text, &len)) != HU_OK) {
+                fprintf(stderr, "handsup: cannot format results: %s\n", hu_strerror(rc));
+                status = 1;
+                break;
+            }
+            status = main_write_file(out_dir, r->sessions[i].code, export_ext(fmt), text, len);
+            free(text);
+        }
+    } else {
+        char *text = NULL;
+        size_t len = 0;
+        if ((rc = export_render(r, fmt, &text, &len)) != HU_OK) {
+            fprintf(stderr, "handsup: cannot format results: %s\n", hu_strerror(rc));
+            status = 1;
+        } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+            fprintf(stderr, "handsup: cannot write results: %s\n", strerror(errno));
+            status = 1;
+        }
+        free(text);
+    }
+    results_free(r);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return main_usage_error("%s", "a command is needed: serve or export");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(main_usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("handsup %s\n", HANDSUP_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "serve") == 0)
+        return main_serve(argc - 1, argv + 1);
+    if (strcmp(argv[1], "export") == 0)
+        return main_export(argc - 1, argv + 1);
+    return main_usage_error("unknown command '%s' (expected serve or export)", argv[1]);
+}

@@ -1,0 +1,396 @@
+/* server.c -- start-up, the event loop, and fan-out scheduling.
+ *
+ * One lws context on the libev back end (the default poll() loop scans every
+ * socket per event; see DESIGN section 5).  Start-up loads every deck first
+ * and only then touches the data file, so a broken deck never leaves a
+ * half-created session behind. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hu_err.h"
+#include "hu_limits.h"
+#include "netaddr.h"
+#include "qr.h"
+#include "server_impl.h"
+#include "token.h"
+
+int64_t server_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint32_t server_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+struct server_session *server_find_session(struct server *srv, const char *code)
+{
+    for (size_t i = 0; i < srv->n_sessions; i++)
+        if (strcmp(session_code(srv->sessions[i].session), code) == 0)
+            return &srv->sessions[i];
+    return NULL;
+}
+
+/* --- fan-out --- */
+
+static void server_tally_due(lws_sorted_usec_list_t *sul)
+{
+    struct server_session *ss = lws_container_of(sul, struct server_session, tally_sul);
+    ss->tally_pending = false;
+    ss->tally_last_ms = (int64_t)server_mono_ms();
+    for (struct conn *c = ss->presenters; c; c = c->next)
+        lws_callback_on_writable(c->wsi);
+}
+
+void server_session_notify(struct server_session *ss)
+{
+    struct session *s = ss->session;
+    if (ss->notified_version != session_version(s)) {
+        ss->notified_version = session_version(s);
+        for (struct conn *c = ss->attendees; c; c = c->next)
+            lws_callback_on_writable(c->wsi);
+        for (struct conn *c = ss->presenters; c; c = c->next)
+            lws_callback_on_writable(c->wsi);
+    }
+    if (ss->notified_tally != session_tally_version(s) && !ss->tally_pending) {
+        ss->notified_tally = session_tally_version(s);
+        /* At most one tally per interval: a burst of votes becomes a few
+         * updates, and the timer guarantees the last one goes out. */
+        int64_t now = (int64_t)server_mono_ms();
+        int64_t wait = ss->tally_last_ms + HU_TALLY_INTERVAL_MS - now;
+        if (wait < 0 || wait > HU_TALLY_INTERVAL_MS)
+            wait = 0;
+        ss->tally_pending = true;
+        lws_sul_schedule(ss->srv->context, 0, &ss->tally_sul, server_tally_due,
+                         (lws_usec_t)wait * LWS_US_PER_MS);
+    } else if (ss->notified_tally != session_tally_version(s)) {
+        /* A tally is already scheduled; it will read the newest counts. */
+        ss->notified_tally = session_tally_version(s);
+    }
+}
+
+/* --- start-up --- */
+
+/* The attendee and presenter URLs of a session.  The key travels in the
+ * fragment, which browsers never send to a server. */
+static int server_urls(struct server *srv, struct server_session *ss, const char *code, const char *key)
+{
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf, "%s/j/%s", srv->base_url, code);
+    if (n < 0 || (size_t)n >= sizeof buf || !(ss->join_url = strdup(buf)))
+        return HU_ERR_NOMEM;
+    n = snprintf(buf, sizeof buf, "%s/present/#%s/%s", srv->base_url, code, key);
+    if (n < 0 || (size_t)n >= sizeof buf || !(ss->presenter_url = strdup(buf)))
+        return HU_ERR_NOMEM;
+    return HU_OK;
+}
+
+/* Resumes the deck's session from the data file, or creates it. */
+static int server_open_session(struct server *srv, struct server_session *ss, struct deck *deck,
+                               char *err, size_t errlen)
+{
+    struct store_session_row row;
+    memset(&row, 0, sizeof row);
+    char abs[4096];
+    if (!realpath(deck->path, abs))
+        snprintf(abs, sizeof abs, "%s", deck->path);
+    int rc = store_session_find(srv->store, deck->has_code ? deck->code : NULL, abs, &row);
+    bool resumed = rc == HU_OK;
+    if (rc == HU_ERR_NOT_FOUND) {
+        memset(&row, 0, sizeof row);
+        if (deck->has_code) {
+            snprintf(row.code, sizeof row.code, "%s", deck->code);
+        } else {
+            /* Retry on the (unlikely) clash with another session's code. */
+            do {
+                if ((rc = token_random_code(row.code)) != HU_OK)
+                    break;
+            } while (server_find_session(srv, row.code));
+        }
+        if (rc == HU_OK || rc == HU_ERR_NOT_FOUND) {
+            rc = srv->cfg.presenter_key
+                     ? (snprintf(row.key, sizeof row.key, "%s", srv->cfg.presenter_key), HU_OK)
+                     : token_random_hex(row.key, sizeof row.key, HU_KEY_LEN / 2);
+        }
+        if (rc == HU_OK) {
+            snprintf(row.deck_path, sizeof row.deck_path, "%s", abs);
+            snprintf(row.title, sizeof row.title, "%s", deck->title);
+            row.created_at = server_now_ms();
+            rc = store_session_create(srv->store, &row);
+        }
+    } else if (rc == HU_OK) {
+        if (srv->cfg.presenter_key)
+            snprintf(row.key, sizeof row.key, "%s", srv->cfg.presenter_key);
+        snprintf(row.deck_path, sizeof row.deck_path, "%s", abs);
+        snprintf(row.title, sizeof row.title, "%s", deck->title);
+        rc = store_session_update(srv->store, &row);
+    }
+    if (rc) {
+        snprintf(err, errlen, "%s: cannot record the session in %s: %s", deck->path, srv->cfg.data_path,
+                 hu_strerror(rc));
+        deck_free(deck);
+        return rc;
+    }
+    if (server_find_session(srv, row.code)) {
+        snprintf(err, errlen, "%s: join code %s is already used by another deck", deck->path, row.code);
+        deck_free(deck);
+        return HU_ERR_EXISTS;
+    }
+    ss->srv = srv;
+    if ((rc = server_urls(srv, ss, row.code, row.key)) != HU_OK) {
+        deck_free(deck);
+        return rc;
+    }
+    ss->session = session_new(deck, row.code, row.key, ss->join_url, srv->store, row.id);
+    if (!ss->session) {
+        deck_free(deck);
+        return HU_ERR_NOMEM;
+    }
+    if (resumed && (rc = session_restore(ss->session, row.current_slide)) != HU_OK) {
+        snprintf(err, errlen, "%s: cannot resume the session from %s: %s", deck->path, srv->cfg.data_path,
+                 hu_strerror(rc));
+        return rc;
+    }
+    if (!resumed) {
+        /* A first slide that is a poll opens like any arrival would. */
+        (void)session_goto(ss->session, 0, server_now_ms());
+    }
+    return HU_OK;
+}
+
+static void server_wake(void *arg)
+{
+    struct server *srv = arg;
+    lws_cancel_service(srv->context);
+}
+
+static void server_mount(struct lws_http_mount *m, struct lws_http_mount *next, const char *point,
+                         const char *origin, enum lws_mount_protocols proto, const char *def)
+{
+    memset(m, 0, sizeof *m);
+    m->mount_next = next;
+    m->mountpoint = point;
+    m->mountpoint_len = (unsigned char)strlen(point);
+    m->origin = origin;
+    m->origin_protocol = (unsigned char)proto;
+    m->def = def;
+    /* Pages are small and change with releases; revalidate rather than guess. */
+    m->cache_max_age = 0;
+}
+
+static const struct lws_protocols server_protocols[] = {
+    /* First: the protocol an upgrade without Sec-WebSocket-Protocol gets. */
+    {"handsup", ws_callback, sizeof(struct conn), HU_RX_CHUNK, 0, NULL, 0},
+    {"handsup-http", http_callback, sizeof(struct http_pss), 0, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static const lws_retry_bo_t server_retry = {
+    .secs_since_valid_ping = 20,   /* phones on Wi-Fi: notice a dead link in under a minute */
+    .secs_since_valid_hangup = 30,
+};
+
+static void server_headers(struct server *srv)
+{
+    static const char *const hdr[][2] = {
+        {"content-security-policy:",
+         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+         "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+        {"x-content-type-options:", "nosniff"},
+        {"referrer-policy:", "no-referrer"},
+        {"x-frame-options:", "DENY"},
+    };
+    size_t n = sizeof hdr / sizeof hdr[0];
+    for (size_t i = 0; i < n; i++) {
+        memset(&srv->headers[i], 0, sizeof srv->headers[i]);
+        srv->headers[i].next = i + 1 < n ? &srv->headers[i + 1] : NULL;
+        srv->headers[i].name = hdr[i][0];
+        srv->headers[i].value = hdr[i][1];
+    }
+}
+
+static int server_listen(struct server *srv, char *err, size_t errlen)
+{
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    struct lws_http_mount *m = srv->mounts;
+    server_mount(&m[5], NULL, "/healthz", "handsup-http", LWSMPRO_CALLBACK, NULL);
+    server_mount(&m[4], &m[5], "/api", "handsup-http", LWSMPRO_CALLBACK, NULL);
+    server_mount(&m[3], &m[4], "/qr", "handsup-http", LWSMPRO_CALLBACK, NULL);
+    server_mount(&m[2], &m[3], "/j", "handsup-http", LWSMPRO_CALLBACK, NULL);
+    server_mount(&m[1], &m[2], "/present", srv->presenter_dir, LWSMPRO_FILE, "index.html");
+    server_mount(&m[0], &m[1], "/", srv->web_dir, LWSMPRO_FILE, "index.html");
+    server_headers(srv);
+
+    info.port = srv->cfg.port;
+    info.iface = srv->cfg.host;
+    info.protocols = server_protocols;
+    info.mounts = m;
+    info.headers = srv->headers;
+    info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8 |
+                   LWS_SERVER_OPTION_DISABLE_IPV6;
+    info.retry_and_idle_policy = &server_retry;
+    info.timeout_secs = 10;
+    info.timeout_secs_ah_idle = 10;
+    info.keepalive_timeout = 5;
+    info.max_http_header_pool = 128;
+    info.user = srv; /* how the callbacks find the server: lws_context_user() */
+    lws_set_log_level(LLL_ERR | LLL_WARN | LLL_USER, NULL);
+    srv->context = lws_create_context(&info);
+    if (!srv->context) {
+        snprintf(err, errlen, "cannot start the web server (is port %d free, and is the package "
+                              "libwebsockets-evlib-ev installed?)", srv->cfg.port);
+        return HU_ERR_IO;
+    }
+    srv->vhost = lws_get_vhost_by_name(srv->context, "default");
+    if (!srv->vhost) {
+        snprintf(err, errlen, "cannot listen on port %d", srv->cfg.port);
+        return HU_ERR_IO;
+    }
+    srv->port = lws_get_vhost_listen_port(srv->vhost);
+    return HU_OK;
+}
+
+static int server_base_url(struct server *srv)
+{
+    int n;
+    if (srv->cfg.public_url) {
+        size_t len = strlen(srv->cfg.public_url);
+        while (len > 0 && srv->cfg.public_url[len - 1] == '/')
+            len--;
+        n = snprintf(srv->base_url, sizeof srv->base_url, "%.*s", (int)len, srv->cfg.public_url);
+    } else {
+        char addr[64];
+        if (srv->cfg.host && strcmp(srv->cfg.host, "0.0.0.0") != 0)
+            snprintf(addr, sizeof addr, "%s", srv->cfg.host);
+        else if (netaddr_lan_ipv4(addr, sizeof addr) != HU_OK)
+            snprintf(addr, sizeof addr, "127.0.0.1");
+        n = snprintf(srv->base_url, sizeof srv->base_url, "http://%s:%d", addr, srv->port);
+    }
+    return n < 0 || (size_t)n >= sizeof srv->base_url ? HU_ERR_PARSE : HU_OK;
+}
+
+struct server *server_new(const struct server_config *cfg, char *err, size_t errlen)
+{
+    struct server *srv = calloc(1, sizeof *srv);
+    struct deck **decks = calloc(cfg->n_decks ? cfg->n_decks : 1, sizeof *decks);
+    if (!srv || !decks) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    srv->cfg = *cfg;
+    /* Every deck parses before anything else happens. */
+    for (size_t i = 0; i < cfg->n_decks; i++) {
+        if (deck_load(cfg->decks[i], &decks[i], err, errlen) != HU_OK)
+            goto fail;
+        for (size_t j = 0; j < i; j++)
+            if (decks[i]->has_code && decks[j]->has_code && strcmp(decks[i]->code, decks[j]->code) == 0) {
+                snprintf(err, errlen, "%s: join code %s is also fixed by %s", cfg->decks[i], decks[i]->code,
+                         cfg->decks[j]);
+                goto fail;
+            }
+    }
+    int n = snprintf(srv->web_dir, sizeof srv->web_dir, "%s/web", cfg->asset_dir);
+    int m = snprintf(srv->presenter_dir, sizeof srv->presenter_dir, "%s/presenter", cfg->asset_dir);
+    if (n < 0 || m < 0 || (size_t)n >= sizeof srv->web_dir || (size_t)m >= sizeof srv->presenter_dir) {
+        snprintf(err, errlen, "asset folder path too long");
+        goto fail;
+    }
+    if (store_open(cfg->data_path, false, &srv->store, err, errlen) != HU_OK)
+        goto fail;
+    if (server_listen(srv, err, errlen) != HU_OK || server_base_url(srv) != HU_OK)
+        goto fail;
+    srv->sessions = calloc(cfg->n_decks, sizeof *srv->sessions);
+    if (!srv->sessions) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < cfg->n_decks; i++) {
+        struct deck *d = decks[i];
+        decks[i] = NULL; /* server_open_session owns it from here, even on failure */
+        if (server_open_session(srv, &srv->sessions[i], d, err, errlen) != HU_OK) {
+            srv->n_sessions = i + 1;
+            goto fail;
+        }
+        srv->n_sessions = i + 1;
+    }
+    store_set_wakeup(srv->store, server_wake, srv);
+    free(decks);
+    return srv;
+fail:
+    if (decks)
+        for (size_t i = 0; i < cfg->n_decks; i++)
+            deck_free(decks[i]);
+    free(decks);
+    server_free(srv);
+    return NULL;
+}
+
+void server_print_banner(struct server *srv, FILE *f, bool ansi)
+{
+    fprintf(f, "handsup %s, listening on port %d\n", HANDSUP_VERSION, srv->port);
+    for (size_t i = 0; i < srv->n_sessions; i++) {
+        struct server_session *ss = &srv->sessions[i];
+        const char *code = session_code(ss->session);
+        fprintf(f, "\n== %s\n", session_title(ss->session));
+        fprintf(f, "   join code:     %.4s %.4s\n", code, code + 4);
+        fprintf(f, "   attendees:     %s\n", ss->join_url);
+        char *qr = NULL;
+        size_t qlen = 0;
+        if (qr_terminal(ss->join_url, ansi, &qr, &qlen) == HU_OK) {
+            fputs(qr, f);
+            free(qr);
+        }
+        fprintf(f, "   presenter:     %s\n", ss->presenter_url);
+        fprintf(f, "                  (keep this link private: it drives the deck and exports results)\n");
+    }
+    fprintf(f, "\nlistening on port %d\n", srv->port);
+    fflush(f);
+}
+
+int server_run(struct server *srv)
+{
+    while (!srv->stop)
+        if (lws_service(srv->context, 0) < 0)
+            return 1;
+    return 0;
+}
+
+void server_stop(struct server *srv)
+{
+    srv->stop = 1;
+    if (srv->context)
+        lws_cancel_service(srv->context);
+}
+
+void server_free(struct server *srv)
+{
+    if (!srv)
+        return;
+    if (srv->context)
+        lws_context_destroy(srv->context);
+    /* After the context: closing connections still reaches the sessions.
+     * Closing the store commits what it holds; votes whose completion was
+     * never collected are freed here, as nobody is left to acknowledge. */
+    store_close(srv->store);
+    ws_pending_free_all(srv);
+    for (size_t i = 0; i < srv->n_sessions; i++) {
+        struct server_session *ss = &srv->sessions[i];
+        session_free(ss->session);
+        free(ss->by_participant);
+        free(ss->state_prefix);
+        free(ss->join_url);
+        free(ss->presenter_url);
+    }
+    free(srv->sessions);
+    free(srv->scratch);
+    free(srv);
+}

@@ -1,0 +1,47 @@
+/* server.h -- the handsup server: one libwebsockets context on libev.
+ *
+ * The server owns the sessions, the store and the event loop.  main.c
+ * fills a server_config, calls server_new (which loads decks and the data
+ * file and binds the port), prints the banner, and runs the loop until
+ * server_stop is called from a signal handler. */
+#ifndef HU_SERVER_H
+#define HU_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct server;
+
+struct server_config {
+    int port;                   /* 0 = any free port */
+    const char *host;           /* interface to bind, NULL = all */
+    const char *data_path;      /* SQLite data file */
+    const char *public_url;     /* base URL for phones, NULL = http://<LAN address>:<port> */
+    const char *presenter_key;  /* fixed key for every session, NULL = random per session */
+    const char *asset_dir;      /* folder holding web/ and presenter/ */
+    const char *const *allow_origins; /* extra Origins accepted for WebSockets */
+    size_t n_allow_origins;
+    const char *const *decks;   /* deck paths, one session each */
+    size_t n_decks;
+};
+
+/* Loads every deck, opens the data file, resumes or creates the sessions and
+ * starts listening.  On failure prints nothing, writes the reason to err
+ * (a deck error is "file:line: ...") and returns NULL. */
+struct server *server_new(const struct server_config *cfg, char *err, size_t errlen);
+
+/* Writes the start-up banner (per session: title, code, attendee URL, QR,
+ * presenter URL) to f. */
+void server_print_banner(struct server *srv, FILE *f, bool ansi);
+
+/* Runs the event loop until server_stop; returns 0 after a clean stop. */
+int server_run(struct server *srv);
+
+/* Asks the loop to stop.  Async-signal-safe. */
+void server_stop(struct server *srv);
+
+/* Closes connections, commits what the store holds, frees srv.  Accepts NULL. */
+void server_free(struct server *srv);
+
+#endif

@@ -1,0 +1,117 @@
+/* server_impl.h -- the server's context, shared by server.c, ws.c and http.c.
+ *
+ * All mutable state of a running server hangs off struct server, which is
+ * reached from lws callbacks through the vhost's user pointer: there are no
+ * globals.  Everything here is touched only by the event loop thread. */
+#ifndef HU_SERVER_IMPL_H
+#define HU_SERVER_IMPL_H
+
+#include <libwebsockets.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "server.h"
+#include "session.h"
+#include "store.h"
+
+struct conn;
+struct server_session;
+
+/* A vote waiting for its commit: the store's cookie. */
+struct ws_pending_vote {
+    struct ws_pending_vote *prev, *next; /* in server.pending */
+    struct server_session *ss;
+    uint32_t participant;
+    struct session_vote vote;
+    bool has_id;
+    int64_t id;
+};
+
+/* One queued reply (welcome, ack, error, pong), with lws's headroom. */
+struct outmsg {
+    struct outmsg *next;
+    size_t len;
+    unsigned char buf[]; /* LWS_PRE bytes of headroom, then len bytes of text */
+};
+
+/* Per-connection state, allocated by lws (per_session_data_size) and zeroed. */
+struct conn {
+    struct lws *wsi;
+    struct server_session *ss;  /* NULL until joined */
+    struct conn *prev, *next;   /* in ss->attendees or ss->presenters */
+    uint32_t participant;       /* attendees: index in the session */
+    bool presenter;
+    bool closing;               /* send what is queued, then close */
+    uint16_t close_status;
+    uint16_t outq_len;
+    struct outmsg *head, *tail; /* queued replies, oldest first */
+    uint64_t sent_version;      /* session version of the last state sent */
+    uint64_t sent_tally;        /* tally version of the last tally sent */
+    char *rx;                   /* a message arriving in fragments. From malloc() */
+    uint16_t rx_len;
+    uint16_t strikes;           /* rate-limited messages so far */
+    float tokens;               /* rate limit bucket */
+    uint32_t refill_ms;         /* monotonic ms of the last refill (wraps) */
+};
+
+/* A session plus its connections. */
+struct server_session {
+    struct server *srv;
+    struct session *session;    /* owned */
+    struct conn *attendees;     /* list of joined attendee connections */
+    struct conn *presenters;    /* list of joined presenter connections */
+    struct conn **by_participant; /* participant index -> its newest connection. From malloc() */
+    uint32_t by_participant_cap;
+    uint64_t notified_version;  /* version whose writable requests went out */
+    uint64_t notified_tally;
+    lws_sorted_usec_list_t tally_sul; /* coalesces tallies to presenters */
+    bool tally_pending;
+    int64_t tally_last_ms;
+    /* The attendee state of cached_version, without its closing brace, so
+     * each phone's copy only appends its own "myVote". From malloc() */
+    char *state_prefix;
+    size_t state_prefix_len;
+    uint64_t cached_version;
+    char *join_url;             /* From malloc() */
+    char *presenter_url;        /* From malloc() */
+};
+
+struct server {
+    struct server_config cfg;
+    struct lws_context *context;
+    struct lws_vhost *vhost;
+    struct store *store;
+    struct server_session *sessions; /* From malloc() */
+    size_t n_sessions;
+    int port;
+    char base_url[512];         /* http://host:port, no trailing slash */
+    char web_dir[4096], presenter_dir[4096];
+    struct lws_http_mount mounts[6];
+    struct lws_protocol_vhost_options headers[5];
+    volatile sig_atomic_t stop;
+    struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
+    unsigned char *scratch;     /* send buffer with LWS_PRE headroom. From malloc() */
+    size_t scratch_cap;
+};
+
+/* server.c */
+struct server_session *server_find_session(struct server *srv, const char *code);
+int64_t server_now_ms(void);
+uint32_t server_mono_ms(void);
+/* Requests writable callbacks for whatever a session change made stale. */
+void server_session_notify(struct server_session *ss);
+
+/* ws.c / http.c: the lws protocol callbacks. */
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+
+/* ws.c: frees votes whose completion will never be collected (shutdown). */
+void ws_pending_free_all(struct server *srv);
+
+/* Per-request data of the HTTP protocol: a dynamic response being sent. */
+struct http_pss {
+    char *body;                 /* From malloc(); NULL when nothing is pending */
+    size_t len, sent;
+};
+
+#endif

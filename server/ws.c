@@ -1,0 +1,539 @@
+/* ws.c -- the WebSocket protocol: joins, votes and presenter commands.
+ *
+ * Replies that must not be lost (welcome, ack, error) wait in a short
+ * per-connection queue; "state" and "tally" are never queued: a connection
+ * remembers the versions it has seen and gets the latest one when writable,
+ * so a slow phone costs one message, however much the room moved. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hu_err.h"
+#include "hu_limits.h"
+#include "proto.h"
+#include "server_impl.h"
+
+/* Rate limit per connection: a phone sends a handful of messages a minute;
+ * this lets a reconnecting page resend everything at once. */
+#define WS_RATE_BURST 40.0f
+#define WS_RATE_PER_S 20.0f
+#define WS_RATE_STRIKES 20
+
+static struct server *ws_server(struct lws *wsi)
+{
+    return lws_context_user(lws_get_context(wsi));
+}
+
+static void ws_pending_unlink(struct server *srv, struct ws_pending_vote *pv)
+{
+    if (pv->prev)
+        pv->prev->next = pv->next;
+    else
+        srv->pending = pv->next;
+    if (pv->next)
+        pv->next->prev = pv->prev;
+}
+
+void ws_pending_free_all(struct server *srv)
+{
+    while (srv->pending) {
+        struct ws_pending_vote *pv = srv->pending;
+        srv->pending = pv->next;
+        free(pv);
+    }
+}
+
+/* --- the reply queue --- */
+
+static void ws_queue_text(struct conn *c, char *text)
+{
+    if (!text)
+        return;
+    if (c->outq_len >= HU_OUTQ_MAX) {
+        /* A client that does not read its replies is dropped rather than
+         * buffered without bound. */
+        free(text);
+        c->closing = true;
+        c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+        lws_callback_on_writable(c->wsi);
+        return;
+    }
+    size_t len = strlen(text);
+    struct outmsg *m = malloc(sizeof *m + LWS_PRE + len);
+    if (!m) {
+        free(text);
+        return;
+    }
+    m->next = NULL;
+    m->len = len;
+    memcpy(m->buf + LWS_PRE, text, len);
+    free(text);
+    if (c->tail)
+        c->tail->next = m;
+    else
+        c->head = m;
+    c->tail = m;
+    c->outq_len++;
+    lws_callback_on_writable(c->wsi);
+}
+
+static void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message)
+{
+    ws_queue_text(c, proto_error(err, has_id, id, message));
+}
+
+static void ws_outq_free(struct conn *c)
+{
+    while (c->head) {
+        struct outmsg *m = c->head;
+        c->head = m->next;
+        free(m);
+    }
+    c->tail = NULL;
+    c->outq_len = 0;
+}
+
+/* --- membership --- */
+
+static void ws_list_remove(struct conn **list, struct conn *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else if (*list == c)
+        *list = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+}
+
+static void ws_list_add(struct conn **list, struct conn *c)
+{
+    c->prev = NULL;
+    c->next = *list;
+    if (*list)
+        (*list)->prev = c;
+    *list = c;
+}
+
+static void ws_leave(struct conn *c)
+{
+    struct server_session *ss = c->ss;
+    if (!ss)
+        return;
+    if (c->presenter) {
+        ws_list_remove(&ss->presenters, c);
+    } else {
+        ws_list_remove(&ss->attendees, c);
+        if (c->participant < ss->by_participant_cap && ss->by_participant[c->participant] == c)
+            ss->by_participant[c->participant] = NULL;
+        session_connected_add(ss->session, -1);
+        server_session_notify(ss);
+    }
+    c->ss = NULL;
+    c->presenter = false;
+}
+
+static int ws_track_participant(struct server_session *ss, struct conn *c)
+{
+    if (c->participant >= ss->by_participant_cap) {
+        uint32_t cap = ss->by_participant_cap ? ss->by_participant_cap : 256;
+        while (cap <= c->participant)
+            cap *= 2;
+        struct conn **p = realloc(ss->by_participant, cap * sizeof *p);
+        if (!p)
+            return HU_ERR_NOMEM;
+        memset(p + ss->by_participant_cap, 0, (cap - ss->by_participant_cap) * sizeof *p);
+        ss->by_participant = p;
+        ss->by_participant_cap = cap;
+    }
+    ss->by_participant[c->participant] = c;
+    return HU_OK;
+}
+
+static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *m)
+{
+    struct server_session *ss = server_find_session(srv, m->code);
+    if (!ss) {
+        ws_queue_error(c, HU_ERR_UNKNOWN_SESSION, m->has_id, m->id, "no session has that code");
+        return;
+    }
+    if (m->key) {
+        if (!session_key_ok(ss->session, m->key, m->key_len)) {
+            ws_queue_error(c, HU_ERR_FORBIDDEN, m->has_id, m->id, "wrong presenter key");
+            return;
+        }
+        ws_leave(c);
+        c->ss = ss;
+        c->presenter = true;
+        ws_list_add(&ss->presenters, c);
+        json_t *w = json_pack("{s:s, s:s, s:i, s:o, s:o, s:I}", "type", "welcome", "role", "presenter",
+                              "protocol", PROTO_VERSION, "session", session_info_json(ss->session, true),
+                              "deck", session_deck_json(ss->session), "serverTime",
+                              (json_int_t)server_now_ms());
+        ws_queue_text(c, proto_dump(w));
+    } else {
+        char token[HU_TOKEN_LEN + 1];
+        uint32_t idx;
+        int rc = session_join(ss->session, m->participant, m->participant_len, token, &idx);
+        if (rc) {
+            ws_queue_error(c, rc, m->has_id, m->id, NULL);
+            return;
+        }
+        ws_leave(c);
+        c->ss = ss;
+        c->participant = idx;
+        if (ws_track_participant(ss, c) != HU_OK) {
+            c->ss = NULL;
+            ws_queue_error(c, HU_ERR_NOMEM, m->has_id, m->id, NULL);
+            return;
+        }
+        ws_list_add(&ss->attendees, c);
+        session_connected_add(ss->session, 1);
+        json_t *w = json_pack("{s:s, s:s, s:i, s:s, s:o, s:I}", "type", "welcome", "role", "attendee",
+                              "protocol", PROTO_VERSION, "participant", token, "session",
+                              session_info_json(ss->session, false), "serverTime",
+                              (json_int_t)server_now_ms());
+        ws_queue_text(c, proto_dump(w));
+    }
+    /* Forces a fresh state (and tally, for presenters) after the welcome. */
+    c->sent_version = 0;
+    c->sent_tally = 0;
+    lws_callback_on_writable(c->wsi);
+    server_session_notify(ss);
+}
+
+static void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
+{
+    if (!c->ss || c->presenter) {
+        ws_queue_error(c, c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, m->has_id, m->id,
+                       c->presenter ? "presenters do not vote" : NULL);
+        return;
+    }
+    struct ws_pending_vote *pv = calloc(1, sizeof *pv);
+    if (!pv) {
+        ws_queue_error(c, HU_ERR_NOMEM, m->has_id, m->id, NULL);
+        return;
+    }
+    int rc = session_vote_check(c->ss->session, m->poll, m->choice, &pv->vote);
+    if (rc == HU_OK) {
+        pv->ss = c->ss;
+        pv->participant = c->participant;
+        pv->has_id = m->has_id;
+        pv->id = m->id;
+        rc = session_vote_save(c->ss->session, pv->participant, &pv->vote, pv);
+    }
+    if (rc == HU_OK) {
+        pv->next = srv->pending;
+        if (srv->pending)
+            srv->pending->prev = pv;
+        srv->pending = pv;
+    } else {
+        free(pv);
+        ws_queue_error(c, rc, m->has_id, m->id,
+                       rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll" : NULL);
+    }
+}
+
+static int ws_command(struct conn *c, const struct proto_msg *m)
+{
+    struct session *s = c->ss->session;
+    int64_t now = server_now_ms();
+    switch (m->type) {
+    case PROTO_GOTO: return session_goto(s, m->slide, now);
+    case PROTO_NEXT:
+        if ((size_t)session_current(s) + 1 < session_deck(s)->n_slides)
+            return session_goto(s, session_current(s) + 1, now);
+        return HU_OK;
+    case PROTO_PREV:
+        return session_current(s) > 0 ? session_goto(s, session_current(s) - 1, now) : HU_OK;
+    case PROTO_OPEN: return session_open(s, now);
+    case PROTO_CLOSE: return session_close(s, now);
+    case PROTO_REVEAL: return session_reveal(s, true);
+    case PROTO_HIDE: return session_reveal(s, false);
+    case PROTO_RESET: return session_reset(s);
+    case PROTO_TIMER: return session_timer(s, m->timer_start, now);
+    default: return HU_ERR_BAD_MESSAGE;
+    }
+}
+
+static bool ws_rate_ok(struct conn *c)
+{
+    uint32_t now = server_mono_ms();
+    uint32_t elapsed = now - c->refill_ms;
+    c->refill_ms = now;
+    c->tokens += (float)elapsed * (WS_RATE_PER_S / 1000.0f);
+    if (c->tokens > WS_RATE_BURST)
+        c->tokens = WS_RATE_BURST;
+    if (c->tokens < 1.0f)
+        return false;
+    c->tokens -= 1.0f;
+    return true;
+}
+
+static void ws_message(struct server *srv, struct conn *c, const char *buf, size_t len)
+{
+    if (!ws_rate_ok(c)) {
+        if (++c->strikes > WS_RATE_STRIKES) {
+            c->closing = true;
+            c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+        }
+        ws_queue_error(c, HU_ERR_RATE_LIMITED, false, 0, NULL);
+        return;
+    }
+    struct proto_msg m;
+    char err[160];
+    int rc = proto_decode(buf, len, &m, err, sizeof err);
+    if (rc) {
+        ws_queue_error(c, rc, m.has_id, m.id, err);
+    } else if (m.type == PROTO_JOIN) {
+        ws_join(srv, c, &m);
+    } else if (m.type == PROTO_PING) {
+        ws_queue_text(c, proto_pong(m.has_id, m.id, server_now_ms()));
+    } else if (m.type == PROTO_VOTE) {
+        ws_vote(srv, c, &m);
+    } else if (!c->ss || !c->presenter) {
+        /* Presenter commands are refused before anything else is looked at,
+         * so an attendee learns nothing about the deck from the reply. */
+        ws_queue_error(c, c->ss ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, m.has_id, m.id,
+                       c->ss ? "this needs the presenter key" : NULL);
+    } else {
+        rc = ws_command(c, &m);
+        if (rc)
+            ws_queue_error(c, rc, m.has_id, m.id,
+                           rc == HU_ERR_UNKNOWN_POLL ? "the current slide has no poll"
+                           : rc == HU_ERR_BAD_MESSAGE ? "not possible on this slide" : NULL);
+        server_session_notify(c->ss);
+    }
+    proto_msg_free(&m);
+}
+
+/* Accumulates fragments up to HU_MSG_MAX; a larger message is refused as
+ * soon as its size is known, before it is buffered whole. */
+static void ws_receive(struct server *srv, struct conn *c, struct lws *wsi, const char *in, size_t len)
+{
+    if (c->closing)
+        return;
+    size_t remaining = lws_remaining_packet_payload(wsi);
+    if ((size_t)c->rx_len + len + remaining > HU_MSG_MAX) {
+        free(c->rx);
+        c->rx = NULL;
+        c->rx_len = 0;
+        ws_queue_error(c, HU_ERR_TOO_LARGE, false, 0, "messages are limited to 4096 bytes");
+        c->closing = true;
+        c->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+        return;
+    }
+    bool final = lws_is_final_fragment(wsi) && remaining == 0;
+    if (!c->rx && final) {
+        ws_message(srv, c, in, len);
+        return;
+    }
+    if (!c->rx && !(c->rx = malloc(HU_MSG_MAX))) {
+        ws_queue_error(c, HU_ERR_NOMEM, false, 0, NULL);
+        return;
+    }
+    memcpy(c->rx + c->rx_len, in, len);
+    c->rx_len = (uint16_t)(c->rx_len + len);
+    if (final) {
+        ws_message(srv, c, c->rx, c->rx_len);
+        free(c->rx);
+        c->rx = NULL;
+        c->rx_len = 0;
+    }
+}
+
+/* --- store completions --- */
+
+static void ws_store_done(struct server *srv)
+{
+    struct store_done done[256];
+    size_t n;
+    while ((n = store_take_done(srv->store, done, 256)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            struct ws_pending_vote *pv = done[i].cookie;
+            struct server_session *ss = pv->ss;
+            if (done[i].err == HU_OK)
+                session_vote_commit(ss->session, pv->participant, &pv->vote);
+            struct conn *c = pv->participant < ss->by_participant_cap ? ss->by_participant[pv->participant] : NULL;
+            if (c) {
+                if (done[i].err == HU_OK) {
+                    ws_queue_text(c, proto_ack(pv->has_id, pv->id, pv->vote.poll_id, pv->vote.option));
+                    c->sent_version = 0; /* its state now carries the new myVote */
+                } else {
+                    ws_queue_error(c, HU_ERR_STORE, pv->has_id, pv->id, NULL);
+                }
+            }
+            server_session_notify(ss);
+            ws_pending_unlink(srv, pv);
+            free(pv);
+        }
+    }
+}
+
+/* --- writing --- */
+
+static unsigned char *ws_scratch(struct server *srv, size_t len)
+{
+    if (LWS_PRE + len > srv->scratch_cap) {
+        size_t cap = LWS_PRE + len + 1024;
+        unsigned char *p = realloc(srv->scratch, cap);
+        if (!p)
+            return NULL;
+        srv->scratch = p;
+        srv->scratch_cap = cap;
+    }
+    return srv->scratch;
+}
+
+static int ws_send_text(struct server *srv, struct lws *wsi, const char *text, size_t len)
+{
+    unsigned char *buf = ws_scratch(srv, len);
+    if (!buf)
+        return -1;
+    memcpy(buf + LWS_PRE, text, len);
+    return lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len ? -1 : 0;
+}
+
+/* The attendee state: the session's cached prefix plus this phone's vote. */
+static int ws_send_attendee_state(struct server *srv, struct conn *c)
+{
+    struct server_session *ss = c->ss;
+    struct session *s = ss->session;
+    if (ss->cached_version != session_version(s) || !ss->state_prefix) {
+        char *text = proto_dump(session_state_json(s, false, server_now_ms()));
+        if (!text)
+            return 0; /* out of memory: try again on the next change */
+        free(ss->state_prefix);
+        ss->state_prefix = text;
+        ss->state_prefix_len = strlen(text) - 1; /* drop the closing brace */
+        ss->cached_version = session_version(s);
+    }
+    const char *vote = session_my_vote(s, c->participant);
+    char tail[48];
+    int n = snprintf(tail, sizeof tail, ",\"myVote\":%s%s%s}", vote ? "\"" : "", vote ? vote : "null",
+                     vote ? "\"" : "");
+    if (n < 0 || (size_t)n >= sizeof tail)
+        return -1;
+    size_t len = ss->state_prefix_len + (size_t)n;
+    unsigned char *buf = ws_scratch(srv, len);
+    if (!buf)
+        return -1;
+    memcpy(buf + LWS_PRE, ss->state_prefix, ss->state_prefix_len);
+    memcpy(buf + LWS_PRE + ss->state_prefix_len, tail, (size_t)n);
+    c->sent_version = session_version(s);
+    return lws_write(c->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len ? -1 : 0;
+}
+
+static int ws_send_json(struct server *srv, struct lws *wsi, json_t *o)
+{
+    char *text = proto_dump(o);
+    if (!text)
+        return 0;
+    int rc = ws_send_text(srv, wsi, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+/* One lws_write per WRITEABLE callback: queued replies first (they are
+ * ordered: welcome before state, ack before the state showing the vote),
+ * then the state, then the presenter's tally. */
+static int ws_writeable(struct server *srv, struct conn *c)
+{
+    int rc = 0;
+    if (c->head) {
+        struct outmsg *m = c->head;
+        c->head = m->next;
+        if (!c->head)
+            c->tail = NULL;
+        c->outq_len--;
+        rc = lws_write(c->wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT) < (int)m->len ? -1 : 0;
+        free(m);
+    } else if (c->closing) {
+        lws_close_reason(c->wsi, c->close_status, NULL, 0);
+        return -1;
+    } else if (c->ss && c->sent_version != session_version(c->ss->session)) {
+        if (c->presenter) {
+            c->sent_version = session_version(c->ss->session);
+            rc = ws_send_json(srv, c->wsi, session_state_json(c->ss->session, true, server_now_ms()));
+        } else {
+            rc = ws_send_attendee_state(srv, c);
+        }
+    } else if (c->ss && c->presenter && c->sent_tally != session_tally_version(c->ss->session)) {
+        c->sent_tally = session_tally_version(c->ss->session);
+        json_t *t = session_tally_json(c->ss->session);
+        if (t)
+            rc = ws_send_json(srv, c->wsi, t);
+    } else {
+        return 0;
+    }
+    if (rc)
+        return -1;
+    /* More to send: ask again rather than loop, so one phone cannot hog the
+     * loop.  Presenter tallies wait for the coalescing timer instead. */
+    if (c->head || c->closing || (c->ss && c->sent_version != session_version(c->ss->session)))
+        lws_callback_on_writable(c->wsi);
+    return 0;
+}
+
+/* Accepts an upgrade only on /ws and, when a browser says where the page
+ * came from, only from this server's own pages (lws does not check Origin). */
+static bool ws_filter(struct server *srv, struct lws *wsi)
+{
+    char uri[64], origin[512], host[256];
+    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0 || strcmp(uri, "/ws") != 0)
+        return false;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+        return true; /* not a browser: scripts and load generators send none */
+    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
+        return false;
+    if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) > 0) {
+        const char *rest = strncmp(origin, "http://", 7) == 0    ? origin + 7
+                           : strncmp(origin, "https://", 8) == 0 ? origin + 8
+                                                                 : NULL;
+        if (rest && strcmp(rest, host) == 0)
+            return true;
+    }
+    if (strcmp(origin, srv->base_url) == 0)
+        return true;
+    for (size_t i = 0; i < srv->cfg.n_allow_origins; i++)
+        if (strcmp(origin, srv->cfg.allow_origins[i]) == 0)
+            return true;
+    lwsl_user("refused a WebSocket from a foreign origin\n");
+    return false;
+}
+
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+    struct conn *c = user;
+    struct server *srv = ws_server(wsi);
+    switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return srv && ws_filter(srv, wsi) ? 0 : -1;
+    case LWS_CALLBACK_ESTABLISHED:
+        c->wsi = wsi;
+        c->tokens = WS_RATE_BURST;
+        c->refill_ms = server_mono_ms();
+        break;
+    case LWS_CALLBACK_RECEIVE:
+        if (lws_frame_is_binary(wsi)) {
+            ws_queue_error(c, HU_ERR_BAD_MESSAGE, false, 0, "only text frames are accepted");
+            break;
+        }
+        ws_receive(srv, c, wsi, in, len);
+        break;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return ws_writeable(srv, c);
+    case LWS_CALLBACK_CLOSED:
+        ws_leave(c);
+        ws_outq_free(c);
+        free(c->rx);
+        c->rx = NULL;
+        break;
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+        if (srv && srv->store)
+            ws_store_done(srv);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
