@@ -1,0 +1,117 @@
+/* store_impl.h -- the inside of struct store, shared by the store_*.c files.
+ *
+ * Not an interface for other modules: only store.c (queue, writer thread),
+ * store_schema.c (open, pragmas, migrations), store_session.c (start-up
+ * calls) and store_read.c (exports) include it. */
+#ifndef HU_STORE_IMPL_H
+#define HU_STORE_IMPL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* The schema version this build writes; store_schema.c migrates up to it. */
+#define STORE_SCHEMA_VERSION 1
+
+/* "HUP1": marks a data file as ours, so a stranger's database is refused. */
+#define STORE_APPLICATION_ID 0x48555031
+
+/* A failed batch is retried after this pause, so a full disk does not spin. */
+#define STORE_RETRY_MS 50
+
+/* A non-vote operation is given up after failing in this many batches. */
+#define STORE_MAX_ATTEMPTS 100
+
+#define STORE_ERR_MAX 512
+
+enum store_op_type { STORE_OP_VOTE, STORE_OP_PARTICIPANT, STORE_OP_SLIDE, STORE_OP_POLL, STORE_OP_RESET };
+
+/* One queued operation.  Allocated once per enqueue with its strings in data[]
+ * (a poll row, which is large and rare, has its own allocation); the same node
+ * moves on to the done list when it is a vote. */
+struct store_op {
+    struct store_op *next;
+    enum store_op_type type;
+    int err;                      /* OUT of the writer: HU_OK or HU_ERR_STORE */
+    bool dropped;                 /* failed for a reason of its own: not retried */
+    unsigned attempts;            /* batches it failed in */
+    int64_t session_id;
+    int64_t at;                   /* unix ms when enqueued (voted_at, joined_at, updated_at) */
+    uint32_t participant;         /* vote: participant; participant: idx */
+    int slide;
+    void *cookie;
+    const char *poll_id;          /* points into data[] (vote, reset) */
+    const char *choice;           /* points into data[] (vote) */
+    struct store_poll_row *poll;  /* poll: a copy. From malloc() */
+    unsigned char hash[HU_HASH_LEN];
+    char data[];
+};
+
+struct store {
+    char *path;                   /* as given to store_open. From malloc() */
+    bool readonly;
+    int lock_fd;                  /* <path>.lock holding flock(LOCK_EX), or -1 */
+
+    /* The one connection.  The writer thread uses it for batches and the
+     * synchronous calls for start-up and exports; db_mu makes them take turns,
+     * so the connection is opened with SQLITE_OPEN_NOMUTEX. */
+    pthread_mutex_t db_mu;
+    sqlite3 *db;
+    sqlite3_stmt *q_begin, *q_commit, *q_rollback;
+    sqlite3_stmt *q_vote, *q_participant, *q_slide, *q_poll, *q_reset;
+    bool test_fail;               /* store_test_fail_writes is on (under db_mu) */
+    int64_t test_saved_max_pages;
+
+    /* The queue, the done list and the writer's state, under mu. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;            /* signalled on work for the writer and on stop */
+    struct store_op *head, *tail; /* waiting operations, oldest first */
+    size_t n_queued;
+    struct store_op *done_head, *done_tail; /* completed votes, oldest first */
+    size_t n_live;                /* queued + in the running batch + done: at most HU_STORE_QUEUE_MAX */
+    bool company_wait;            /* the writer waits for a batch to fill up */
+    bool stopping;
+    bool thread_started;
+    pthread_t thread;
+    void (*wake)(void *arg);
+    void *wake_arg;
+    bool has_error;
+    char last_error[STORE_ERR_MAX];
+    uint64_t batches;             /* committed batches, for tests and benchmarks */
+
+    /* Writer only: the last batch and single-operation errors written to
+     * stderr, so a failure is logged once and not once per vote. */
+    char logged_error[STORE_ERR_MAX];
+    char logged_op_error[STORE_ERR_MAX];
+};
+
+/* Unix time in milliseconds (CLOCK_REALTIME). */
+int64_t store_now_ms(void);
+
+/* Opens st->db at st->path (read-only or read-write), sets the pragmas and,
+ * unless read-only, migrates the schema.  Writes a sentence into err. */
+int store_schema_open(struct store *st, char *err, size_t errlen);
+
+/* Prepares the writer's statements (read-write stores only). */
+int store_schema_prepare(struct store *st, char *err, size_t errlen);
+
+/* Finalizes the statements and closes st->db.  Accepts a store without db. */
+void store_schema_close(struct store *st);
+
+/* The writer thread (store_writer.c); arg is the store. */
+void *store_writer_main(void *arg);
+
+/* Frees an operation and what it owns.  Accepts NULL. */
+void store_op_free(struct store_op *op);
+
+/* Maps a SQLite result code to a hu_err: NOMEM or IO. */
+int store_sqlite_err(int rc);
+
+/* Copies a column's text into dst (truncating), "" for NULL. */
+void store_copy_text(sqlite3_stmt *q, int col, char *dst, size_t dstlen);
+
+#endif
