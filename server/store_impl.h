@@ -111,6 +111,10 @@ void store_op_free(struct store_op *op);
 /* Maps a SQLite result code to a hu_err: NOMEM or IO. */
 int store_sqlite_err(int rc);
 
+/* snprintf for messages, where cutting a long path short is acceptable
+ * (vsnprintf keeps the compiler's truncation warning for real buffers). */
+void store_say(char *dst, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Copies a column's text into dst (truncating), "" for NULL. */
 void store_copy_text(sqlite3_stmt *q, int col, char *dst, size_t dstlen);
 

@@ -6,6 +6,7 @@
  * up to date step by step and a crash mid-migration leaves the old version. */
 #include "store_impl.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +24,15 @@ int64_t store_now_ms(void)
 int store_sqlite_err(int rc)
 {
     return (rc & 0xff) == SQLITE_NOMEM ? HU_ERR_NOMEM : HU_ERR_IO;
+}
+
+void store_say(char *dst, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (len && vsnprintf(dst, len, fmt, ap) < 0)
+        dst[0] = '\0';
+    va_end(ap);
 }
 
 void store_copy_text(sqlite3_stmt *q, int col, char *dst, size_t dstlen)

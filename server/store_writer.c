@@ -97,11 +97,11 @@ static const char *store_op_name(const struct store_op *op)
 static void store_log_op_fault(struct store *st, const struct store_op *op, const char *msg)
 {
     char line[STORE_ERR_MAX];
-    snprintf(line, sizeof line, "data file %s: cannot save %s of session %lld: %s", st->path,
+    store_say(line, sizeof line, "data file %s: cannot save %s of session %lld: %s", st->path,
              store_op_name(op), (long long)op->session_id, msg);
     if (strcmp(line, st->logged_op_error) != 0) {
         fprintf(stderr, "error: %s\n", line);
-        snprintf(st->logged_op_error, sizeof st->logged_op_error, "%s", line);
+        store_say(st->logged_op_error, sizeof st->logged_op_error, "%s", line);
     }
 }
 
@@ -138,7 +138,7 @@ static bool store_run_batch(struct store *st, struct store_op *batch, char *errt
         rc = store_step(st, st->q_commit, msg, sizeof msg);
     bool ok = rc == SQLITE_DONE;
     if (!ok) {
-        snprintf(errtext, errlen, "cannot write to data file %s: %s", st->path, msg);
+        store_say(errtext, errlen, "cannot write to data file %s: %s", st->path, msg);
         if (!sqlite3_get_autocommit(st->db)) {
             char rmsg[STORE_ERR_MAX];
             if (store_step(st, st->q_rollback, rmsg, sizeof rmsg) != SQLITE_DONE)
@@ -233,7 +233,7 @@ static void store_log_batch(struct store *st, bool ok, const char *errtext, size
     } else if (strcmp(errtext, st->logged_error) != 0) {
         fprintf(stderr, "error: %s (%zu votes refused; retrying every %d ms)\n", errtext, votes,
                 STORE_RETRY_MS);
-        snprintf(st->logged_error, sizeof st->logged_error, "%s", errtext);
+        store_say(st->logged_error, sizeof st->logged_error, "%s", errtext);
     }
 }
 
