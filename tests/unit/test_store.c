@@ -631,6 +631,16 @@ static void test_results(void)
     snprintf(expect, sizeof expect, "no session with code 12345678 in %s", path);
     CHECK_STR(err, expect);
     store_close(st);
+
+    /* handsup export on a stopped server's file (no -wal, no -shm left). */
+    st = NULL;
+    CHECK(store_open(path, true, &st, err, sizeof err) == HU_OK);
+    if (st) {
+        CHECK(store_read_results(st, codes, 1, &r, err, sizeof err) == HU_OK);
+        CHECK(r && r->n_sessions == 1 && r->sessions[0].n_polls == 4);
+        results_free(r);
+        store_close(st);
+    }
 }
 
 static void remove_tmpdir(void)
