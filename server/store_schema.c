@@ -115,8 +115,7 @@ static int store_migrate_v1(sqlite3 *db, char **errmsg)
         " PRIMARY KEY(session_id, poll_id, participant),"
         " FOREIGN KEY(session_id, poll_id) REFERENCES polls(session_id, poll_id) ON DELETE CASCADE,"
         " FOREIGN KEY(session_id, participant) REFERENCES participants(session_id, idx)"
-        "  ON DELETE CASCADE) WITHOUT ROWID;"
-        "PRAGMA application_id = 1213550641;"; /* STORE_APPLICATION_ID */
+        "  ON DELETE CASCADE) WITHOUT ROWID;";
     return sqlite3_exec(db, sql, NULL, NULL, errmsg);
 }
 
@@ -131,12 +130,14 @@ static int store_migrate(struct store *st, int64_t from, char *err, size_t errle
 {
     for (int64_t v = from; v < STORE_SCHEMA_VERSION; v++) {
         char *msg = NULL;
-        char sql[64];
+        char sql[96];
         int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
         if (rc == SQLITE_OK)
             rc = store_migrations[v](st->db, &msg);
         if (rc == SQLITE_OK) {
-            int n = snprintf(sql, sizeof sql, "PRAGMA user_version = %d", (int)(v + 1));
+            /* The mark and the version change in the migration's transaction. */
+            int n = snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+                             STORE_APPLICATION_ID, (int)(v + 1));
             rc = n > 0 && (size_t)n < sizeof sql ? sqlite3_exec(st->db, sql, NULL, NULL, &msg)
                                                  : SQLITE_INTERNAL;
         }
