@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +51,16 @@ static void main_on_signal(int sig)
         server_stop(main_server);
 }
 
-static int main_usage_error(const char *fmt, const char *arg)
+static int main_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int main_usage_error(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "handsup: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'handsup --help'.\n");
+    va_end(ap);
     return 2;
 }
 
