@@ -1,0 +1,473 @@
+/* app.js -- the attendee page: join with a code, follow the room, vote.
+ *
+ * Speaks docs/protocol.md over /conn.js.  Everything on screen is drawn from
+ * the last server "state" plus the one vote this phone may have in flight, so
+ * a reload, a locked phone or a Wi-Fi drop only has to rejoin (with the
+ * participant token kept in localStorage) to show the right thing again. */
+(function () {
+  'use strict';
+
+  var TOKEN_PREFIX = 'handsup.participant.';
+  var ERROR_SHOW_MS = 8000;
+
+  /* Short, plain sentences for the server's machine codes. */
+  var ERROR_TEXT = {
+    poll_closed: 'Voting on this question is closed.',
+    unknown_poll: 'This question is no longer open for voting.',
+    store_failed: 'Your vote could not be saved. Please tap your answer again.',
+    rate_limited: 'Too many taps at once. Wait a moment, then try again.',
+    server_busy: 'The server is busy right now. Please try again in a moment.',
+    too_large: 'That message was too large to send.',
+    internal: 'Something went wrong on the server. Please try again.'
+  };
+  var ERROR_DEFAULT = 'Something went wrong. Please try again.';
+
+  function $(id) { return document.getElementById(id); }
+
+  var app = {
+    code: null,       /* the 8-digit session we want to be in */
+    joined: false,    /* a welcome arrived on the current connection */
+    everJoined: false,
+    gen: 0,           /* counts welcomes, so a vote knows on which connection it went out */
+    state: null,      /* the last server state */
+    version: -1,
+    offset: 0,        /* server clock minus ours, in ms */
+    myVote: null,     /* the vote the server has, for the current poll */
+    pending: null,    /* {poll, choice, id, gen}: sent or waiting to be sent, no ack yet */
+    nextId: 1,
+    pollKey: null,    /* poll id + options the buttons were built for */
+    tick: null,
+    errorTimer: null
+  };
+
+  function normalizeCode(s) { return String(s).replace(/[\s\u00a0-]/g, ''); }
+  function formatCode(c) { return c.length === 8 ? c.slice(0, 4) + ' ' + c.slice(4) : c; }
+
+  function loadToken(code) {
+    try { return localStorage.getItem(TOKEN_PREFIX + code); } catch (e) { return null; }
+  }
+  function saveToken(code, token) {
+    try { localStorage.setItem(TOKEN_PREFIX + code, token); } catch (e) { /* private mode: identity lasts for this page only */ }
+  }
+
+  /* ---- views ---------------------------------------------------------- */
+
+  var VIEWS = ['join-view', 'connecting-view', 'waiting', 'discuss-view', 'poll-view'];
+
+  function showView(id) {
+    VIEWS.forEach(function (v) { $(v).hidden = v !== id; });
+    if (id !== 'discuss-view') stopTick();
+  }
+
+  function announce(text) {
+    var el = $('announce');
+    el.textContent = '';
+    /* A fresh text node a moment later makes screen readers speak it even
+     * when it repeats the previous announcement. */
+    setTimeout(function () { el.textContent = text; }, 60);
+  }
+
+  function showError(text) {
+    var el = $('action-error');
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(app.errorTimer);
+    app.errorTimer = setTimeout(hideError, ERROR_SHOW_MS);
+  }
+  function hideError() {
+    clearTimeout(app.errorTimer);
+    $('action-error').hidden = true;
+    $('action-error').textContent = '';
+  }
+
+  function showJoinError(text) {
+    var el = $('join-error');
+    el.textContent = text;
+    el.hidden = !text;
+    $('code-input').setAttribute('aria-invalid', text ? 'true' : 'false');
+  }
+
+  function setConnStatus(s) {
+    var el = $('conn-status');
+    el.dataset.state = s;
+    /* Before the first join the page shows its own "Connecting…" view; the
+     * indicator is for losing a connection we had. */
+    if (s === 'open' || !app.everJoined) {
+      el.hidden = true;
+      el.textContent = s === 'open' ? 'Connected' : '';
+    } else {
+      el.textContent = 'Reconnecting…';
+      el.hidden = false;
+    }
+  }
+
+  /* ---- rendering -------------------------------------------------------- */
+
+  function optionLabel(poll, id) {
+    var opts = poll.options || [];
+    for (var i = 0; i < opts.length; i++) {
+      if (opts[i].id === id) return displayLabel(poll, opts[i].label);
+    }
+    return String(id);
+  }
+
+  function displayLabel(poll, label) {
+    return poll.kind === 'yesno' ? String(label).toUpperCase() : String(label);
+  }
+
+  function shownVote(poll) {
+    if (app.pending && app.pending.poll === poll.id) return app.pending.choice;
+    return app.myVote;
+  }
+
+  function render() {
+    var st = app.state;
+    if (!st || !st.slide) return;
+    var slide = st.slide;
+    if (st.poll) {
+      renderPoll(st.poll);
+      showView('poll-view');
+    } else if (slide.kind === 'discuss') {
+      $('discuss-html').innerHTML = slide.html || '';
+      showView('discuss-view');
+      startTick();
+    } else {
+      $('waiting-title').textContent = slide.title || '';
+      showView('waiting');
+    }
+  }
+
+  function buildChoices(poll) {
+    var box = $('choices');
+    box.textContent = '';
+    (poll.options || []).forEach(function (opt, i) {
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'choice choice-' + (i % 4);
+      b.dataset.choice = opt.id;
+      b.dataset.testid = 'vote-' + opt.id;
+      if (/^[A-Za-z0-9_-]+$/.test(opt.id)) b.id = 'vote-' + opt.id;
+      b.setAttribute('aria-pressed', 'false');
+      var mark = document.createElement('span');
+      mark.className = 'mark';
+      mark.setAttribute('aria-hidden', 'true');
+      mark.textContent = '\u2713';
+      var label = document.createElement('span');
+      label.className = 'choice-label';
+      label.textContent = displayLabel(poll, opt.label);
+      b.appendChild(mark);
+      b.appendChild(label);
+      b.addEventListener('click', function () { vote(opt.id); });
+      box.appendChild(b);
+    });
+  }
+
+  function renderPoll(poll) {
+    var key = poll.id + '\n' + JSON.stringify(poll.options || []);
+    if (key !== app.pollKey) {
+      app.pollKey = key;
+      buildChoices(poll);
+    }
+    $('question').textContent = poll.question || (app.state.slide && app.state.slide.title) || '';
+    var open = poll.status === 'open';
+    var statusEl = $('poll-status');
+    statusEl.dataset.status = poll.status;
+    statusEl.textContent = open ? 'Voting is open' : poll.status === 'closed' ? 'Voting is closed'
+      : 'Voting has not opened yet';
+
+    var chosen = shownVote(poll);
+    var box = $('choices');
+    box.classList.toggle('is-closed', !open);
+    box.classList.toggle('has-vote', chosen != null);
+    Array.prototype.forEach.call(box.querySelectorAll('button[data-choice]'), function (b) {
+      var on = b.dataset.choice === chosen;
+      b.setAttribute('aria-pressed', on ? 'true' : 'false');
+      b.classList.toggle('is-chosen', on);
+      b.classList.toggle('is-sending', on && !!app.pending && app.pending.poll === poll.id);
+      b.disabled = !open;
+    });
+
+    var mine = $('my-vote');
+    mine.dataset.vote = chosen || '';
+    if (chosen == null) {
+      mine.textContent = open ? 'Tap your answer.' : poll.status === 'closed'
+        ? 'You did not vote on this question.' : '';
+    } else if (app.pending && app.pending.poll === poll.id) {
+      mine.textContent = 'Sending your vote: ' + optionLabel(poll, chosen) + '…';
+    } else if (open) {
+      mine.textContent = 'Your vote: ' + optionLabel(poll, chosen) +
+        ' \u2014 you can change it until voting closes';
+    } else {
+      mine.textContent = 'Your vote: ' + optionLabel(poll, chosen);
+    }
+    renderResults(poll);
+  }
+
+  function renderResults(poll) {
+    var box = $('results');
+    var r = poll.results;
+    if (!r || !r.counts || poll.status !== 'closed') {
+      box.hidden = true;
+      return;
+    }
+    var rows = $('result-rows');
+    rows.textContent = '';
+    var total = 0;
+    (poll.options || []).forEach(function (o) { total += Number(r.counts[o.id]) || 0; });
+    (poll.options || []).forEach(function (o, i) {
+      var n = Number(r.counts[o.id]) || 0;
+      var pct = total > 0 ? Math.round(n * 100 / total) : 0;
+      var row = document.createElement('div');
+      row.className = 'result-row';
+      row.dataset.option = o.id;
+      var label = document.createElement('span');
+      label.className = 'result-label';
+      label.textContent = displayLabel(poll, o.label);
+      var track = document.createElement('span');
+      track.className = 'result-track';
+      var fill = document.createElement('span');
+      fill.className = 'result-fill choice-fill-' + (i % 4);
+      fill.style.width = pct + '%';
+      track.appendChild(fill);
+      var num = document.createElement('span');
+      num.className = 'result-num';
+      num.textContent = n + ' (' + pct + '%)';
+      row.appendChild(label);
+      row.appendChild(track);
+      row.appendChild(num);
+      rows.appendChild(row);
+    });
+    var voters = Number(r.voters) || 0;
+    $('result-voters').textContent = voters === 1 ? '1 person voted.' : voters + ' people voted.';
+    box.hidden = false;
+  }
+
+  /* ---- discussion countdown -------------------------------------------- */
+
+  function remainingMs(d) {
+    if (d.running && typeof d.endsAt === 'number') {
+      return Math.max(0, d.endsAt - (Date.now() + app.offset));
+    }
+    return Math.max(0, (Number(d.remaining) || 0) * 1000);
+  }
+
+  function formatClock(ms) {
+    var s = Math.ceil(ms / 1000);
+    var m = Math.floor(s / 60);
+    s = s % 60;
+    return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s;
+  }
+
+  function updateCountdown() {
+    var el = $('countdown');
+    var d = app.state && app.state.slide && app.state.slide.discuss;
+    if (!d || !d.seconds) {
+      el.hidden = true;
+      return;
+    }
+    var ms = remainingMs(d);
+    el.textContent = formatClock(ms);
+    el.classList.toggle('is-done', ms <= 0);
+    el.classList.toggle('is-paused', !d.running && ms > 0);
+    el.hidden = false;
+  }
+
+  function startTick() {
+    updateCountdown();
+    if (!app.tick) app.tick = setInterval(updateCountdown, 250);
+  }
+  function stopTick() {
+    clearInterval(app.tick);
+    app.tick = null;
+  }
+
+  /* ---- protocol ---------------------------------------------------------- */
+
+  var conn = new window.HandsupConn({
+    onOpen: function () {
+      app.joined = false;
+      if (app.code) sendJoin();
+    },
+    onMessage: onMessage,
+    onStatus: function (s) {
+      if (s !== 'open') app.joined = false;
+      setConnStatus(s);
+    }
+  });
+
+  function sendJoin() {
+    var msg = { type: 'join', code: app.code };
+    var token = loadToken(app.code);
+    if (token) msg.participant = token;
+    conn.send(msg);
+  }
+
+  function sendVote(p) {
+    if (app.joined && conn.send({ type: 'vote', poll: p.poll, choice: p.choice, id: p.id })) {
+      p.gen = app.gen;
+    }
+  }
+
+  function vote(choice) {
+    var poll = app.state && app.state.poll;
+    if (!poll || poll.status !== 'open') return;
+    if (!app.pending && app.myVote === choice) {
+      announce('Your vote is already ' + optionLabel(poll, choice) + '.');
+      return;
+    }
+    hideError();
+    app.pending = { poll: poll.id, choice: choice, id: app.nextId++, gen: -1 };
+    sendVote(app.pending);
+    renderPoll(poll);
+  }
+
+  function onWelcome(msg) {
+    if (msg.role !== 'attendee' || !msg.session) return;
+    var code = String(msg.session.code || app.code);
+    app.code = code;
+    app.joined = true;
+    app.everJoined = true;
+    app.gen++;
+    app.version = -1; /* a restarted server may count versions afresh */
+    if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
+    if (msg.participant) saveToken(code, String(msg.participant));
+    var title = msg.session.title ? String(msg.session.title) : '';
+    $('session-title').textContent = title;
+    document.title = title ? title + ' \u2013 handsup' : 'handsup';
+    showJoinError('');
+    $('join-button').disabled = false;
+    setConnStatus('open');
+    if (location.pathname !== '/j/' + code) {
+      try { history.replaceState(null, '', '/j/' + code); } catch (e) { /* file:// or sandboxed */ }
+    }
+    if (!app.state) showView('connecting-view');
+  }
+
+  function onState(msg) {
+    if (typeof msg.version === 'number') {
+      if (msg.version < app.version) return;
+      app.version = msg.version;
+    }
+    if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
+    var prev = app.state;
+    var prevPoll = prev && prev.poll ? prev.poll.id : null;
+    app.state = msg;
+    var poll = msg.poll || null;
+    app.myVote = poll && msg.myVote != null ? String(msg.myVote) : null;
+    if ((poll ? poll.id : null) !== prevPoll) hideError();
+    settlePending(poll);
+    render();
+  }
+
+  /* A vote sent on an earlier connection may or may not have reached the
+   * store before the link dropped.  The state after the rejoin tells: the
+   * server has it (done), or the poll is still open (send it again), or it is
+   * too late (say so). */
+  function settlePending(poll) {
+    var p = app.pending;
+    if (!p || p.gen === app.gen) return;
+    if (!poll || poll.id !== p.poll) {
+      app.pending = null;
+      showError('Your last vote was not recorded: the question changed.');
+      return;
+    }
+    if (app.myVote === p.choice) {
+      app.pending = null;
+      announce('Vote recorded: ' + optionLabel(poll, p.choice));
+      return;
+    }
+    if (poll.status === 'open') {
+      if (app.joined) sendVote(p);
+      return;
+    }
+    app.pending = null;
+    showError('Voting closed before your vote reached the server.');
+  }
+
+  function onAck(msg) {
+    var p = app.pending;
+    if (!p || msg.id !== p.id) return; /* an older vote, already overtaken */
+    app.pending = null;
+    var poll = app.state && app.state.poll;
+    if (poll && poll.id === msg.poll) {
+      app.myVote = String(msg.choice);
+      renderPoll(poll);
+      announce('Vote recorded: ' + optionLabel(poll, app.myVote));
+    }
+  }
+
+  function onError(msg) {
+    var code = String(msg.code || '');
+    if (code === 'unknown_session') {
+      var tried = app.code;
+      app.code = null;
+      app.state = null;
+      app.everJoined = false;
+      setConnStatus('idle');
+      showView('join-view');
+      $('join-button').disabled = false;
+      if (tried) $('code-input').value = formatCode(tried);
+      showJoinError('No session has the code ' + formatCode(tried || '') +
+        '. Check the code on the screen and try again.');
+      if (location.pathname !== '/') {
+        try { history.replaceState(null, '', '/'); } catch (e) { /* ignore */ }
+      }
+      return;
+    }
+    if (code === 'not_joined') {
+      if (app.code) sendJoin();
+      return;
+    }
+    if (app.pending && msg.id === app.pending.id) {
+      app.pending = null;
+      if (app.state && app.state.poll) renderPoll(app.state.poll);
+    }
+    showError(ERROR_TEXT[code] || ERROR_DEFAULT);
+  }
+
+  function onMessage(msg) {
+    switch (msg.type) {
+    case 'welcome': onWelcome(msg); break;
+    case 'state': onState(msg); break;
+    case 'ack': onAck(msg); break;
+    case 'error': onError(msg); break;
+    case 'pong':
+      if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
+      break;
+    default: break; /* unknown types are ignored, as the protocol asks */
+    }
+  }
+
+  /* ---- start ------------------------------------------------------------- */
+
+  $('join-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var code = normalizeCode($('code-input').value);
+    if (!/^\d{8}$/.test(code)) {
+      showJoinError(code ? 'A code has 8 digits, like 1234 5678.' : 'Please type the code shown on the screen.');
+      $('code-input').focus();
+      return;
+    }
+    showJoinError('');
+    app.code = code;
+    $('join-button').disabled = true;
+    if (conn.isOpen()) sendJoin();
+    else conn.start();
+    /* If the server cannot be reached, the button comes back so the
+     * attendee is never stuck. */
+    setTimeout(function () {
+      if (app.joined || app.code !== code) return;
+      $('join-button').disabled = false;
+      if (!conn.isOpen()) showJoinError('Cannot reach the server. Still trying\u2026');
+    }, 5000);
+  });
+
+  var m = /^\/j\/(\d{8})\/?$/.exec(location.pathname);
+  if (m) {
+    app.code = m[1];
+    showView('connecting-view');
+    conn.start();
+  } else {
+    showView('join-view');
+  }
+})();
