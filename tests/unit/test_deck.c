@@ -362,6 +362,79 @@ static void run_built(const char *tests)
     deck_free(NULL);
 }
 
+/* Invariants every parsed deck keeps, whatever its input. */
+static bool deck_sane(const struct deck *d)
+{
+    size_t polls = 0;
+    if (!d->title || !d->path || d->n_slides < 1 || d->n_slides > HU_DECK_MAX_SLIDES)
+        return false;
+    for (size_t i = 0; i < d->n_slides; i++) {
+        const struct deck_slide *sl = &d->slides[i];
+        if (!sl->html || strstr(sl->html, "<script"))
+            return false;
+        if (sl->kind == DECK_SLIDE_POLL) {
+            polls++;
+            if (!sl->question || !sl->poll_kind || !sl->poll_id[0] || deck_find_poll(d, sl->poll_id) != (int)i)
+                return false;
+        }
+    }
+    return polls == d->n_polls;
+}
+
+/* Mutates the valid decks many times over (splicing in the characters the
+ * parser cares about) and checks that each result is a clean error or a
+ * sane deck.  Run under ASan this is a small, deterministic fuzzer. */
+static void run_mutations(const char *tests)
+{
+    static const char *const bits[] = {"---\n", "<!--", "-->", "```\n", "~~~", "\r", "\n", "poll: yesno\n",
+                                       "discuss: 5m", "id: x", "# ", "\xEF\xBB\xBF", "\xC3\xA9", "<script>"};
+    char dir[512], path[1024], err[512];
+    char **names;
+    snprintf(dir, sizeof dir, "%s/decks/valid", tests);
+    size_t n = list_decks(dir, &names);
+    unsigned long long rng = 0x9E3779B97F4A7C15ULL;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        snprintf(path, sizeof path, "%s/%s.md", dir, names[i]);
+        char *text = read_all(path, &len);
+        char *buf = text ? malloc(len + 64) : NULL;
+        for (int round = 0; buf && round < 300; round++) {
+            memcpy(buf, text, len);
+            size_t blen = len;
+            for (int m = 0; m < 3; m++) {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                size_t at = blen ? (size_t)(rng % blen) : 0;
+                const char *bit = bits[(rng >> 32) % (sizeof bits / sizeof bits[0])];
+                size_t bl = strlen(bit);
+                if (blen + bl > len + 63)
+                    break;
+                if ((rng >> 40) & 1) { /* insert */
+                    memmove(buf + at + bl, buf + at, blen - at);
+                    blen += bl;
+                } else if (at + bl > blen) {
+                    continue;
+                }
+                memcpy(buf + at, bit, bl); /* or overwrite */
+            }
+            struct deck *d = NULL;
+            int rc = deck_parse("m.md", buf, blen, &d, err, sizeof err);
+            if (rc == HU_OK ? !deck_sane(d) : (rc != HU_ERR_PARSE || d || strncmp(err, "m.md:", 5) != 0)) {
+                if (bad++ < 5)
+                    fprintf(stderr, "mutation of %s gave rc %d: %s\n", names[i], rc, rc ? err : "insane deck");
+            }
+            deck_free(d);
+        }
+        free(buf);
+        free(text);
+        free(names[i]);
+    }
+    free(names);
+    CHECK(bad == 0);
+}
+
 int main(int argc, char **argv)
 {
     const char *tests = argc > 1 ? argv[1] : "tests";
@@ -369,5 +442,6 @@ int main(int argc, char **argv)
     run_invalid(tests);
     run_examples(tests);
     run_built(tests);
+    run_mutations(tests);
     return check_done();
 }
