@@ -1,0 +1,602 @@
+/* present.js -- the presenter view: slides for the projector, live tallies,
+ * keyboard and on-screen control of the room.
+ *
+ * It renders only from what the server sends (welcome deck, state, tally),
+ * never from its own commands, so two presenter windows on one session always
+ * show the same thing.  Code and key come from the URL fragment
+ * (#<code>/<key>) or a small form and live in sessionStorage. */
+(function () {
+  'use strict';
+
+  var STORE_KEY = 'handsup.presenter';
+  var TOAST_MS = 4000;
+
+  var ERROR_TEXT = {
+    unknown_poll: 'This slide has no poll.',
+    poll_closed: 'Voting on this poll is closed.',
+    bad_message: 'The server did not accept that command.',
+    rate_limited: 'Too many commands at once: slow down a little.',
+    server_busy: 'The server is busy; try again.',
+    store_failed: 'The data file could not be written.',
+    internal: 'Something went wrong on the server.',
+    not_joined: 'Not joined yet; reconnecting.'
+  };
+
+  function $(id) { return document.getElementById(id); }
+
+  var app = {
+    code: null,
+    key: null,
+    joined: false,
+    deck: null,
+    session: null,
+    state: null,
+    version: -1,
+    offset: 0,
+    tallies: {},        /* poll id -> last known counts and flags */
+    people: { participants: 0, connected: 0 },
+    shownIndex: -1,
+    barsKey: null,
+    tick: null,
+    toastTimer: null,
+    lastFocus: null
+  };
+
+  function formatCode(c) { return c && c.length === 8 ? c.slice(0, 4) + ' ' + c.slice(4) : String(c || ''); }
+  function normalizeCode(s) { return String(s || '').replace(/[\s\u00a0-]/g, ''); }
+
+  /* ---- credentials ------------------------------------------------------- */
+
+  function readCredentials() {
+    var h = location.hash.replace(/^#/, '');
+    var slash = h.indexOf('/');
+    if (slash > 0) {
+      var code = normalizeCode(decodeURIComponent(h.slice(0, slash)));
+      var key = decodeURIComponent(h.slice(slash + 1));
+      if (code && key) {
+        saveCredentials(code, key);
+        /* The key leaves the address bar, which a projector shows to the
+         * whole room; sessionStorage keeps it for reloads of this tab. */
+        try { history.replaceState(null, '', location.pathname + location.search); } catch (e) { /* ignore */ }
+        return { code: code, key: key };
+      }
+    }
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || 'null');
+      if (saved && saved.code && saved.key) return { code: String(saved.code), key: String(saved.key) };
+    } catch (e) { /* nothing usable stored */ }
+    return null;
+  }
+
+  function saveCredentials(code, key) {
+    try { sessionStorage.setItem(STORE_KEY, JSON.stringify({ code: code, key: key })); } catch (e) { /* ignore */ }
+  }
+
+  function forgetKey() {
+    try { sessionStorage.removeItem(STORE_KEY); } catch (e) { /* ignore */ }
+  }
+
+  function showLogin(error) {
+    $('stage').hidden = true;
+    $('login').hidden = false;
+    if (app.code) $('login-code').value = formatCode(app.code);
+    $('login-button').disabled = false;
+    var el = $('login-error');
+    el.textContent = error || '';
+    el.hidden = !error;
+    (app.code ? $('login-key') : $('login-code')).focus();
+  }
+
+  function showStage() {
+    $('login').hidden = true;
+    $('stage').hidden = false;
+  }
+
+  /* ---- connection -------------------------------------------------------- */
+
+  var conn = new window.HandsupConn({
+    onOpen: function () {
+      app.joined = false;
+      if (app.code && app.key) conn.send({ type: 'join', code: app.code, key: app.key });
+    },
+    onMessage: onMessage,
+    onStatus: function (s) {
+      if (s !== 'open') app.joined = false;
+      setConnStatus(s === 'open' ? (app.joined ? 'joined' : 'connecting') : s);
+    }
+  });
+
+  function setConnStatus(s) {
+    var el = $('conn-status');
+    el.dataset.state = s;
+    el.textContent = s === 'joined' ? 'Connected' : s === 'closed' ? 'Reconnecting…' : 'Connecting…';
+  }
+
+  function command(msg) {
+    if (!app.joined || !conn.send(msg)) toast('Not connected: the command was not sent.');
+  }
+
+  function onMessage(msg) {
+    switch (msg.type) {
+    case 'welcome': onWelcome(msg); break;
+    case 'state': onState(msg); break;
+    case 'tally': onTally(msg); break;
+    case 'error': onError(msg); break;
+    case 'pong':
+      if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
+      break;
+    default: break;
+    }
+  }
+
+  function onWelcome(msg) {
+    if (msg.role !== 'presenter') return;
+    app.joined = true;
+    app.version = -1;
+    app.session = msg.session || {};
+    app.deck = msg.deck || { slides: [] };
+    if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
+    app.shownIndex = -1;
+    app.barsKey = null;
+    setConnStatus('joined');
+    showStage();
+    renderSession();
+  }
+
+  function onError(msg) {
+    var code = String(msg.code || '');
+    if (code === 'forbidden' && !app.joined) {
+      conn.running = false;
+      forgetKey();
+      app.key = null;
+      showLogin('Wrong presenter key for session ' + formatCode(app.code) + '.');
+      return;
+    }
+    if (code === 'unknown_session' && !app.joined) {
+      conn.running = false;
+      forgetKey();
+      showLogin('No session has the code ' + formatCode(app.code) + '.');
+      return;
+    }
+    if (code === 'not_joined' && app.code && app.key) {
+      conn.send({ type: 'join', code: app.code, key: app.key });
+      return;
+    }
+    toast(ERROR_TEXT[code] || (msg.message ? String(msg.message) : 'The server refused that.'));
+  }
+
+  /* ---- rendering: session and slides ------------------------------------ */
+
+  function renderSession() {
+    var s = app.session;
+    var code = String(s.code || app.code);
+    var url = s.joinUrl ? String(s.joinUrl) : location.origin + '/j/' + code;
+    var shortUrl = url.replace(/^https?:\/\//, '');
+    var qr = '/qr/' + encodeURIComponent(code) + '.svg';
+    $('join-code').textContent = formatCode(code);
+    $('join-url').textContent = shortUrl;
+    $('join-panel-code').textContent = formatCode(code);
+    $('join-panel-url').textContent = shortUrl;
+    if ($('qr').getAttribute('src') !== qr) {
+      $('qr').src = qr;
+      $('join-panel-qr').src = qr;
+    }
+    var title = s.title || (app.deck && app.deck.title) || '';
+    $('session-title').textContent = title;
+    document.title = (title ? title + ' \u2013 ' : '') + 'handsup presenter';
+  }
+
+  function deckSlide(i) {
+    var slides = (app.deck && app.deck.slides) || [];
+    for (var k = 0; k < slides.length; k++) {
+      if (slides[k].index === i) return slides[k];
+    }
+    return slides[i] || null;
+  }
+
+  function onState(msg) {
+    if (typeof msg.version === 'number') {
+      if (msg.version < app.version) return;
+      app.version = msg.version;
+    }
+    if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
+    app.state = msg;
+    var p = msg.poll;
+    if (p && p.id) {
+      var t = tallyFor(p.id);
+      t.status = p.status;
+      t.resultsHidden = !!p.resultsHidden;
+      if (typeof p.revealed === 'boolean') t.revealed = p.revealed;
+      if (p.results && p.results.counts) {
+        t.counts = p.results.counts;
+        t.voters = Number(p.results.voters) || 0;
+      }
+    }
+    render();
+  }
+
+  function onTally(msg) {
+    if (!msg.poll) return;
+    var t = tallyFor(String(msg.poll));
+    if (msg.status) t.status = msg.status;
+    if (msg.counts) t.counts = msg.counts;
+    if (typeof msg.voters === 'number') t.voters = msg.voters;
+    if (typeof msg.resultsHidden === 'boolean') t.resultsHidden = msg.resultsHidden;
+    if (typeof msg.revealed === 'boolean') t.revealed = msg.revealed;
+    if (typeof msg.participants === 'number') app.people.participants = msg.participants;
+    if (typeof msg.connected === 'number') app.people.connected = msg.connected;
+    var cur = app.state && app.state.poll;
+    if (cur && cur.id === msg.poll) renderPoll(cur);
+  }
+
+  function tallyFor(id) {
+    if (!app.tallies[id]) {
+      app.tallies[id] = { status: 'pending', counts: {}, voters: 0, resultsHidden: false, revealed: false };
+    }
+    return app.tallies[id];
+  }
+
+  function render() {
+    var st = app.state;
+    if (!st || !st.slide) return;
+    var idx = Number(st.slide.index) || 0;
+    var count = Number(st.slide.count) || ((app.deck && app.deck.slides) || []).length;
+    var ds = deckSlide(idx) || {};
+    var kind = st.slide.kind || ds.kind || 'content';
+    var slideEl = $('slide');
+    slideEl.dataset.kind = kind;
+    slideEl.dataset.index = String(idx);
+    $('slide-index').textContent = (idx + 1) + ' / ' + count;
+
+    if (idx !== app.shownIndex) {
+      app.shownIndex = idx;
+      app.barsKey = null;
+      var html = typeof ds.html === 'string' ? ds.html : (st.slide.html || '');
+      $('slide-body').innerHTML = html;
+    }
+    $('join-panel').hidden = idx !== 0;
+
+    var discuss = kind === 'discuss';
+    $('discuss-panel').hidden = !discuss;
+    if (discuss) startTick(); else stopTick();
+
+    if (st.poll) {
+      $('poll-panel').hidden = false;
+      renderPoll(st.poll);
+    } else {
+      $('poll-panel').hidden = true;
+    }
+    updateControls(kind, st.poll);
+  }
+
+  function renderPoll(poll) {
+    var t = tallyFor(poll.id);
+    var options = poll.options || [];
+    var key = poll.id + '\n' + JSON.stringify(options);
+    if (key !== app.barsKey) {
+      app.barsKey = key;
+      buildBars(options, poll.kind);
+    }
+    var status = t.status || poll.status || 'pending';
+    var ps = $('poll-state');
+    ps.dataset.status = status;
+    ps.textContent = status === 'open' ? 'Voting open' : status === 'closed' ? 'Voting closed' : 'Not opened yet';
+
+    $('joined-count').textContent = String(app.people.participants);
+    $('voted-count').textContent = String(t.voters || 0);
+    $('connected-count').textContent = String(app.people.connected);
+
+    var hidden = !!t.resultsHidden && !t.revealed;
+    $('bars').hidden = hidden;
+    $('results-hidden').hidden = !hidden;
+    $('poll-panel').dataset.visible = hidden ? 'false' : 'true';
+
+    var counts = t.counts || {};
+    var total = 0;
+    options.forEach(function (o) { total += Number(counts[o.id]) || 0; });
+    options.forEach(function (o) {
+      var row = $('bars').querySelector('[data-option="' + cssEscape(o.id) + '"]');
+      if (!row) return;
+      var n = Number(counts[o.id]) || 0;
+      var pct = total > 0 ? Math.round(n * 100 / total) : 0;
+      row.querySelector('.count').textContent = String(n);
+      row.querySelector('.pct').textContent = pct + '%';
+      row.querySelector('.fill').style.width = pct + '%';
+      row.setAttribute('aria-label', o.label + ': ' + n + ' votes, ' + pct + ' percent');
+    });
+
+    var reveal = $('reveal-button');
+    reveal.textContent = t.revealed ? 'Hide' : 'Reveal';
+    reveal.dataset.action = t.revealed ? 'hide' : 'reveal';
+  }
+
+  function cssEscape(s) {
+    return window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, '\\$&');
+  }
+
+  function buildBars(options, kind) {
+    var box = $('bars');
+    box.textContent = '';
+    options.forEach(function (o, i) {
+      var row = document.createElement('div');
+      row.className = 'bar-row bar-' + (i % 4);
+      row.dataset.option = o.id;
+      if (/^[A-Za-z0-9_-]+$/.test(o.id)) row.id = 'bar-' + o.id;
+      row.setAttribute('role', 'group');
+      var label = document.createElement('span');
+      label.className = 'label';
+      label.textContent = kind === 'yesno' ? String(o.label).toUpperCase() : String(o.label);
+      var track = document.createElement('span');
+      track.className = 'track';
+      var fill = document.createElement('span');
+      fill.className = 'fill';
+      track.appendChild(fill);
+      var count = document.createElement('span');
+      count.className = 'count';
+      count.textContent = '0';
+      var pct = document.createElement('span');
+      pct.className = 'pct';
+      pct.textContent = '0%';
+      row.appendChild(label);
+      row.appendChild(track);
+      row.appendChild(count);
+      row.appendChild(pct);
+      box.appendChild(row);
+    });
+  }
+
+  function updateControls(kind, poll) {
+    Array.prototype.forEach.call(document.querySelectorAll('#controls [data-needs]'), function (b) {
+      var need = b.dataset.needs;
+      b.disabled = need === 'poll' ? !poll : kind !== need;
+    });
+  }
+
+  /* ---- countdown ---------------------------------------------------------- */
+
+  function formatClock(ms) {
+    var s = Math.ceil(ms / 1000);
+    var m = Math.floor(s / 60);
+    s = s % 60;
+    return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s;
+  }
+
+  function updateCountdown() {
+    var d = app.state && app.state.slide && app.state.slide.discuss;
+    var el = $('countdown');
+    if (!d || !d.seconds) {
+      el.hidden = true;
+      return;
+    }
+    var ms = d.running && typeof d.endsAt === 'number'
+      ? d.endsAt - (Date.now() + app.offset) : (Number(d.remaining) || 0) * 1000;
+    if (ms < 0) ms = 0;
+    el.hidden = false;
+    el.textContent = ms > 0 ? formatClock(ms) : "Time\u2019s up";
+    el.classList.toggle('is-done', ms <= 0);
+    el.classList.toggle('is-paused', !d.running && ms > 0);
+  }
+
+  function startTick() {
+    updateCountdown();
+    if (!app.tick) app.tick = setInterval(updateCountdown, 250);
+  }
+  function stopTick() {
+    clearInterval(app.tick);
+    app.tick = null;
+  }
+
+  /* ---- local screen things: toast, blank, overlays, full screen ---------- */
+
+  function toast(text) {
+    var el = $('toast');
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(app.toastTimer);
+    app.toastTimer = setTimeout(function () { el.hidden = true; }, TOAST_MS);
+  }
+
+  function toggleBlank() {
+    $('blank').hidden = !$('blank').hidden;
+  }
+
+  function openOverlay(id) {
+    closeOverlays();
+    app.lastFocus = document.activeElement;
+    var el = $(id);
+    el.hidden = false;
+    var first = el.querySelector('button');
+    if (first) first.focus();
+  }
+
+  function closeOverlays() {
+    var any = false;
+    ['help', 'export-menu'].forEach(function (id) {
+      if (!$(id).hidden) { $(id).hidden = true; any = true; }
+    });
+    if (any && app.lastFocus && app.lastFocus.focus) app.lastFocus.focus();
+    return any;
+  }
+
+  function toggleOverlay(id) {
+    if ($(id).hidden) openOverlay(id); else closeOverlays();
+  }
+
+  function toggleFullscreen() {
+    var d = document;
+    try {
+      if (d.fullscreenElement || d.webkitFullscreenElement) {
+        (d.exitFullscreen || d.webkitExitFullscreen).call(d);
+      } else {
+        var el = d.documentElement;
+        var p = (el.requestFullscreen || el.webkitRequestFullscreen).call(el);
+        if (p && p.catch) p.catch(function () { toast('Full screen is not available here.'); });
+      }
+    } catch (e) {
+      toast('Full screen is not available here.');
+    }
+  }
+
+  /* ---- export --------------------------------------------------------------- */
+
+  /* The key travels in an Authorization header, never in a URL, and the file
+   * is saved from a Blob so no request line ever carries it. */
+  function exportResults(fmt) {
+    var status = $('export-status');
+    if (!app.code || !app.key) return;
+    status.textContent = 'Preparing ' + fmt.toUpperCase() + '…';
+    var url = '/api/sessions/' + encodeURIComponent(app.code) + '/results.' + fmt;
+    fetch(url, { headers: { Authorization: 'Bearer ' + app.key }, cache: 'no-store', credentials: 'omit' })
+      .then(function (res) {
+        if (!res.ok) {
+          throw new Error(res.status === 401 ? 'the presenter key was refused'
+            : res.status === 404 ? 'no such session' : 'the server answered ' + res.status);
+        }
+        return res.blob();
+      })
+      .then(function (blob) {
+        var a = document.createElement('a');
+        var href = URL.createObjectURL(blob);
+        a.href = href;
+        a.download = 'handsup-' + app.code + '.' + fmt;
+        a.hidden = true;
+        document.body.appendChild(a);
+        a.click();
+        setTimeout(function () {
+          URL.revokeObjectURL(href);
+          a.remove();
+        }, 1000);
+        status.textContent = 'Saved ' + a.download + '.';
+      })
+      .catch(function (err) {
+        status.textContent = 'Export failed: ' + (err && err.message ? err.message : 'network error') + '.';
+      });
+  }
+
+  /* ---- actions: keyboard and buttons share one table ------------------------ */
+
+  function gotoSlide(i) {
+    var st = app.state;
+    var count = st && st.slide ? Number(st.slide.count) : 0;
+    if (!count) return;
+    command({ type: 'goto', slide: Math.max(0, Math.min(count - 1, i)) });
+  }
+
+  function act(action) {
+    switch (action) {
+    case 'next': command({ type: 'next' }); break;
+    case 'prev': command({ type: 'prev' }); break;
+    case 'first': gotoSlide(0); break;
+    case 'last': gotoSlide(app.state && app.state.slide ? Number(app.state.slide.count) - 1 : 0); break;
+    case 'open': command({ type: 'open' }); break;
+    case 'close': command({ type: 'close' }); break;
+    case 'reveal': command({ type: 'reveal' }); break;
+    case 'hide': command({ type: 'hide' }); break;
+    case 'toggle-reveal': {
+      var p = app.state && app.state.poll;
+      var t = p ? tallyFor(p.id) : null;
+      command({ type: t && t.revealed ? 'hide' : 'reveal' });
+      break;
+    }
+    case 'reset':
+      if (window.confirm('Delete every vote of this poll? This cannot be undone.')) command({ type: 'reset' });
+      break;
+    case 'timer': command({ type: 'timer', action: 'start' }); break;
+    case 'blank': toggleBlank(); break;
+    case 'fullscreen': toggleFullscreen(); break;
+    case 'export': toggleOverlay('export-menu'); break;
+    case 'help': toggleOverlay('help'); break;
+    case 'close-overlay': closeOverlays(); break;
+    default: break;
+    }
+  }
+
+  var KEYS = {
+    ArrowRight: 'next', ' ': 'next', Spacebar: 'next', PageDown: 'next',
+    ArrowLeft: 'prev', PageUp: 'prev',
+    Home: 'first', End: 'last',
+    f: 'fullscreen', F: 'fullscreen',
+    o: 'open', O: 'open',
+    c: 'close', C: 'close',
+    r: 'toggle-reveal', R: 'toggle-reveal',
+    b: 'blank', B: 'blank', '.': 'blank',
+    t: 'timer', T: 'timer',
+    '?': 'help',
+    e: 'export', E: 'export'
+  };
+
+  document.addEventListener('keydown', function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+    var tag = ev.target && ev.target.tagName;
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || !$('login').hidden) return;
+    if (ev.key === 'Escape') {
+      if (closeOverlays()) { ev.preventDefault(); return; }
+      if (!$('blank').hidden) { toggleBlank(); ev.preventDefault(); }
+      return;
+    }
+    var action = KEYS[ev.key];
+    if (!action) return;
+    /* Space and Enter on a focused button press it; do not also step. */
+    if (ev.key === ' ' && tag === 'BUTTON') return;
+    var overlayOpen = !$('help').hidden || !$('export-menu').hidden;
+    if (overlayOpen && action !== 'help' && action !== 'export') return;
+    if (!$('blank').hidden && action !== 'blank') toggleBlank();
+    ev.preventDefault();
+    act(action);
+  });
+
+  document.addEventListener('click', function (ev) {
+    var b = ev.target.closest && ev.target.closest('button');
+    if (!b) return;
+    if (b.dataset.export) {
+      exportResults(b.dataset.export);
+    } else if (b.dataset.action) {
+      act(b.dataset.action);
+    }
+  });
+
+  $('blank').addEventListener('click', toggleBlank);
+
+  ['help', 'export-menu'].forEach(function (id) {
+    $(id).addEventListener('click', function (ev) {
+      if (ev.target === $(id)) closeOverlays();
+    });
+  });
+
+  /* ---- start ----------------------------------------------------------------- */
+
+  function start(creds) {
+    app.code = creds.code;
+    app.key = creds.key;
+    app.joined = false;
+    app.state = null;
+    app.tallies = {};
+    showStage();
+    setConnStatus('connecting');
+    if (conn.isOpen()) {
+      conn.send({ type: 'join', code: app.code, key: app.key });
+    } else {
+      conn.start();
+    }
+  }
+
+  $('login-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var code = normalizeCode($('login-code').value);
+    var key = $('login-key').value.trim();
+    if (!/^\d{8}$/.test(code)) { showLogin('The join code has 8 digits.'); return; }
+    if (!key) { showLogin('Enter the presenter key.'); return; }
+    saveCredentials(code, key);
+    $('login-key').value = '';
+    start({ code: code, key: key });
+  });
+
+  window.addEventListener('hashchange', function () {
+    var creds = readCredentials();
+    if (creds) start(creds);
+  });
+
+  var creds = readCredentials();
+  if (creds) start(creds);
+  else showLogin('');
+})();
