@@ -17,8 +17,8 @@ static const char *const texts[] = {
     "https://vote.example.org/j/12345678",
     "x",
     /* Long enough for a large version with alignment patterns. */
-    "https://a-rather-long-public-host-name.conference.example.org:8443/some/prefix/j/40455687"
-    "?utm_source=projector&utm_medium=slide&utm_campaign=handsup-regression-test-0123456789",
+    ("https://a-rather-long-public-host-name.conference.example.org:8443/some/prefix/j/40455687"
+     "?utm_source=projector&utm_medium=slide&utm_campaign=handsup-regression-test-0123456789"),
 };
 
 /* The expected image: size x size, true = dark, with the quiet zone. */
