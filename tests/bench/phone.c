@@ -1,0 +1,243 @@
+/* phone.c -- the JSON side of a phone and of the presenter: joins, votes and
+ * commands going out; welcome, state, ack, tally and error coming in.
+ *
+ * Messages are parsed with jansson and only the fields the scenarios measure
+ * are kept (docs/protocol.md): the token, slide.index, myVote, the poll id
+ * and status, ack ids, and the presenter's tally counts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+
+double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+uint64_t bench_rand(struct bench *b)
+{
+    /* xorshift64*: keys and masks need to vary, not to be secret. */
+    b->rng ^= b->rng >> 12;
+    b->rng ^= b->rng << 25;
+    b->rng ^= b->rng >> 27;
+    return b->rng * 0x2545F4914F6CDD1Dull;
+}
+
+/* Sends o (reference stolen) as one text message from p. */
+static int phone_send_json(struct bench *b, struct phone *p, json_t *o)
+{
+    if (!o)
+        return -1;
+    char buf[1024];
+    size_t n = json_dumpb(o, buf, sizeof buf, JSON_COMPACT);
+    json_decref(o);
+    if (n == 0 || n > sizeof buf)
+        return -1;
+    return wsc_send(b, p, buf, n);
+}
+
+int phone_on_open(struct bench *b, struct phone *p)
+{
+    json_t *o;
+    if (p->presenter)
+        o = json_pack("{s:s, s:s, s:s}", "type", "join", "code", b->cfg.code, "key", b->cfg.key);
+    else if (p->token[0])
+        o = json_pack("{s:s, s:s, s:s}", "type", "join", "code", b->cfg.code, "participant", p->token);
+    else
+        o = json_pack("{s:s, s:s}", "type", "join", "code", b->cfg.code);
+    return phone_send_json(b, p, o);
+}
+
+static char phone_choice(const char *s)
+{
+    if (!s)
+        return 0;
+    return strcmp(s, "yes") == 0 ? 'y' : strcmp(s, "no") == 0 ? 'n' : '?';
+}
+
+static long long phone_int(json_t *o, const char *key, long long dflt)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
+}
+
+static void phone_welcome(struct bench *b, struct phone *p, json_t *m)
+{
+    if (!p->presenter) {
+        const char *tok = json_string_value(json_object_get(m, "participant"));
+        if (!tok || strlen(tok) >= sizeof p->token) {
+            b->protocol_errors++;
+            return;
+        }
+        if (p->token[0] && strcmp(p->token, tok) != 0)
+            b->tokens_lost++;
+        memcpy(p->token, tok, strlen(tok) + 1);
+    }
+    p->welcomed = true;
+}
+
+static void phone_presenter_state(struct bench *b, json_t *m)
+{
+    json_t *poll = json_object_get(m, "poll");
+    b->room.slide = (int)phone_int(json_object_get(m, "slide"), "index", -1);
+    b->room.count = (int)phone_int(json_object_get(m, "slide"), "count", 0);
+    const char *id = json_string_value(json_object_get(poll, "id"));
+    size_t len = id ? strlen(id) : 0;
+    if (len >= sizeof b->room.poll)
+        len = 0;
+    memcpy(b->room.poll, id ? id : "", len);
+    b->room.poll[len] = '\0';
+    const char *status = json_string_value(json_object_get(poll, "status"));
+    b->room.poll_open = status && strcmp(status, "open") == 0;
+}
+
+static void phone_state(struct bench *b, struct phone *p, json_t *m, double now)
+{
+    if (p->presenter) {
+        phone_presenter_state(b, m);
+        p->ready = true;
+        return;
+    }
+    p->slide = (int)phone_int(json_object_get(m, "slide"), "index", -1);
+    p->my_vote = phone_choice(json_string_value(json_object_get(m, "myVote")));
+    if (!p->ready && p->welcomed) {
+        p->ready = true;
+        b->ready_attendees++;
+        b->last_ready = now;
+        hist_add(&b->connect_hist, now - p->t_connect);
+    }
+    if (b->mark_slide >= 0 && p->slide == b->mark_slide && !p->got_mark) {
+        p->got_mark = true;
+        b->mark_got++;
+        b->mark_last = now;
+        hist_add(&b->mark_hist, now - b->mark_sent);
+    }
+}
+
+static void phone_ack(struct bench *b, struct phone *p, json_t *m, double now)
+{
+    long long id = phone_int(m, "id", -1);
+    if (id >= b->id_base && id < b->next_id) {
+        double *t = &b->sent_at[id - b->id_base];
+        if (*t > 0) {
+            hist_add(&b->ack_hist, now - *t);
+            *t = 0;
+            b->acks++;
+            b->last_ack = now;
+        }
+    }
+    p->acked = phone_choice(json_string_value(json_object_get(m, "choice")));
+}
+
+static void phone_tally(struct bench *b, json_t *m, double now)
+{
+    const char *poll = json_string_value(json_object_get(m, "poll"));
+    if (!poll || strcmp(poll, b->room.poll) != 0)
+        return;
+    json_t *counts = json_object_get(m, "counts");
+    b->room.yes = phone_int(counts, "yes", 0);
+    b->room.no = phone_int(counts, "no", 0);
+    b->room.voters = phone_int(m, "voters", 0);
+    b->room.connected = phone_int(m, "connected", -1);
+    b->room.tallies++;
+    if (b->tally_armed && b->tally_exact_at == 0 && b->room.yes == b->expect_yes &&
+        b->room.no == b->expect_no && b->room.voters == b->expect_yes + b->expect_no)
+        b->tally_exact_at = now;
+}
+
+static void phone_error(struct bench *b, json_t *m)
+{
+    const char *code = json_string_value(json_object_get(m, "code"));
+    b->errors++;
+    snprintf(b->last_error, sizeof b->last_error, "%s", code ? code : "?");
+    long long id = phone_int(m, "id", -1);
+    if (id >= b->id_base && id < b->next_id)
+        b->sent_at[id - b->id_base] = 0; /* refused: it will never be acknowledged */
+}
+
+void phone_on_message(struct bench *b, struct phone *p, const char *text, size_t len)
+{
+    double now = bench_now();
+    json_error_t jerr;
+    json_t *m = json_loadb(text, len, 0, &jerr);
+    const char *type = json_string_value(json_object_get(m, "type"));
+    if (!type)
+        b->protocol_errors++;
+    else if (strcmp(type, "state") == 0)
+        phone_state(b, p, m, now);
+    else if (strcmp(type, "ack") == 0)
+        phone_ack(b, p, m, now);
+    else if (strcmp(type, "tally") == 0 && p->presenter)
+        phone_tally(b, m, now);
+    else if (strcmp(type, "welcome") == 0)
+        phone_welcome(b, p, m);
+    else if (strcmp(type, "error") == 0)
+        phone_error(b, m);
+    json_decref(m);
+}
+
+int phone_vote(struct bench *b, struct phone *p, char choice, double when)
+{
+    if (p->state != PH_OPEN || !b->room.poll[0])
+        return -1;
+    size_t slot = (size_t)(b->next_id - b->id_base);
+    if (slot >= b->sent_cap) {
+        size_t cap = b->sent_cap ? b->sent_cap * 2 : 65536;
+        double *s = realloc(b->sent_at, cap * sizeof *s);
+        if (!s)
+            return -1;
+        memset(s + b->sent_cap, 0, (cap - b->sent_cap) * sizeof *s);
+        b->sent_at = s;
+        b->sent_cap = cap;
+    }
+    long long id = b->next_id++;
+    b->sent_at[slot] = when;
+    p->voted = choice;
+    return phone_send_json(b, p,
+                           json_pack("{s:s, s:s, s:s, s:I}", "type", "vote", "poll", b->room.poll, "choice",
+                                     choice == 'y' ? "yes" : "no", "id", (json_int_t)id));
+}
+
+void phone_votes_reset(struct bench *b)
+{
+    b->id_base = b->next_id;
+    if (b->sent_at)
+        memset(b->sent_at, 0, b->sent_cap * sizeof *b->sent_at);
+    b->acks = 0;
+    b->last_ack = 0;
+    hist_reset(&b->ack_hist);
+}
+
+int phone_command(struct bench *b, const char *type)
+{
+    return phone_send_json(b, &b->phones[0], json_pack("{s:s}", "type", type));
+}
+
+int phone_goto(struct bench *b, int slide)
+{
+    return phone_send_json(b, &b->phones[0], json_pack("{s:s, s:i}", "type", "goto", "slide", slide));
+}
+
+void bench_idle(struct bench *b, double secs)
+{
+    double end = bench_now() + secs;
+    for (double now = bench_now(); now < end; now = bench_now())
+        if (wsc_pump(b, (int)((end - now) * 1000) + 1) < 0)
+            return;
+}
+
+bool bench_wait(struct bench *b, bool (*done)(struct bench *), double timeout_s)
+{
+    double deadline = bench_now() + timeout_s;
+    while (!done(b)) {
+        if (bench_now() > deadline)
+            return false;
+        if (wsc_pump(b, 5) < 0)
+            return done(b);
+    }
+    return true;
+}
