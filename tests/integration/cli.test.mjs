@@ -115,13 +115,17 @@ test('handsup export reads the data file after the server stopped', async () => 
   assert.equal(doc.sessions.length, 1);
   const s = doc.sessions[0];
   assert.equal(s.code, CODE);
-  assert.equal(s.polls.length, 3);
-  assert.deepEqual(s.polls[0].counts, { yes: 0, no: 2 });
-  assert.equal(s.polls[0].voters, 2);
+  // Without the deck, the data file knows the polls that were opened.
+  const q1 = s.polls.find((x) => x.id === 'q1');
+  assert.ok(q1, JSON.stringify(s.polls));
+  assert.deepEqual(q1.counts, { yes: 0, no: 2 });
+  assert.equal(q1.voters, 2);
 
   const csv = await runCli(['export', '--data', data, '--format', 'csv']);
   assert.equal(csv.code, 0, csv.stderr);
-  assert.ok(csv.stdout.split(/\r?\n/).filter(Boolean).length >= 4, csv.stdout);
+  const lines = csv.stdout.split(/\r?\n/).filter(Boolean);
+  assert.ok(lines.length >= 2, csv.stdout);
+  assert.ok(lines.some((l) => l.includes(CODE) && l.includes('q1')), csv.stdout);
 
   const out = tempDir('handsup-export-');
   const files = await runCli(['export', '--data', data, '--format', 'html', '--out', out]);
