@@ -169,22 +169,32 @@ static int http_results(struct server *srv, struct lws *wsi, struct http_pss *p,
     return http_respond(wsi, p, 200, export_mime(fmt), body, len, NULL, NULL);
 }
 
-static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p, const char *rest)
+static const char http_missing_page[] =
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+    "content=\"width=device-width, initial-scale=1\"><title>Not found - handsup</title>"
+    "<link rel=\"stylesheet\" href=\"/style.css\"></head><body><main><h1>Page not found</h1>"
+    "<p>To vote, <a href=\"/\">enter the code</a> shown on the screen.</p></main></body></html>\n";
+
+/* Routes on the request's full path.  ("in" is not used: lws passes the
+ * path relative to the mount for some mounts and whole for others.) */
+static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
 {
-    char mount[16];
-    /* The mount point the request came through decides the route; "in" holds
-     * the rest of the path after it. */
-    if (lws_hdr_copy(wsi, mount, sizeof mount, WSI_TOKEN_GET_URI) <= 0)
+    char path[512];
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0)
         return http_api_error(wsi, p, 405, "bad_method", "only GET is supported");
-    if (strncmp(mount, "/j/", 3) == 0 || strcmp(mount, "/j") == 0)
-        return http_join_page(srv, wsi, p, rest);
-    if (strncmp(mount, "/qr/", 4) == 0)
-        return http_qr(srv, wsi, p, rest);
-    if (strncmp(mount, "/api/", 5) == 0)
-        return http_results(srv, wsi, p, rest);
-    if (strncmp(mount, "/healthz", 8) == 0)
+    /* lws_hdr_copy fails on a path longer than the buffer: no route is. */
+    if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) <= 0)
+        return http_text(wsi, p, 404, "text/html; charset=utf-8", http_missing_page);
+    if (strncmp(path, "/j/", 3) == 0)
+        return http_join_page(srv, wsi, p, path + 2);
+    if (strncmp(path, "/qr/", 4) == 0)
+        return http_qr(srv, wsi, p, path + 3);
+    if (strncmp(path, "/api/", 5) == 0)
+        return http_results(srv, wsi, p, path + 4);
+    if (strcmp(path, "/healthz") == 0 || strcmp(path, "/healthz/") == 0)
         return http_health(srv, wsi, p);
-    return http_text(wsi, p, 404, "text/plain; charset=utf-8", "not found\n");
+    /* Also reached when a file mount has no such file. */
+    return http_text(wsi, p, 404, "text/html; charset=utf-8", http_missing_page);
 }
 
 static int http_writeable(struct lws *wsi, struct http_pss *p)
@@ -217,7 +227,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     case LWS_CALLBACK_HTTP:
         free(p->body);
         p->body = NULL;
-        return http_route(srv, wsi, p, in ? (const char *)in : "");
+        return http_route(srv, wsi, p);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return http_writeable(wsi, p);
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:

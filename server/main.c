@@ -1,8 +1,7 @@
 /* main.c -- the handsup command line: `serve` and `export`.
  *
  * Parses options with getopt_long, reports usage errors with exit status 2
- * and start-up errors with 1, and turns SIGINT/SIGTERM into a clean stop.
- * The only global is the running server, for the signal handler. */
+ * and start-up errors with 1; SIGINT/SIGTERM end `serve` cleanly. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -23,8 +22,6 @@
 #define MAIN_DEFAULT_PORT 8080
 #define MAIN_MAX_ORIGINS 16
 
-static struct server *main_server;
-
 static const char main_usage[] =
     "usage: handsup serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] DECK.md...\n"
@@ -43,13 +40,6 @@ static const char main_usage[] =
     "         --format F          csv (default), json or html\n"
     "         --out DIR           one file per session in DIR instead of standard output\n"
     "         CODE...             join codes of the sessions to export (default: all)\n";
-
-static void main_on_signal(int sig)
-{
-    (void)sig;
-    if (main_server)
-        server_stop(main_server);
-}
 
 static int main_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -144,16 +134,9 @@ static int main_serve(int argc, char **argv)
         return 1;
     }
     server_print_banner(srv, stdout, isatty(STDOUT_FILENO));
-    main_server = srv;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = main_on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
-        perror("handsup: sigaction");
     signal(SIGPIPE, SIG_IGN);
+    /* SIGINT and SIGTERM stop the loop (server_run watches them). */
     int rc = server_run(srv);
-    main_server = NULL;
     server_free(srv);
     fprintf(stderr, "handsup: stopped\n");
     return rc;

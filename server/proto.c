@@ -83,9 +83,16 @@ static int proto_join(struct proto_msg *m, char *err, size_t errlen)
         return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be 8 digits", "code");
     m->code_buf[k] = '\0';
     m->code = m->code_buf;
-    if ((rc = proto_string(m->root, "participant", true, &m->participant, &m->participant_len, 256,
-                           err, errlen)))
-        return rc;
+    /* Any string is accepted as a token: one the server did not issue (empty,
+     * too long, stale) simply earns a fresh one, so a page with a damaged
+     * localStorage still gets in. */
+    json_t *tok = json_object_get(m->root, "participant");
+    if (tok && json_is_string(tok)) {
+        m->participant = json_string_value(tok);
+        m->participant_len = json_string_length(tok);
+    } else if (tok && !json_is_null(tok)) {
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be a string", "participant");
+    }
     return proto_string(m->root, "key", true, &m->key, &m->key_len, HU_KEY_MAX, err, errlen);
 }
 

@@ -5,6 +5,8 @@
  * and only then touches the data file, so a broken deck never leaves a
  * half-created session behind. */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +43,11 @@ struct server_session *server_find_session(struct server *srv, const char *code)
 
 /* --- fan-out --- */
 
-static void server_tally_due(lws_sorted_usec_list_t *sul)
+static void server_tally_due(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    struct server_session *ss = lws_container_of(sul, struct server_session, tally_sul);
+    (void)loop;
+    (void)revents;
+    struct server_session *ss = w->data;
     ss->tally_pending = false;
     ss->tally_last_ms = (int64_t)server_mono_ms();
     for (struct conn *c = ss->presenters; c; c = c->next)
@@ -60,21 +64,21 @@ void server_session_notify(struct server_session *ss)
         for (struct conn *c = ss->presenters; c; c = c->next)
             lws_callback_on_writable(c->wsi);
     }
-    if (ss->notified_tally != session_tally_version(s) && !ss->tally_pending) {
-        ss->notified_tally = session_tally_version(s);
-        /* At most one tally per interval: a burst of votes becomes a few
-         * updates, and the timer guarantees the last one goes out. */
-        int64_t now = (int64_t)server_mono_ms();
-        int64_t wait = ss->tally_last_ms + HU_TALLY_INTERVAL_MS - now;
-        if (wait < 0 || wait > HU_TALLY_INTERVAL_MS)
-            wait = 0;
-        ss->tally_pending = true;
-        lws_sul_schedule(ss->srv->context, 0, &ss->tally_sul, server_tally_due,
-                         (lws_usec_t)wait * LWS_US_PER_MS);
-    } else if (ss->notified_tally != session_tally_version(s)) {
-        /* A tally is already scheduled; it will read the newest counts. */
-        ss->notified_tally = session_tally_version(s);
-    }
+    if (ss->notified_tally == session_tally_version(s))
+        return;
+    ss->notified_tally = session_tally_version(s);
+    if (ss->tally_pending)
+        return; /* the scheduled tally will read the newest counts */
+    /* At most one tally per interval: a burst of votes becomes a few
+     * updates, and the timer guarantees that the last one goes out.  This is
+     * a libev timer of our own: lws 4.1's libev glue does not re-arm its
+     * timer for a deadline earlier than the one already armed. */
+    int64_t wait = ss->tally_last_ms + HU_TALLY_INTERVAL_MS - (int64_t)server_mono_ms();
+    if (wait < 0 || wait > HU_TALLY_INTERVAL_MS)
+        wait = 0;
+    ss->tally_pending = true;
+    ev_timer_set(&ss->tally_timer, (double)wait / 1000.0, 0.0);
+    ev_timer_start(ss->srv->loop, &ss->tally_timer);
 }
 
 /* --- start-up --- */
@@ -145,6 +149,8 @@ static int server_open_session(struct server *srv, struct server_session *ss, st
         return HU_ERR_EXISTS;
     }
     ss->srv = srv;
+    ev_timer_init(&ss->tally_timer, server_tally_due, 0.0, 0.0);
+    ss->tally_timer.data = ss;
     if ((rc = server_urls(srv, ss, row.code, row.key)) != HU_OK) {
         deck_free(deck);
         return rc;
@@ -182,6 +188,7 @@ static void server_mount(struct lws_http_mount *m, struct lws_http_mount *next, 
     m->origin = origin;
     m->origin_protocol = (unsigned char)proto;
     m->def = def;
+    m->protocol = "handsup-http"; /* HTTP callbacks of file mounts go to http.c too */
     /* Pages are small and change with releases; revalidate rather than guess. */
     m->cache_max_age = 0;
 }
@@ -235,6 +242,13 @@ static int server_listen(struct server *srv, char *err, size_t errlen)
     info.protocols = server_protocols;
     info.mounts = m;
     info.headers = srv->headers;
+    srv->loop = ev_loop_new(EVBACKEND_EPOLL);
+    if (!srv->loop) {
+        snprintf(err, errlen, "cannot create the event loop (epoll)");
+        return HU_ERR_IO;
+    }
+    srv->foreign_loops[0] = srv->loop;
+    info.foreign_loops = srv->foreign_loops;
     info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8 |
                    LWS_SERVER_OPTION_DISABLE_IPV6;
     info.retry_and_idle_policy = &server_retry;
@@ -304,7 +318,16 @@ struct server *server_new(const struct server_config *cfg, char *err, size_t err
         snprintf(err, errlen, "asset folder path too long");
         goto fail;
     }
-    if (store_open(cfg->data_path, false, &srv->store, err, errlen) != HU_OK)
+    /* The writer thread inherits a mask without SIGINT/SIGTERM, so the loop
+     * thread is the one that sees them. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int src = store_open(cfg->data_path, false, &srv->store, err, errlen);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (src != HU_OK)
         goto fail;
     if (server_listen(srv, err, errlen) != HU_OK || server_base_url(srv) != HU_OK)
         goto fail;
@@ -356,19 +379,25 @@ void server_print_banner(struct server *srv, FILE *f, bool ansi)
     fflush(f);
 }
 
-int server_run(struct server *srv)
+static void server_on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
-    while (!srv->stop)
-        if (lws_service(srv->context, 0) < 0)
-            return 1;
-    return 0;
+    (void)w;
+    (void)revents;
+    ev_break(loop, EVBREAK_ALL);
 }
 
-void server_stop(struct server *srv)
+int server_run(struct server *srv)
 {
-    srv->stop = 1;
-    if (srv->context)
-        lws_cancel_service(srv->context);
+    /* libev turns SIGINT and SIGTERM into loop events, so stopping happens
+     * between callbacks, never inside one. */
+    ev_signal_init(&srv->sigint, server_on_signal, SIGINT);
+    ev_signal_init(&srv->sigterm, server_on_signal, SIGTERM);
+    ev_signal_start(srv->loop, &srv->sigint);
+    ev_signal_start(srv->loop, &srv->sigterm);
+    ev_run(srv->loop, 0);
+    ev_signal_stop(srv->loop, &srv->sigint);
+    ev_signal_stop(srv->loop, &srv->sigterm);
+    return 0;
 }
 
 void server_free(struct server *srv)
@@ -377,6 +406,11 @@ void server_free(struct server *srv)
         return;
     if (srv->context)
         lws_context_destroy(srv->context);
+    /* Closing connections above may have armed tally timers. */
+    for (size_t i = 0; srv->loop && i < srv->n_sessions; i++)
+        ev_timer_stop(srv->loop, &srv->sessions[i].tally_timer);
+    if (srv->loop)
+        ev_loop_destroy(srv->loop);
     /* After the context: closing connections still reaches the sessions.
      * Closing the store commits what it holds; votes whose completion was
      * never collected are freed here, as nobody is left to acknowledge. */

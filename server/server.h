@@ -3,7 +3,7 @@
  * The server owns the sessions, the store and the event loop.  main.c
  * fills a server_config, calls server_new (which loads decks and the data
  * file and binds the port), prints the banner, and runs the loop until
- * server_stop is called from a signal handler. */
+ * SIGINT or SIGTERM. */
 #ifndef HU_SERVER_H
 #define HU_SERVER_H
 
@@ -35,11 +35,8 @@ struct server *server_new(const struct server_config *cfg, char *err, size_t err
  * presenter URL) to f. */
 void server_print_banner(struct server *srv, FILE *f, bool ansi);
 
-/* Runs the event loop until server_stop; returns 0 after a clean stop. */
+/* Runs the event loop until SIGINT or SIGTERM; returns 0 after a clean stop. */
 int server_run(struct server *srv);
-
-/* Asks the loop to stop.  Async-signal-safe. */
-void server_stop(struct server *srv);
 
 /* Closes connections, commits what the store holds, frees srv.  Accepts NULL. */
 void server_free(struct server *srv);

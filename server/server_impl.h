@@ -6,6 +6,7 @@
 #ifndef HU_SERVER_IMPL_H
 #define HU_SERVER_IMPL_H
 
+#include <ev.h>
 #include <libwebsockets.h>
 #include <signal.h>
 #include <stdint.h>
@@ -64,7 +65,7 @@ struct server_session {
     uint32_t by_participant_cap;
     uint64_t notified_version;  /* version whose writable requests went out */
     uint64_t notified_tally;
-    lws_sorted_usec_list_t tally_sul; /* coalesces tallies to presenters */
+    ev_timer tally_timer;       /* coalesces tallies to presenters */
     bool tally_pending;
     int64_t tally_last_ms;
     /* The attendee state of cached_version, without its closing brace, so
@@ -78,6 +79,12 @@ struct server_session {
 
 struct server {
     struct server_config cfg;
+    /* Our own libev loop, lent to lws as a foreign loop, so that stopping
+     * on SIGINT/SIGTERM is ours to do: lws's internal loop offers no
+     * clean way out of lws_service(). */
+    struct ev_loop *loop;
+    ev_signal sigint, sigterm;
+    void *foreign_loops[1];
     struct lws_context *context;
     struct lws_vhost *vhost;
     struct store *store;
@@ -88,7 +95,6 @@ struct server {
     char web_dir[4096], presenter_dir[4096];
     struct lws_http_mount mounts[6];
     struct lws_protocol_vhost_options headers[5];
-    volatile sig_atomic_t stop;
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
     unsigned char *scratch;     /* send buffer with LWS_PRE headroom. From malloc() */
     size_t scratch_cap;

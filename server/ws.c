@@ -439,6 +439,7 @@ static int ws_send_json(struct server *srv, struct lws *wsi, json_t *o)
 static int ws_writeable(struct server *srv, struct conn *c)
 {
     int rc = 0;
+    bool sent_tally = false;
     if (c->head) {
         struct outmsg *m = c->head;
         c->head = m->next;
@@ -459,6 +460,7 @@ static int ws_writeable(struct server *srv, struct conn *c)
         }
     } else if (c->ss && c->presenter && c->sent_tally != session_tally_version(c->ss->session)) {
         c->sent_tally = session_tally_version(c->ss->session);
+        sent_tally = true;
         json_t *t = session_tally_json(c->ss->session);
         if (t)
             rc = ws_send_json(srv, c->wsi, t);
@@ -468,8 +470,11 @@ static int ws_writeable(struct server *srv, struct conn *c)
     if (rc)
         return -1;
     /* More to send: ask again rather than loop, so one phone cannot hog the
-     * loop.  Presenter tallies wait for the coalescing timer instead. */
-    if (c->head || c->closing || (c->ss && c->sent_version != session_version(c->ss->session)))
+     * loop.  A presenter's tally counts as more only when this callback sent
+     * something else: a tally itself waits for the coalescing timer. */
+    const struct session *s = c->ss ? c->ss->session : NULL;
+    if (c->head || c->closing || (s && c->sent_version != session_version(s)) ||
+        (s && c->presenter && !sent_tally && c->sent_tally != session_tally_version(s)))
         lws_callback_on_writable(c->wsi);
     return 0;
 }
@@ -535,5 +540,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     default:
         break;
     }
-    return 0;
+    /* HTTP on this connection before any upgrade goes through lws's default
+     * handling (file completion, keep-alive). */
+    return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
