@@ -11,6 +11,7 @@
 #include "export.h"
 #include "hu_err.h"
 #include "qr.h"
+#include "route.h"
 #include "server_impl.h"
 
 #define HTTP_CHUNK 16384
@@ -63,29 +64,15 @@ static int http_api_error(struct lws *wsi, struct http_pss *p, unsigned status, 
     return http_respond(wsi, p, status, "application/json", body, strlen(body), NULL, NULL);
 }
 
-/* Copies the 8-digit code at the start of s; returns what follows it, or NULL. */
-static const char *http_code(const char *s, char code[HU_CODE_LEN + 1])
-{
-    for (int i = 0; i < HU_CODE_LEN; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return NULL;
-        code[i] = s[i];
-    }
-    code[HU_CODE_LEN] = '\0';
-    return s + HU_CODE_LEN;
-}
-
 static const char http_not_found_page[] =
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
     "content=\"width=device-width, initial-scale=1\"><title>Session not found - handsup</title>"
     "<link rel=\"stylesheet\" href=\"/style.css\"></head><body><main><h1>No session with that code</h1>"
     "<p>Check the code on the screen and <a href=\"/\">try again</a>.</p></main></body></html>\n";
 
-static int http_join_page(struct server *srv, struct lws *wsi, struct http_pss *p, const char *rest)
+static int http_join_page(struct server *srv, struct lws *wsi, struct http_pss *p, const struct route *r)
 {
-    char code[HU_CODE_LEN + 1];
-    const char *after = rest[0] == '/' ? http_code(rest + 1, code) : NULL;
-    if (!after || (*after && strcmp(after, "/") != 0) || !server_find_session(srv, code))
+    if (!server_find_session(srv, r->code))
         return http_text(wsi, p, 404, "text/html; charset=utf-8", http_not_found_page);
     char path[4200];
     int n = snprintf(path, sizeof path, "%s/index.html", srv->web_dir);
@@ -97,11 +84,9 @@ static int http_join_page(struct server *srv, struct lws *wsi, struct http_pss *
     return 0;
 }
 
-static int http_qr(struct server *srv, struct lws *wsi, struct http_pss *p, const char *rest)
+static int http_qr(struct server *srv, struct lws *wsi, struct http_pss *p, const struct route *r)
 {
-    char code[HU_CODE_LEN + 1];
-    const char *after = rest[0] == '/' ? http_code(rest + 1, code) : NULL;
-    struct server_session *ss = after && strcmp(after, ".svg") == 0 ? server_find_session(srv, code) : NULL;
+    struct server_session *ss = server_find_session(srv, r->code);
     if (!ss)
         return http_text(wsi, p, 404, "text/plain; charset=utf-8", "no session with that code\n");
     char *svg = NULL;
@@ -141,14 +126,10 @@ static bool http_authorized(struct lws *wsi, const struct session *s)
     return session_key_ok(s, key, strlen(key));
 }
 
-static int http_results(struct server *srv, struct lws *wsi, struct http_pss *p, const char *rest)
+static int http_results(struct server *srv, struct lws *wsi, struct http_pss *p, const struct route *route)
 {
-    char code[HU_CODE_LEN + 1];
-    const char *after = strncmp(rest, "/sessions/", 10) == 0 ? http_code(rest + 10, code) : NULL;
-    enum export_format fmt;
-    if (!after || strncmp(after, "/results.", 9) != 0 || export_format_parse(after + 9, &fmt) != HU_OK)
-        return http_api_error(wsi, p, 404, "not_found", "no such route");
-    struct server_session *ss = server_find_session(srv, code);
+    enum export_format fmt = route->format;
+    struct server_session *ss = server_find_session(srv, route->code);
     if (!ss)
         return http_api_error(wsi, p, 404, "unknown_session", "no session has that code");
     if (!http_authorized(wsi, ss->session))
@@ -185,14 +166,16 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
     /* lws_hdr_copy fails on a path longer than the buffer: no route is. */
     if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) <= 0)
         return http_text(wsi, p, 404, "text/html; charset=utf-8", http_missing_page);
-    if (strncmp(path, "/j/", 3) == 0)
-        return http_join_page(srv, wsi, p, path + 2);
-    if (strncmp(path, "/qr/", 4) == 0)
-        return http_qr(srv, wsi, p, path + 3);
-    if (strncmp(path, "/api/", 5) == 0)
-        return http_results(srv, wsi, p, path + 4);
-    if (strcmp(path, "/healthz") == 0 || strcmp(path, "/healthz/") == 0)
-        return http_health(srv, wsi, p);
+    struct route r;
+    route_parse(path, &r);
+    switch (r.kind) {
+    case ROUTE_JOIN: return http_join_page(srv, wsi, p, &r);
+    case ROUTE_QR: return http_qr(srv, wsi, p, &r);
+    case ROUTE_RESULTS: return http_results(srv, wsi, p, &r);
+    case ROUTE_API_NONE: return http_api_error(wsi, p, 404, "not_found", "no such route");
+    case ROUTE_HEALTH: return http_health(srv, wsi, p);
+    case ROUTE_NONE: break;
+    }
     /* Also reached when a file mount has no such file. */
     return http_text(wsi, p, 404, "text/html; charset=utf-8", http_missing_page);
 }
