@@ -26,6 +26,10 @@
 #define HU_SESSION_MAX_PARTICIPANTS 200000
 #define HU_SESSIONS_MAX 64       /* decks on one command line */
 
+#define HU_CONNS_PER_IP 4000    /* default --max-conns-per-ip: a venue behind one NAT */
+#define HU_JOINS_BURST 1000      /* default --max-joins-burst: new tokens per address at once */
+#define HU_JOINS_PER_S 20.0f     /* and then per second */
+
 #define HU_TALLY_INTERVAL_MS 50  /* presenter tallies at most this often per session */
 
 #define HU_STORE_QUEUE_MAX 65536 /* store operations waiting for the writer */

@@ -24,7 +24,8 @@
 
 static const char main_usage[] =
     "usage: handsup serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
-    "                     [--presenter-key KEY] [--allow-origin ORIGIN] DECK.md...\n"
+    "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
+    "                     [--max-conns-per-ip N] [--max-joins-burst N] DECK.md...\n"
     "       handsup export [--data FILE] [--format csv|json|html] [--out DIR] [CODE...]\n"
     "       handsup --help | --version\n"
     "\n"
@@ -36,6 +37,10 @@ static const char main_usage[] =
     "         --public-url URL    base URL phones use (default http://<LAN address>:<port>)\n"
     "         --presenter-key KEY fixed presenter key for every session (16-128 characters)\n"
     "         --allow-origin O    also accept WebSockets from pages at origin O (repeatable)\n"
+    "         --allow-host NAME   also accept WebSockets sent to host NAME, e.g. laptop.local\n"
+    "         --max-conns-per-ip N  WebSockets from one address (default 4000)\n"
+    "         --max-joins-burst N   new participants from one address at once (default 1000,\n"
+    "                             then 20 a second)\n"
     "export   writes results from the data file, with or without a running server.\n"
     "         --format F          csv (default), json or html\n"
     "         --out DIR           one file per session in DIR instead of standard output\n"
@@ -54,14 +59,32 @@ static int main_usage_error(const char *fmt, ...)
     return 2;
 }
 
-static int main_parse_port(const char *s, int *port)
+static int main_parse_long(const char *s, long min, long max, long *out)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 0 || v > 65535)
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int main_parse_port(const char *s, int *port)
+{
+    long v;
+    if (main_parse_long(s, 0, 65535, &v))
         return -1;
     *port = (int)v;
+    return 0;
+}
+
+static int main_parse_uint(const char *s, long min, long max, unsigned *out)
+{
+    long v;
+    if (main_parse_long(s, min, max, &v))
+        return -1;
+    *out = (unsigned)v;
     return 0;
 }
 
@@ -83,14 +106,17 @@ static int main_serve(int argc, char **argv)
         {"data", required_argument, NULL, 'd'},     {"public-url", required_argument, NULL, 'u'},
         {"presenter-key", required_argument, NULL, 'k'},
         {"allow-origin", required_argument, NULL, 'o'},
+        {"allow-host", required_argument, NULL, 'A'},
+        {"max-conns-per-ip", required_argument, NULL, 'C'},
+        {"max-joins-burst", required_argument, NULL, 'J'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct server_config cfg = {.port = MAIN_DEFAULT_PORT, .data_path = MAIN_DEFAULT_DATA};
-    const char *origins[MAIN_MAX_ORIGINS];
+    const char *origins[MAIN_MAX_ORIGINS], *hosts[MAIN_MAX_ORIGINS];
     cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
     int c;
-    while ((c = getopt_long(argc, argv, "+p:H:d:u:k:o:a:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+p:H:d:u:k:o:A:C:J:a:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (main_parse_port(optarg, &cfg.port))
@@ -114,6 +140,19 @@ static int main_serve(int argc, char **argv)
                 return main_usage_error("%s", "too many --allow-origin");
             origins[cfg.n_allow_origins++] = optarg;
             break;
+        case 'A':
+            if (cfg.n_allow_hosts >= MAIN_MAX_ORIGINS)
+                return main_usage_error("%s", "too many --allow-host");
+            hosts[cfg.n_allow_hosts++] = optarg;
+            break;
+        case 'C':
+            if (main_parse_uint(optarg, 1, 1000000, &cfg.max_conns_per_ip))
+                return main_usage_error("--max-conns-per-ip needs a number from 1 to 1000000, not '%s'", optarg);
+            break;
+        case 'J':
+            if (main_parse_uint(optarg, 1, 1000000, &cfg.max_joins_burst))
+                return main_usage_error("--max-joins-burst needs a number from 1 to 1000000, not '%s'", optarg);
+            break;
         case 'a': cfg.asset_dir = optarg; break;
         case 'h': fputs(main_usage, stdout); return 0;
         default: return main_usage_error("%s", "unknown option");
@@ -126,6 +165,7 @@ static int main_serve(int argc, char **argv)
     cfg.decks = (const char *const *)&argv[optind];
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
+    cfg.allow_hosts = hosts;
 
     char err[1024];
     struct server *srv = server_new(&cfg, err, sizeof err);

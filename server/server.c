@@ -292,6 +292,45 @@ static int server_base_url(struct server *srv)
     return n < 0 || (size_t)n >= sizeof srv->base_url ? HU_ERR_PARSE : HU_OK;
 }
 
+/* Who may open WebSockets: --public-url's origin, --allow-origin, --allow-host. */
+static int server_origins(struct server *srv, char *err, size_t errlen)
+{
+    const struct server_config *cfg = &srv->cfg;
+    if (cfg->public_url) {
+        const char *auth = strstr(cfg->public_url, "://");
+        size_t len = auth ? (size_t)(auth + 3 - cfg->public_url) + strcspn(auth + 3, "/?#") : 0;
+        if (!auth || len >= sizeof srv->public_origin) {
+            snprintf(err, errlen, "--public-url %s is not an http(s) URL", cfg->public_url);
+            return HU_ERR_PARSE;
+        }
+        memcpy(srv->public_origin, cfg->public_url, len);
+        srv->public_origin[len] = '\0';
+        if (origin_allow_origin(&srv->origins, srv->public_origin) != 0) {
+            snprintf(err, errlen, "--public-url %s is not an http(s) URL", cfg->public_url);
+            return HU_ERR_PARSE;
+        }
+    }
+    for (size_t i = 0; i < cfg->n_allow_origins; i++)
+        if (origin_allow_origin(&srv->origins, cfg->allow_origins[i]) != 0) {
+            snprintf(err, errlen, "--allow-origin %s: expected http(s)://host[:port] (at most %d)",
+                     cfg->allow_origins[i], ORIGIN_MAX_ENTRIES);
+            return HU_ERR_PARSE;
+        }
+    for (size_t i = 0; i < cfg->n_allow_hosts; i++)
+        if (origin_allow_host(&srv->origins, cfg->allow_hosts[i]) != 0) {
+            snprintf(err, errlen, "--allow-host %s: not a host name (at most %d)", cfg->allow_hosts[i],
+                     ORIGIN_MAX_ENTRIES);
+            return HU_ERR_PARSE;
+        }
+    srv->peers = peers_new(cfg->max_conns_per_ip ? cfg->max_conns_per_ip : HU_CONNS_PER_IP,
+                           cfg->max_joins_burst ? cfg->max_joins_burst : HU_JOINS_BURST, HU_JOINS_PER_S);
+    if (!srv->peers) {
+        snprintf(err, errlen, "out of memory");
+        return HU_ERR_NOMEM;
+    }
+    return HU_OK;
+}
+
 struct server *server_new(const struct server_config *cfg, char *err, size_t errlen)
 {
     struct server *srv = calloc(1, sizeof *srv);
@@ -301,6 +340,8 @@ struct server *server_new(const struct server_config *cfg, char *err, size_t err
         goto fail;
     }
     srv->cfg = *cfg;
+    if (server_origins(srv, err, errlen) != HU_OK)
+        goto fail;
     /* Every deck parses before anything else happens. */
     for (size_t i = 0; i < cfg->n_decks; i++) {
         if (deck_load(cfg->decks[i], &decks[i], err, errlen) != HU_OK)
@@ -425,6 +466,7 @@ void server_free(struct server *srv)
         free(ss->presenter_url);
     }
     free(srv->sessions);
+    peers_free(srv->peers);
     free(srv->scratch);
     free(srv);
 }

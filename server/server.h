@@ -22,6 +22,10 @@ struct server_config {
     const char *asset_dir;      /* folder holding web/ and presenter/ */
     const char *const *allow_origins; /* extra Origins accepted for WebSockets */
     size_t n_allow_origins;
+    const char *const *allow_hosts; /* extra Host names accepted for WebSockets */
+    size_t n_allow_hosts;
+    unsigned max_conns_per_ip;  /* WebSockets per source address */
+    unsigned max_joins_burst;   /* new participant tokens per address, at once */
     const char *const *decks;   /* deck paths, one session each */
     size_t n_decks;
 };

@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "origin.h"
+#include "peers.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
@@ -48,6 +50,7 @@ struct conn {
     struct outmsg *head, *tail; /* queued replies, oldest first */
     uint64_t sent_version;      /* session version of the last state sent */
     uint64_t sent_tally;        /* tally version of the last tally sent */
+    struct peer *peer;          /* its source address's counters (peers.h) */
     char *rx;                   /* a message arriving in fragments. From malloc() */
     uint16_t rx_len;
     uint16_t strikes;           /* rate-limited messages so far */
@@ -87,11 +90,14 @@ struct server {
     void *foreign_loops[1];
     struct lws_context *context;
     struct lws_vhost *vhost;
+    struct peers *peers;        /* per-address limits. Owned */
+    struct origin_policy origins; /* who may open a WebSocket */
     struct store *store;
     struct server_session *sessions; /* From malloc() */
     size_t n_sessions;
     int port;
     char base_url[512];         /* http://host:port, no trailing slash */
+    char public_origin[512];    /* scheme://host[:port] of --public-url, or "" */
     char web_dir[4096], presenter_dir[4096];
     struct lws_http_mount mounts[6];
     struct lws_protocol_vhost_options headers[5];

@@ -198,23 +198,23 @@ void session_save_poll(struct session *s, const struct session_poll *p)
 
 /* --- participants --- */
 
-int session_join(struct session *s, const char *token, size_t token_len,
-                 char out_token[HU_TOKEN_LEN + 1], uint32_t *idx)
+int session_rejoin(const struct session *s, const char *token, size_t token_len, uint32_t *idx)
 {
     unsigned char hash[HU_HASH_LEN];
-    if (token && token_well_formed(token, token_len)) {
-        if (token_hash(token, token_len, hash) != HU_OK)
-            return HU_ERR_INTERNAL;
-        int found = session_people_find(s, hash);
-        if (found >= 0) {
-            memcpy(out_token, token, HU_TOKEN_LEN);
-            out_token[HU_TOKEN_LEN] = '\0';
-            *idx = (uint32_t)found;
-            return HU_OK;
-        }
-    }
     /* A token the server did not issue is never adopted: that would let a
      * client pick identities and stuff votes. */
+    if (!token || !token_well_formed(token, token_len) || token_hash(token, token_len, hash) != HU_OK)
+        return HU_ERR_NOT_FOUND;
+    int found = session_people_find(s, hash);
+    if (found < 0)
+        return HU_ERR_NOT_FOUND;
+    *idx = (uint32_t)found;
+    return HU_OK;
+}
+
+int session_join_new(struct session *s, char out_token[HU_TOKEN_LEN + 1], uint32_t *idx)
+{
+    unsigned char hash[HU_HASH_LEN];
     int rc = token_random_hex(out_token, HU_TOKEN_LEN + 1, HU_TOKEN_LEN / 2);
     if (rc)
         return rc;

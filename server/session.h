@@ -52,12 +52,13 @@ uint64_t session_tally_version(const struct session *s);
 
 /* --- participants --- */
 
-/* Joins a participant.  A well-formed token this session issued restores
- * that participant; anything else (NULL included) creates a new participant
- * with a fresh token.  Writes the token to out_token and the participant's
- * index to *idx.  HU_OK, HU_ERR_FULL or HU_ERR_NOMEM/IO. */
-int session_join(struct session *s, const char *token, size_t token_len,
-                 char out_token[HU_TOKEN_LEN + 1], uint32_t *idx);
+/* Finds the participant holding token: HU_OK with *idx, or HU_ERR_NOT_FOUND
+ * for anything this session did not issue (NULL, empty, malformed, unknown). */
+int session_rejoin(const struct session *s, const char *token, size_t token_len, uint32_t *idx);
+
+/* Creates a participant with a fresh random token, written to out_token.
+ * HU_OK, HU_ERR_FULL, HU_ERR_NOMEM or HU_ERR_IO. */
+int session_join_new(struct session *s, char out_token[HU_TOKEN_LEN + 1], uint32_t *idx);
 
 uint32_t session_participants(const struct session *s);
 

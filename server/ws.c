@@ -9,6 +9,8 @@
 
 #include "hu_err.h"
 #include "hu_limits.h"
+#include "origin.h"
+#include "peers.h"
 #include "proto.h"
 #include "server_impl.h"
 
@@ -173,7 +175,19 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
     } else {
         char token[HU_TOKEN_LEN + 1];
         uint32_t idx;
-        int rc = session_join(ss->session, m->participant, m->participant_len, token, &idx);
+        int rc = session_rejoin(ss->session, m->participant, m->participant_len, &idx);
+        if (rc == HU_OK) {
+            memcpy(token, m->participant, HU_TOKEN_LEN);
+            token[HU_TOKEN_LEN] = '\0';
+        } else if (!peers_take_join(srv->peers, c->peer, server_mono_ms())) {
+            /* New identities are what vote stuffing needs; a rejoin with
+             * a valid token is never limited. */
+            ws_queue_error(c, HU_ERR_RATE_LIMITED, m->has_id, m->id,
+                           "too many new participants from your network; try again in a few seconds");
+            return;
+        } else {
+            rc = session_join_new(ss->session, token, &idx);
+        }
         if (rc) {
             ws_queue_error(c, rc, m->has_id, m->id, NULL);
             return;
@@ -479,31 +493,41 @@ static int ws_writeable(struct server *srv, struct conn *c)
     return 0;
 }
 
-/* Accepts an upgrade only on /ws and, when a browser says where the page
- * came from, only from this server's own pages (lws does not check Origin). */
+/* Copies header h into buf; NULL when absent or longer than buf. */
+static const char *ws_header(struct lws *wsi, enum lws_token_indexes h, char *buf, size_t len)
+{
+    int n = lws_hdr_total_length(wsi, h);
+    if (n <= 0 || (size_t)n >= len || lws_hdr_copy(wsi, buf, (int)len, h) < 0)
+        return NULL;
+    return buf;
+}
+
+/* Accepts an upgrade only on /ws, from an allowed page (lws checks no
+ * Origin), and while the peer's address is under its connection cap. */
 static bool ws_filter(struct server *srv, struct lws *wsi)
 {
-    char uri[64], origin[512], host[256];
-    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0 || strcmp(uri, "/ws") != 0)
+    char uri[64], origin_buf[512], host_buf[256];
+    const char *path = ws_header(wsi, WSI_TOKEN_GET_URI, uri, sizeof uri);
+    if (!path || strcmp(path, "/ws") != 0) {
+        (void)lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, "WebSockets are at /ws");
         return false;
-    if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
-        return true; /* not a browser: scripts and load generators send none */
-    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
-        return false;
-    if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) > 0) {
-        const char *rest = strncmp(origin, "http://", 7) == 0    ? origin + 7
-                           : strncmp(origin, "https://", 8) == 0 ? origin + 8
-                                                                 : NULL;
-        if (rest && strcmp(rest, host) == 0)
-            return true;
     }
-    if (strcmp(origin, srv->base_url) == 0)
-        return true;
-    for (size_t i = 0; i < srv->cfg.n_allow_origins; i++)
-        if (strcmp(origin, srv->cfg.allow_origins[i]) == 0)
-            return true;
-    lwsl_user("refused a WebSocket from a foreign origin\n");
-    return false;
+    bool has_origin = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0;
+    const char *origin = ws_header(wsi, WSI_TOKEN_ORIGIN, origin_buf, sizeof origin_buf);
+    const char *host = ws_header(wsi, WSI_TOKEN_HOST, host_buf, sizeof host_buf);
+    /* A refusal answers with a status before hanging up, so a client can
+     * tell a policy from a network failure. */
+    if ((has_origin && !origin) || !origin_check(&srv->origins, origin, host)) {
+        lwsl_user("refused a WebSocket from a foreign origin or host\n");
+        (void)lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "origin or host not allowed");
+        return false;
+    }
+    if (!peers_can_attach(srv->peers, lws_get_socket_fd(wsi))) {
+        lwsl_user("refused a WebSocket: too many connections from one address\n");
+        (void)lws_return_http_status(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many connections from your address");
+        return false;
+    }
+    return true;
 }
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -513,7 +537,14 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         return srv && ws_filter(srv, wsi) ? 0 : -1;
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+        /* Only WebSocket upgrades: lws 4.1.6 mishandles unknown Upgrade
+         * values (CVE-2025-11677, docs/security.md). */
+        return in && strcmp(in, "websocket") == 0 ? 0 : -1;
     case LWS_CALLBACK_ESTABLISHED:
+        c->peer = peers_attach(srv->peers, lws_get_socket_fd(wsi), server_mono_ms());
+        if (!c->peer)
+            return -1; /* over the cap since the filter looked */
         c->wsi = wsi;
         c->tokens = WS_RATE_BURST;
         c->refill_ms = server_mono_ms();
@@ -528,6 +559,8 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return ws_writeable(srv, c);
     case LWS_CALLBACK_CLOSED:
+        peers_detach(srv->peers, c->peer, server_mono_ms());
+        c->peer = NULL;
         ws_leave(c);
         ws_outq_free(c);
         free(c->rx);

@@ -1,0 +1,37 @@
+/* peers.h -- accounting per source address: open WebSockets and new tokens.
+ *
+ * Bounds what one address can take (connections, fresh participant tokens)
+ * while leaving room for a whole venue behind one NAT.  Addresses are kept
+ * in memory only while they hold a connection, never logged or stored. */
+#ifndef HU_PEERS_H
+#define HU_PEERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct peers;
+struct peer;
+
+/* max_conns: WebSockets per address; joins_burst and joins_per_s: the
+ * bucket of new participant tokens per address.  NULL when out of memory. */
+struct peers *peers_new(uint32_t max_conns, uint32_t joins_burst, float joins_per_s);
+
+/* Frees p and every entry.  Accepts NULL. */
+void peers_free(struct peers *p);
+
+/* True when the peer of socket fd may open one more connection. */
+bool peers_can_attach(struct peers *p, int fd);
+
+/* Counts a connection from the peer of socket fd.  Returns its entry (to
+ * pass to peers_detach), or NULL when the address is at its cap, the peer
+ * is unknown, or memory ran out. */
+struct peer *peers_attach(struct peers *p, int fd, uint32_t now_ms);
+
+/* Uncounts a connection; e may be freed.  Accepts NULL. */
+void peers_detach(struct peers *p, struct peer *e, uint32_t now_ms);
+
+/* Takes one new-token allowance for e at monotonic time now_ms; false when
+ * the address has issued too many tokens too fast. */
+bool peers_take_join(struct peers *p, struct peer *e, uint32_t now_ms);
+
+#endif
