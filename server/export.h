@@ -21,4 +21,8 @@ const char *export_ext(enum export_format fmt);
  * *len its length).  Returns HU_OK or a negative hu_err. */
 int export_render(const struct results *r, enum export_format fmt, char **out, size_t *len);
 
+/* The exact text of the HTML report's one <style> element (static), so a
+ * server can allow it by hash in its Content-Security-Policy. */
+const char *export_html_style(void);
+
 #endif

@@ -79,8 +79,9 @@ static void h_time(struct html *h, int64_t ms, const char *never)
     h_raw(h, " UTC</time>");
 }
 
-static const char html_head_style[] =
-    "<style>\n"
+/* The report's only style, also hashed into the server's Content-Security-
+ * Policy (export_html_style) so the served report keeps its looks. */
+static const char html_style[] =
     "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;color:#000;background:#fff;"
     "margin:2em auto;max-width:52em;padding:0 1em;line-height:1.4}\n"
     "h1{font-size:1.6em;margin-bottom:.2em}\n"
@@ -100,8 +101,9 @@ static const char html_head_style[] =
     ".session>h2{margin-top:0}\n"
     ".poll{break-inside:avoid;page-break-inside:avoid}\n"
     ".chart{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-    "}\n"
-    "</style>\n";
+    "}\n";
+
+const char *export_html_style(void) { return html_style; }
 
 /* Fills for option i, so bars differ by more than hue: black-and-white print
  * keeps dark grey, hatching, light grey and dots apart, and each bar also
@@ -237,7 +239,9 @@ int export_html(const struct results *r, struct hu_buf *b)
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     h_esc(&h, title);
     h_raw(&h, " &ndash; handsup results</title>\n");
-    h_raw(&h, html_head_style);
+    h_raw(&h, "<style>");
+    h_raw(&h, html_style);
+    h_raw(&h, "</style>\n");
     h_raw(&h, "</head>\n<body>\n");
     h_raw(&h, html_patterns);
     h_raw(&h, "<header>\n<h1>Results: ");

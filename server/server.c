@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "export.h"
 #include "hu_err.h"
 #include "hu_limits.h"
 #include "netaddr.h"
@@ -205,12 +206,28 @@ static const lws_retry_bo_t server_retry = {
     .secs_since_valid_hangup = 30,
 };
 
+/* The policy of every response: scripts and styles only from our files,
+ * plus the one inline style of the results report, allowed by its hash. */
+static int server_csp(struct server *srv)
+{
+    const char *style = export_html_style();
+    unsigned char digest[HU_HASH_LEN];
+    char b64[64];
+    if (token_hash(style, strlen(style), digest) != HU_OK ||
+        lws_b64_encode_string((const char *)digest, HU_HASH_LEN, b64, sizeof b64) < 0)
+        return HU_ERR_INTERNAL;
+    int n = snprintf(srv->csp, sizeof srv->csp,
+                     "default-src 'none'; script-src 'self'; style-src 'self' 'sha256-%s'; "
+                     "img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; "
+                     "form-action 'self'; frame-ancestors 'none'",
+                     b64);
+    return n < 0 || (size_t)n >= sizeof srv->csp ? HU_ERR_INTERNAL : HU_OK;
+}
+
 static void server_headers(struct server *srv)
 {
-    static const char *const hdr[][2] = {
-        {"content-security-policy:",
-         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-         "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+    const char *const hdr[][2] = {
+        {"content-security-policy:", srv->csp},
         {"x-content-type-options:", "nosniff"},
         {"referrer-policy:", "no-referrer"},
         {"x-frame-options:", "DENY"},
@@ -235,6 +252,10 @@ static int server_listen(struct server *srv, char *err, size_t errlen)
     server_mount(&m[2], &m[3], "/j", "handsup-http", LWSMPRO_CALLBACK, NULL);
     server_mount(&m[1], &m[2], "/present", srv->presenter_dir, LWSMPRO_FILE, "index.html");
     server_mount(&m[0], &m[1], "/", srv->web_dir, LWSMPRO_FILE, "index.html");
+    if (server_csp(srv) != HU_OK) {
+        snprintf(err, errlen, "cannot build the Content-Security-Policy");
+        return HU_ERR_INTERNAL;
+    }
     server_headers(srv);
 
     info.port = srv->cfg.port;

@@ -101,6 +101,7 @@ struct server {
     char web_dir[4096], presenter_dir[4096];
     struct lws_http_mount mounts[6];
     struct lws_protocol_vhost_options headers[5];
+    char csp[512];              /* Content-Security-Policy of every response */
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
     unsigned char *scratch;     /* send buffer with LWS_PRE headroom. From malloc() */
     size_t scratch_cap;
