@@ -156,7 +156,8 @@ static int server_open_session(struct server *srv, struct server_session *ss, st
         deck_free(deck);
         return rc;
     }
-    ss->session = session_new(deck, row.code, row.key, ss->join_url, srv->store, row.id);
+    ss->session = session_new(deck, row.code, row.key, ss->join_url, srv->store, row.id,
+                              row.created_at);
     if (!ss->session) {
         deck_free(deck);
         return HU_ERR_NOMEM;

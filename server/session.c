@@ -13,7 +13,8 @@
 #include "token.h"
 
 struct session *session_new(struct deck *deck, const char *code, const char *key,
-                            const char *join_url, struct store *st, int64_t store_id)
+                            const char *join_url, struct store *st, int64_t store_id,
+                            int64_t created_at)
 {
     struct session *s = calloc(1, sizeof *s);
     if (!s)
@@ -21,6 +22,7 @@ struct session *session_new(struct deck *deck, const char *code, const char *key
     s->deck = deck;
     s->store = st;
     s->store_id = store_id;
+    s->created_at = created_at;
     snprintf(s->code, sizeof s->code, "%s", code);
     snprintf(s->key, sizeof s->key, "%s", key);
     s->join_url = strdup(join_url ? join_url : "");

@@ -24,10 +24,12 @@ enum session_poll_status { SESSION_POLL_PENDING, SESSION_POLL_OPEN, SESSION_POLL
 
 /* A new session presenting deck (ownership of deck passes to the session),
  * reachable at code, driven with key.  join_url is shown to presenters.  st
- * may be NULL (no persistence, for tests); store_id is the session's row.
+ * may be NULL (no persistence, for tests); store_id is the session's row and
+ * created_at (unix ms) when it was first served, for exports.
  * Returns NULL when out of memory. */
 struct session *session_new(struct deck *deck, const char *code, const char *key,
-                            const char *join_url, struct store *st, int64_t store_id);
+                            const char *join_url, struct store *st, int64_t store_id,
+                            int64_t created_at);
 
 /* Frees s and its deck.  Accepts NULL. */
 void session_free(struct session *s);

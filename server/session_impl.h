@@ -26,6 +26,7 @@ struct session {
     char *join_url;                 /* From malloc() */
     struct store *store;            /* not owned; NULL = no persistence */
     int64_t store_id;
+    int64_t created_at;             /* unix ms */
 
     int current;                    /* slide index */
     uint64_t version;

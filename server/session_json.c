@@ -132,6 +132,7 @@ int session_results(const struct session *s, struct results_session *out, int64_
     out->code = strdup(s->code);
     out->title = strdup(s->deck->title);
     out->deck_path = strdup(s->deck->path);
+    out->created_at = s->created_at;
     out->participants = s->n_participants;
     out->n_slides = s->deck->n_slides;
     out->polls = calloc(s->deck->n_polls ? s->deck->n_polls : 1, sizeof *out->polls);

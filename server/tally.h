@@ -22,8 +22,9 @@ void tally_free(struct tally *t);
 
 /* Records that participant chose option choice (0..n_options-1), replacing any
  * earlier choice, or withdraws the vote when choice is TALLY_NONE.  Returns
- * HU_OK, HU_ERR_BAD_MESSAGE for an out-of-range choice, or HU_ERR_NOMEM; on
- * error the tally is unchanged. */
+ * HU_OK, HU_ERR_BAD_MESSAGE for an out-of-range choice, HU_ERR_FULL for a
+ * participant index at or past HU_SESSION_MAX_PARTICIPANTS, or HU_ERR_NOMEM;
+ * on error the tally is unchanged. */
 int tally_set(struct tally *t, uint32_t participant, int choice);
 
 /* The participant's current choice, or TALLY_NONE. */
