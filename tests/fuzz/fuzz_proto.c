@@ -1,0 +1,85 @@
+/* fuzz_proto.c -- libFuzzer target for the WebSocket message decoder.
+ *
+ * Feeds arbitrary bytes to proto_decode as one text frame, then pushes what
+ * came out (the decoded fields, or the error sentence) through the encoders
+ * the server would use to answer, so both directions meet hostile text. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hu_err.h"
+#include "hu_limits.h"
+#include "proto.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every encoder answer must be non-NULL JSON text (out of memory aside,
+ * which a fuzzer does not simulate) and is freed at once. */
+static void fuzz_check_reply(char *text)
+{
+    if (!text || text[0] != '{')
+        __builtin_trap();
+    free(text);
+}
+
+static void fuzz_encode_decoded(const struct proto_msg *msg)
+{
+    const char *name = proto_type_name(msg->type);
+    if (!name || !*name)
+        __builtin_trap();
+    (void)proto_presenter_only(msg->type);
+    if (msg->has_id && (msg->id < 0 || msg->id > ((int64_t)1 << 53)))
+        __builtin_trap();
+    fuzz_check_reply(proto_pong(msg->has_id, msg->id, 0));
+    fuzz_check_reply(proto_error(HU_ERR_BAD_MESSAGE, msg->has_id, msg->id, name));
+    switch (msg->type) {
+    case PROTO_JOIN:
+        /* The decoder promises exactly 8 digits in code. */
+        if (!msg->code || strlen(msg->code) != 8)
+            __builtin_trap();
+        for (size_t i = 0; i < 8; i++)
+            if (msg->code[i] < '0' || msg->code[i] > '9')
+                __builtin_trap();
+        fuzz_check_reply(proto_error(HU_ERR_UNKNOWN_SESSION, msg->has_id, msg->id, msg->code));
+        if (msg->participant)
+            fuzz_check_reply(proto_error(HU_ERR_FORBIDDEN, msg->has_id, msg->id, msg->participant));
+        if (msg->key)
+            fuzz_check_reply(proto_error(HU_ERR_FORBIDDEN, msg->has_id, msg->id, msg->key));
+        break;
+    case PROTO_VOTE:
+        if (!msg->poll || !msg->choice || strlen(msg->poll) > HU_POLL_ID_MAX)
+            __builtin_trap();
+        fuzz_check_reply(proto_ack(msg->has_id, msg->id, msg->poll, msg->choice));
+        fuzz_check_reply(proto_error(HU_ERR_UNKNOWN_POLL, msg->has_id, msg->id, msg->poll));
+        break;
+    case PROTO_GOTO:
+        if (msg->slide < 0 || msg->slide > HU_DECK_MAX_SLIDES)
+            __builtin_trap();
+        break;
+    default:
+        break;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct proto_msg msg;
+    char err[256];
+    memset(&msg, 0, sizeof msg);
+    err[0] = '\0';
+    int rc = proto_decode((const char *)data, size, &msg, err, sizeof err);
+    if (rc == HU_OK) {
+        fuzz_encode_decoded(&msg);
+    } else {
+        if (rc != HU_ERR_BAD_JSON && rc != HU_ERR_BAD_MESSAGE && rc != HU_ERR_TOO_LARGE)
+            __builtin_trap();
+        /* The error sentence may quote the input (jansson does), so it is
+         * exactly what the server echoes back in an "error" message. */
+        if (err[0] == '\0' || memchr(err, '\0', sizeof err) == NULL)
+            __builtin_trap();
+        fuzz_check_reply(proto_error(rc, msg.has_id, msg.id, err));
+    }
+    proto_msg_free(&msg);
+    return 0;
+}
