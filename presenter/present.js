@@ -173,10 +173,10 @@
     var url = s.joinUrl ? String(s.joinUrl) : location.origin + '/j/' + code;
     var shortUrl = url.replace(/^https?:\/\//, '');
     var qr = '/qr/' + encodeURIComponent(code) + '.svg';
+    setUrl($('join-url'), shortUrl);
+    setUrl($('join-panel-url'), shortUrl);
     $('join-code').textContent = formatCode(code);
-    $('join-url').textContent = shortUrl;
     $('join-panel-code').textContent = formatCode(code);
-    $('join-panel-url').textContent = shortUrl;
     if ($('qr').getAttribute('src') !== qr) {
       $('qr').src = qr;
       $('join-panel-qr').src = qr;
@@ -184,6 +184,16 @@
     var title = s.title || (app.deck && app.deck.title) || '';
     $('session-title').textContent = title;
     document.title = (title ? title + ' \u2013 ' : '') + 'handsup presenter';
+  }
+
+  /* The URL may wrap in the narrow corner: let it break after "/j/", not
+   * in the middle of the code. */
+  function setUrl(el, url) {
+    el.textContent = '';
+    var cut = url.lastIndexOf('/') + 1;
+    el.appendChild(document.createTextNode(url.slice(0, cut)));
+    el.appendChild(document.createElement('wbr'));
+    el.appendChild(document.createTextNode(url.slice(cut)));
   }
 
   function deckSlide(i) {
@@ -553,6 +563,9 @@
     } else if (b.dataset.action) {
       act(b.dataset.action);
     }
+    /* After a mouse click, give the keyboard back to the slide: Space must
+     * step to the next slide, not press the last clicked button again. */
+    if (ev.detail > 0 && b.closest('#controls')) b.blur();
   });
 
   $('blank').addEventListener('click', toggleBlank);
