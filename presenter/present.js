@@ -258,11 +258,15 @@
     slideEl.dataset.index = String(idx);
     $('slide-index').textContent = (idx + 1) + ' / ' + count;
 
-    if (idx !== app.shownIndex) {
+    var fresh = idx !== app.shownIndex;
+    if (fresh) {
       app.shownIndex = idx;
       app.barsKey = null;
       var html = typeof ds.html === 'string' ? ds.html : (st.slide.html || '');
       $('slide-body').innerHTML = html;
+      Array.prototype.forEach.call($('slide-body').querySelectorAll('img'), function (img) {
+        img.addEventListener('load', fitSlide);
+      });
     }
     $('join-panel').hidden = idx !== 0;
 
@@ -277,6 +281,20 @@
       $('poll-panel').hidden = true;
     }
     updateControls(kind, st.poll);
+    if (fresh) fitSlide();
+  }
+
+  /* A long slide shrinks its text until it fits above the poll or timer
+   * panel instead of being cut off at the bottom of the projector. */
+  function fitSlide() {
+    var b = $('slide-body');
+    b.style.fontSize = '';
+    var size = parseFloat(window.getComputedStyle(b).fontSize);
+    var min = size * 0.5;
+    while (b.scrollHeight > b.clientHeight + 1 && size > min) {
+      size *= 0.92;
+      b.style.fontSize = size + 'px';
+    }
   }
 
   function renderPoll(poll) {
@@ -569,6 +587,12 @@
   });
 
   $('blank').addEventListener('click', toggleBlank);
+
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(fitSlide, 100);
+  });
 
   ['help', 'export-menu'].forEach(function (id) {
     $(id).addEventListener('click', function (ev) {
