@@ -128,6 +128,7 @@ struct bench {
     int ready_attendees;    /* attendees with welcome and state */
     long long connect_failures, unexpected_closes, protocol_errors;
     long long errors;       /* error messages received */
+    long long join_refusals; /* joins answered with an error */
     long long tokens_lost;  /* a welcome brought a different token than we sent */
     bool insane;            /* a scenario saw figures that cannot be right */
     char last_error[64];    /* code of the last one */

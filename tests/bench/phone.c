@@ -149,11 +149,20 @@ static void phone_tally(struct bench *b, json_t *m, double now)
         b->tally_exact_at = now;
 }
 
-static void phone_error(struct bench *b, json_t *m)
+static void phone_error(struct bench *b, struct phone *p, json_t *m)
 {
     const char *code = json_string_value(json_object_get(m, "code"));
     b->errors++;
     snprintf(b->last_error, sizeof b->last_error, "%s", code ? code : "?");
+    if (!p->welcomed) {
+        /* A refused join (a per-address cap, say): the phone gives up, so
+         * the ramp counts it as a failure instead of waiting for it. */
+        if (b->join_refusals++ == 0)
+            fprintf(stderr, "bench: a join was refused (%s); counted as connect failures\n", b->last_error);
+        b->connect_failures++;
+        wsc_drop(b, p);
+        return;
+    }
     long long id = phone_int(m, "id", -1);
     if (id >= b->id_base && id < b->next_id)
         b->sent_at[id - b->id_base] = 0; /* refused: it will never be acknowledged */
@@ -176,7 +185,7 @@ void phone_on_message(struct bench *b, struct phone *p, const char *text, size_t
     else if (strcmp(type, "welcome") == 0)
         phone_welcome(b, p, m);
     else if (strcmp(type, "error") == 0)
-        phone_error(b, m);
+        phone_error(b, p, m);
     json_decref(m);
 }
 
