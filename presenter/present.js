@@ -146,14 +146,14 @@
   function onError(msg) {
     var code = String(msg.code || '');
     if (code === 'forbidden' && !app.joined) {
-      conn.running = false;
+      conn.stop();
       forgetKey();
       app.key = null;
       showLogin('Wrong presenter key for session ' + formatCode(app.code) + '.');
       return;
     }
     if (code === 'unknown_session' && !app.joined) {
-      conn.running = false;
+      conn.stop();
       forgetKey();
       showLogin('No session has the code ' + formatCode(app.code) + '.');
       return;
@@ -610,11 +610,8 @@
     app.tallies = {};
     showStage();
     setConnStatus('connecting');
-    if (conn.isOpen()) {
-      conn.send({ type: 'join', code: app.code, key: app.key });
-    } else {
-      conn.start();
-    }
+    conn.start(); /* connects if needed; an open socket joins at once */
+    if (conn.isOpen()) conn.send({ type: 'join', code: app.code, key: app.key });
   }
 
   $('login-form').addEventListener('submit', function (ev) {

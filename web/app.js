@@ -400,6 +400,7 @@
     var code = String(msg.code || '');
     if (code === 'unknown_session') {
       var tried = app.code;
+      conn.stop();
       app.code = null;
       app.state = null;
       app.everJoined = false;
@@ -451,8 +452,8 @@
     showJoinError('');
     app.code = code;
     $('join-button').disabled = true;
+    conn.start(); /* connects if needed; an open socket joins at once */
     if (conn.isOpen()) sendJoin();
-    else conn.start();
     /* If the server cannot be reached, the button comes back so the
      * attendee is never stuck. */
     setTimeout(function () {

@@ -44,6 +44,14 @@
     if (!this.ws) this.connect();
   };
 
+  /* No more reconnecting (a refused key, an unknown session); an open
+   * socket stays usable for another join. */
+  Conn.prototype.stop = function () {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.timer = null;
+  };
+
   Conn.prototype.status = function (s) {
     if (this.opts.onStatus) this.opts.onStatus(s);
   };
