@@ -116,10 +116,11 @@ test('unknown poll, bad choice, closed and never-opened polls', async () => {
 test('a 10 KB message: too_large and close code 1009', async () => {
   const { c } = await joinAttendee(server, CODE, { label: 'too-large' });
   c.send({ type: 'vote', poll: 'q2', choice: 'yes', id: 21, pad: 'x'.repeat(10 * 1024) });
+  let timer;
   const info = await Promise.race([
     c.closed,
-    new Promise((_, reject) => setTimeout(() => reject(new Error('connection not closed within 5 s')), 5000)),
-  ]);
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('connection not closed within 5 s')), 5000); }),
+  ]).finally(() => clearTimeout(timer));
   const err = c.seen.find((m) => m.type === 'error');
   assert.ok(err?.code === 'too_large' || info.code === 1009,
     `expected a too_large error and/or close code 1009, got error ${JSON.stringify(err)} close ${JSON.stringify(info)}`);
