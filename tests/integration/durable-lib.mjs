@@ -38,11 +38,16 @@ export async function haveSqlite3() {
 // Runs one SQL statement on the data file, read-only, and returns its rows
 // as objects ([] when there are none: the shell prints nothing then).
 // Read-only still lets sqlite recover the WAL index a killed server left,
-// so acknowledged votes still only in the -wal file are seen.
-export async function sql(db, statement) {
+// so acknowledged votes still only in the -wal file are seen.  With
+// { ns: pid } the shell runs inside that process's mount namespace (sqlite
+// resolves symbolic links, so /proc/<pid>/root/... paths do not work).
+export async function sql(db, statement, { ns } = {}) {
+  const args = ['-readonly', '-bail', '-json', db, statement];
   let out;
   try {
-    out = await execFileP('sqlite3', ['-readonly', '-bail', '-json', db, statement]);
+    out = ns
+      ? await execFileP('nsenter', ['-t', String(ns), '-m', '--', 'sqlite3', ...args])
+      : await execFileP('sqlite3', args);
   } catch (e) {
     throw new Error(`sqlite3 ${db} "${statement}" failed: ${e.message}\n${e.stderr || ''}`);
   }
