@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 
 import {
   CODE, KEY, PHONE, PROJECTOR, SLIDE, command, expectState, expectText, joinAttendee, joinPresenter,
-  launchBrowser, startDeckServer,
+  launchBrowser, settle, startDeckServer,
 } from './browser-lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -50,6 +50,7 @@ async function goto(slide, pred = () => true) {
 // Runs axe on the page as it is now; fails listing every serious or
 // critical violation with the elements it found.
 async function audit(page, label) {
+  await settle(page);
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
     await page.addScriptTag({ path: AXE });
   }

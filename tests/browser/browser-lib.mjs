@@ -136,6 +136,15 @@ export async function expectAttr(page, selector, attr, value, timeout = 10000) {
   }
 }
 
+// Waits until every finite CSS transition and animation on the page has
+// ended, so colours read (by axe) or pictured are the settled ones, not a
+// frame in the middle of a 120 ms fade.
+export async function settle(page) {
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+    .map((a) => a.finished.catch(() => null))));
+}
+
 // The folder screenshots go to: the build folder under ctest, else a temp one.
 export function screenshotDir() {
   const dir = process.env.HANDSUP_SCREENSHOT_DIR || path.join(os.tmpdir(), 'handsup-screenshots');
