@@ -259,32 +259,45 @@ export class RawWs {
   }
 }
 
-// Writes chunks (strings or Buffers, each its own write) on a fresh TCP
-// connection and collects the answer until the server closes or timeoutMs
-// passes.  Returns { text, closedByServer, ms }.
-export function rawHttp(port, chunks, { host = '127.0.0.1', timeoutMs = 3000, localAddress } = {}) {
+// Writes chunks (strings or Buffers, each its own write, gapMs apart) on a
+// fresh TCP connection and collects the answer until the server closes or
+// timeoutMs passes, or (with settleMs) once the server has been quiet for
+// settleMs after answering.  Returns { text, closedByServer, ms }.
+export function rawHttp(port, chunks, { host = '127.0.0.1', timeoutMs = 3000, localAddress, gapMs = 0, settleMs } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const socket = net.connect({ port, host, localAddress });
     const parts = [];
     let done = false;
+    let quiet = null;
     const finish = (closedByServer) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      clearTimeout(quiet);
       socket.destroy();
       resolve({ text: Buffer.concat(parts).toString('latin1'), closedByServer, ms: Date.now() - t0 });
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
-    socket.on('data', (d) => parts.push(d));
+    socket.on('data', (d) => {
+      parts.push(d);
+      if (settleMs !== undefined) {
+        clearTimeout(quiet);
+        quiet = setTimeout(() => finish(false), settleMs);
+      }
+    });
     socket.on('close', () => finish(true));
     socket.on('error', (e) => {
       // A reset after the answer is a close; a refused connection is a failure.
       if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish(true);
       else if (!done) { done = true; clearTimeout(timer); reject(e); }
     });
-    socket.on('connect', () => {
-      for (const c of Array.isArray(chunks) ? chunks : [chunks]) socket.write(c);
+    socket.on('connect', async () => {
+      const list = Array.isArray(chunks) ? chunks : [chunks];
+      for (let i = 0; i < list.length && !done; i++) {
+        if (i && gapMs) await new Promise((r) => setTimeout(r, gapMs));
+        if (!socket.destroyed) socket.write(list[i]);
+      }
     });
   });
 }
