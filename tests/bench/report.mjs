@@ -64,11 +64,13 @@ rows.push(
   ['fan-out: phone has the new slide, p50', 'ms', (r) => r.fanout?.p50_ms],
   ['fan-out: p99', 'ms', (r) => r.fanout?.p99_ms],
   ['fan-out: last phone, median of the moves', 'ms', (r) => r.fanout?.last_p50_ms],
+  ['phones connected for the fan-out', '', (r) => r.fanout?.n],
   ['fan-out: last phone, worst move', 'ms', (r) => r.fanout?.missed === 0 ? r.fanout?.last_max_ms : undefined,
-    '<= 250', (h) => h <= 250],
+    '<= 250 (to 19,000 phones)', (h) => h <= 250 && results.handsup.fanout?.n >= 19000],
+  ['reconnect storm: phones', '', (r) => r.reconnect?.n],
   ['reconnect storm: all back with their votes', 'ms',
     (r) => r.reconnect && !r.reconnect.missing && !r.reconnect.votes_lost ? r.reconnect.all_back_ms : undefined,
-    '<= 5,000', (h) => h <= 5000],
+    '<= 5,000 (19,000 phones)', (h) => h <= 5000 && results.handsup.reconnect?.n >= 19000],
   ['reconnect storm: server saw everyone leave after', 'ms', (r) => r.reconnect?.drop_noticed_ms],
   ['second burst (before the storm): all acknowledged', 'ms', (r) => r.burst2?.all_acked_ms],
 );
@@ -96,7 +98,11 @@ for (const [server, r] of Object.entries(results)) {
   if (r.died) problems.push(`- ${server}: the server process died during the run.`);
   if (r.burst && r.burst.acked !== r.burst.sent) problems.push(`- ${server}: burst: ${r.burst.acked} of ${r.burst.sent} votes acknowledged (${r.burst.errors} errors, last ${r.burst.last_error}).`);
   if (r.burst && !r.burst.tally_exact) problems.push(`- ${server}: burst: the presenter's tally never became exact (yes ${r.burst.tally_yes}, no ${r.burst.tally_no}).`);
-  for (const s of r.steady?.rates ?? []) if (!s.skipped && s.acked !== s.sent) problems.push(`- ${server}: steady ${s.rate}/s: ${s.acked} of ${s.sent} acknowledged (${s.errors} errors, last ${s.last_error}).`);
+  for (const s of r.steady?.rates ?? []) if (!s.skipped && s.acked !== s.sent) problems.push(`- ${server}: steady ${s.rate}/s: ${s.acked} of ${s.sent} acknowledged within ${10} s after the window (${s.errors} errors, last ${s.last_error || 'none'}).`);
+  const before = Math.max(0, ...steps(r).map((s) => s.connected));
+  for (const s of r.steady?.rates ?? [])
+    if (s.phones_left !== undefined && s.phones_left < before)
+      problems.push(`- ${server}: after steady ${s.rate}/s only ${s.phones_left} of ${before} phones were still connected: the server closed the others.`);
   if (r.fanout?.missed) problems.push(`- ${server}: fan-out: ${r.fanout.missed} phone updates never arrived.`);
   if (r.reconnect && (r.reconnect.missing || r.reconnect.votes_lost || r.reconnect.tokens_lost))
     problems.push(`- ${server}: reconnect: ${r.reconnect.missing} not back, ${r.reconnect.tokens_lost} new tokens, ${r.reconnect.votes_lost} votes lost.`);
@@ -118,6 +124,7 @@ Run of ${machine.date} at commit \`${machine.commit}\`.
 | data file | ${machine.disk}; one 4 KiB write + fsync takes ${machine.fsync_ms} ms |
 | handsup | libwebsockets ${machine.lws.replace(/-$/, '')} on libev, SQLite ${machine.sqlite} (WAL, synchronous=FULL) |
 | baseline | Node.js ${machine.node}, ws ${machine.ws}, in memory |
+| other load during the runs | handsup: ${machine.handsup_other_cpu ?? 'n/a'}; baseline: ${machine.baseline_other_cpu ?? 'n/a'} |
 
 ### Commands
 

@@ -147,6 +147,9 @@ static int steady_rate(struct bench *b, int rate, json_t *rows)
                           "drain_ms", b->last_ack > now ? (b->last_ack - now) * 1000.0 : 0.0,
                           "server_cpu_pct", cpu, "client_lag_max_ms", lag_max * 1000.0, "errors",
                           (json_int_t)(b->errors + failed), "last_error", b->last_error);
+    /* Phones the server closed on us (a full reply queue, say) leave the run. */
+    if (o && json_object_set_new(o, "phones_left", json_integer(b->ready_attendees)) != 0)
+        return -1;
     char name[32];
     snprintf(name, sizeof name, "steady%d", rate);
     report_row(b, name, "acknowledged votes/s", acked_rate, "/s");
