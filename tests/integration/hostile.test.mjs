@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { CODE, Client, OTHER_CODE, SLIDE, deck, joinPresenter, sleep } from './lib.mjs';
 import { OP, RawWs, encodeFrame } from './hostile-frames.mjs';
 import {
-  Bystander, ackLimit, assertFast, attendeeFrom, bannerKeys, connectFrom, serverWithOpenPoll, summary,
+  Bystander, ackLimit, assertFast, attendeeFrom, bannerKeys, connectFrom, serverWithOpenPoll, setAckLimit, summary,
 } from './hostile-lib.mjs';
 
 let main;        // two sessions, random keys; the presenter of CODE has opened q1
