@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 
 import {
-  CODE, KEY, PHONE, PROJECTOR, SLIDE, command, expectState, expectText, joinAttendee, joinPresenter,
-  launchBrowser, settle, startDeckServer,
+  CODE, KEY, PHONE, PROJECTOR, SLIDE, command, expectState, expectText, gotoSlide, joinAttendee,
+  joinPresenter, launchBrowser, openPoll, settle, startDeckServer,
 } from './browser-lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -38,14 +38,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-// Moves the room (a goto to the current slide changes nothing, so no state
-// would come back for it).
-async function goto(slide, pred = () => true) {
-  const now = presenter.latest.state;
-  if (now && now.slide.index === slide && pred(now)) return now;
-  return command(presenter, { type: 'goto', slide }, (s) => s.slide.index === slide && pred(s));
-}
 
 // Runs axe on the page as it is now; fails listing every serious or
 // critical violation with the elements it found.
@@ -74,7 +66,7 @@ async function audit(page, label) {
 }
 
 test('attendee page: join form, wrong code, open poll, voted, closed, discussion', async () => {
-  await goto(SLIDE.welcome);
+  await gotoSlide(presenter, SLIDE.welcome);
   const ctx = await browser.newContext({ ...PHONE, bypassCSP: true });
   try {
     const page = await ctx.newPage();
@@ -92,11 +84,11 @@ test('attendee page: join form, wrong code, open poll, voted, closed, discussion
     await expectState(page, '#waiting');
     await audit(page, 'waiting for the presenter');
 
-    await goto(SLIDE.discuss);
+    await gotoSlide(presenter, SLIDE.discuss);
     await expectState(page, '#countdown');
     await audit(page, 'discussion with a countdown');
 
-    await goto(SLIDE.coffee, (s) => s.poll?.status === 'open');
+    await openPoll(presenter, SLIDE.coffee);
     await expectText(page, '#poll-status', 'Voting is open');
     await audit(page, 'open poll');
 
@@ -117,21 +109,20 @@ test('presenter view: join slide, live bars, hidden results, help overlay', asyn
   const ctx = await browser.newContext({ ...PROJECTOR, bypassCSP: true });
   const ctx2 = await browser.newContext({ ...PHONE, bypassCSP: true });
   try {
-    await goto(SLIDE.welcome);
+    await gotoSlide(presenter, SLIDE.welcome);
     const page = await ctx.newPage();
     await page.goto(server.url(`/present/#${CODE}/${KEY}`));
     await expectText(page, '#conn-status', 'Connected');
     await expectState(page, '#join-panel');
     await audit(page, 'presenter join slide');
 
-    await goto(SLIDE.coffee);
-    await command(presenter, { type: 'open' }, (s) => s.poll?.status === 'open');
+    await openPoll(presenter, SLIDE.coffee);
     await voter.c.vote('coffee', 'no');
     await expectText(page, '#bars [data-option="no"] .count', /^\s*\d+\s*$/);
     await expectText(page, '#poll-state', 'Voting open');
     await audit(page, 'presenter poll with bars');
 
-    await goto(SLIDE.secret, (s) => s.poll?.status === 'open');
+    await openPoll(presenter, SLIDE.secret);
     await expectState(page, '#results-hidden');
     await audit(page, 'presenter hidden results');
 

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Server, SOURCE_DIR } from '../integration/lib.mjs';
+import { Server, SOURCE_DIR, command } from '../integration/lib.mjs';
 
 export {
   Client, Server, SOURCE_DIR, command, joinAttendee, joinPresenter, sleep, tempDir,
@@ -28,6 +28,23 @@ export const KEY = 'browser-test-key-0123456789abcdef';
 export const SLIDE = { welcome: 0, discuss: 1, coffee: 2, secret: 3, thanks: 4, count: 5 };
 
 export const CHROMIUM = process.env.HANDSUP_CHROMIUM || '/usr/bin/chromium';
+
+// Moves the room from a presenter Client and returns the state that shows
+// it.  A goto to the slide already shown changes nothing and brings no
+// state, so then the latest one is returned at once.
+export async function gotoSlide(presenter, slide) {
+  const now = presenter.latest.state;
+  if (now && now.slide.index === slide) return now;
+  return command(presenter, { type: 'goto', slide }, (s) => s.slide.index === slide);
+}
+
+// Moves to a poll slide and makes sure its poll is open: leaving a poll
+// closes it, and coming back leaves it closed.
+export async function openPoll(presenter, slide) {
+  const s = await gotoSlide(presenter, slide);
+  if (s.poll?.status === 'open') return s;
+  return command(presenter, { type: 'open' }, (x) => x.slide.index === slide && x.poll?.status === 'open');
+}
 
 // Browser context options for the two screens the product is built for.
 export const PHONE = {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  CODE, PHONE, SLIDE, assertQuiet, command, expectAttr, expectState, expectText, joinPresenter,
-  launchBrowser, startDeckServer, watch,
+  CODE, PHONE, SLIDE, assertQuiet, expectAttr, expectState, expectText, joinPresenter,
+  launchBrowser, openPoll, startDeckServer, watch,
 } from './browser-lib.mjs';
 
 // Chromium logs each refused WebSocket while the server is down.
@@ -22,7 +22,7 @@ before(async () => {
   browser = await launchBrowser();
   server = await startDeckServer();
   const { c } = await joinPresenter(server);
-  await command(c, { type: 'goto', slide: SLIDE.coffee }, (s) => s.poll?.status === 'open');
+  await openPoll(c, SLIDE.coffee);
   await c.close();
 });
 

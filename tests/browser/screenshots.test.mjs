@@ -9,8 +9,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  CODE, KEY, PHONE, PROJECTOR, SLIDE, command, expectState, expectText, joinAttendee, joinPresenter,
-  launchBrowser, screenshotDir, settle, startDeckServer,
+  CODE, KEY, PHONE, PROJECTOR, SLIDE, command, expectState, expectText, gotoSlide, joinAttendee,
+  joinPresenter, launchBrowser, openPoll, screenshotDir, settle, startDeckServer,
 } from './browser-lib.mjs';
 
 let browser;
@@ -31,20 +31,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function goto(slide, pred = () => true) {
-  const now = presenter.latest.state;
-  if (now && now.slide.index === slide && pred(now)) return now;
-  return command(presenter, { type: 'goto', slide }, (s) => s.slide.index === slide && pred(s));
-}
-
-// Moves to a poll slide and makes sure its poll is open (leaving a poll
-// closes it, and coming back leaves it closed).
-async function openPoll(slide) {
-  const s = await goto(slide);
-  if (s.poll?.status === 'open') return s;
-  return command(presenter, { type: 'open' }, (x) => x.poll?.status === 'open');
-}
 
 async function shoot(page, name) {
   const file = path.join(dir, `${name}.png`);
@@ -83,7 +69,7 @@ async function onScreen(page, selector) {
 }
 
 test('attendee page at phone and projector sizes', async () => {
-  await goto(SLIDE.welcome);
+  await gotoSlide(presenter, SLIDE.welcome);
   for (const [size, opts] of [['phone', PHONE], ['projector', PROJECTOR]]) {
     const ctx = await browser.newContext(opts);
     try {
@@ -97,11 +83,11 @@ test('attendee page at phone and projector sizes', async () => {
       await expectState(page, '#waiting');
       await shoot(page, `attendee-${size}-2-waiting`);
 
-      await goto(SLIDE.discuss);
+      await gotoSlide(presenter, SLIDE.discuss);
       await expectText(page, '#countdown', /^0[12]:\d\d$/);
       await shoot(page, `attendee-${size}-3-discuss`);
 
-      await openPoll(SLIDE.coffee);
+      await openPoll(presenter, SLIDE.coffee);
       await expectText(page, '#poll-status', 'Voting is open');
       await onScreen(page, '[data-choice="yes"]');
       await onScreen(page, '[data-choice="no"]');
@@ -112,7 +98,7 @@ test('attendee page at phone and projector sizes', async () => {
       await command(presenter, { type: 'close' }, (s) => s.poll?.status === 'closed');
       await expectState(page, '#results');
       await shoot(page, `attendee-${size}-5-results`);
-      await goto(SLIDE.welcome);
+      await gotoSlide(presenter, SLIDE.welcome);
     } finally {
       await ctx.close();
     }
@@ -120,7 +106,7 @@ test('attendee page at phone and projector sizes', async () => {
 });
 
 test('presenter view at projector and phone sizes', async () => {
-  await goto(SLIDE.welcome);
+  await gotoSlide(presenter, SLIDE.welcome);
   voters = await Promise.all([0, 1, 2, 3, 4].map((i) => joinAttendee(server, CODE, { label: `voter${i}` })));
   for (const [size, opts] of [['projector', PROJECTOR], ['phone', PHONE]]) {
     const ctx = await browser.newContext(opts);
@@ -128,16 +114,16 @@ test('presenter view at projector and phone sizes', async () => {
       const page = await ctx.newPage();
       await page.goto(server.url(`/present/#${CODE}/${KEY}`));
       await expectText(page, '#conn-status', 'Connected');
-      await goto(SLIDE.welcome);
+      await gotoSlide(presenter, SLIDE.welcome);
       await expectState(page, '#join-panel');
       await page.locator('#join-panel-qr').evaluate((img) => img.decode());
       await shoot(page, `presenter-${size}-1-welcome`);
 
-      await goto(SLIDE.discuss);
+      await gotoSlide(presenter, SLIDE.discuss);
       await expectText(page, '#countdown', /^0[12]:\d\d$/);
       await shoot(page, `presenter-${size}-2-discuss`);
 
-      await openPoll(SLIDE.coffee);
+      await openPoll(presenter, SLIDE.coffee);
       await Promise.all(voters.map((v, i) => v.c.vote('coffee', i < 3 ? 'yes' : 'no')));
       // Two attendee pages voted YES in the test before, then these five.
       await expectText(page, '#voted-count', '7');
@@ -149,7 +135,7 @@ test('presenter view at projector and phone sizes', async () => {
       }
       await shoot(page, `presenter-${size}-3-poll`);
 
-      await openPoll(SLIDE.secret);
+      await openPoll(presenter, SLIDE.secret);
       await expectState(page, '#results-hidden');
       await shoot(page, `presenter-${size}-4-hidden`);
     } finally {
