@@ -213,7 +213,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         return http_route(srv, wsi, p);
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
         /* See ws.c: only WebSocket upgrades, never h2c or unknown values. */
-        return in && strcmp(in, "websocket") == 0 ? 0 : -1;
+        return server_upgrade_ok(in) ? 0 : -1;
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return http_writeable(wsi, p);
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:

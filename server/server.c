@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "export.h"
@@ -40,6 +41,11 @@ struct server_session *server_find_session(struct server *srv, const char *code)
         if (strcmp(session_code(srv->sessions[i].session), code) == 0)
             return &srv->sessions[i];
     return NULL;
+}
+
+bool server_upgrade_ok(const char *upgrade)
+{
+    return upgrade && strcasecmp(upgrade, "websocket") == 0;
 }
 
 /* --- fan-out --- */
@@ -167,10 +173,7 @@ static int server_open_session(struct server *srv, struct server_session *ss, st
                  hu_strerror(rc));
         return rc;
     }
-    if (!resumed) {
-        /* A first slide that is a poll opens like any arrival would. */
-        (void)session_goto(ss->session, 0, server_now_ms());
-    }
+    session_start(ss->session, server_now_ms());
     return HU_OK;
 }
 
@@ -277,7 +280,10 @@ static int server_listen(struct server *srv, char *err, size_t errlen)
     info.timeout_secs = 10;
     info.timeout_secs_ah_idle = 10;
     info.keepalive_timeout = 5;
-    info.max_http_header_pool = 128;
+    /* Header slots are taken by connections still sending their request:
+     * enough that a few hundred slowloris sockets cannot starve real phones
+     * (each slot is allocated only while in use). */
+    info.max_http_header_pool = 1024;
     info.user = srv; /* how the callbacks find the server: lws_context_user() */
     lws_set_log_level(LLL_ERR | LLL_WARN | LLL_USER, NULL);
     srv->context = lws_create_context(&info);

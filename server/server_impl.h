@@ -23,6 +23,8 @@ struct server_session;
 /* A vote waiting for its commit: the store's cookie. */
 struct ws_pending_vote {
     struct ws_pending_vote *prev, *next; /* in server.pending */
+    struct conn *conn;          /* the connection that sent it; NULL once closed */
+    struct ws_pending_vote *conn_prev, *conn_next; /* in conn->votes */
     struct server_session *ss;
     uint32_t participant;
     struct session_vote vote;
@@ -51,6 +53,7 @@ struct conn {
     uint64_t sent_version;      /* session version of the last state sent */
     uint64_t sent_tally;        /* tally version of the last tally sent */
     struct peer *peer;          /* its source address's counters (peers.h) */
+    struct ws_pending_vote *votes; /* its votes waiting for the store */
     char *rx;                   /* a message arriving in fragments. From malloc() */
     uint16_t rx_len;
     uint16_t strikes;           /* rate-limited messages so far */
@@ -111,6 +114,9 @@ struct server {
 struct server_session *server_find_session(struct server *srv, const char *code);
 int64_t server_now_ms(void);
 uint32_t server_mono_ms(void);
+/* True for an Upgrade to WebSocket (any letter case, RFC 6455): the only
+ * upgrade we take, as lws 4.1.6 mishandles others (CVE-2025-11677). */
+bool server_upgrade_ok(const char *upgrade);
 /* Requests writable callbacks for whatever a session change made stale. */
 void server_session_notify(struct server_session *ss);
 

@@ -12,6 +12,10 @@
 #include "session_impl.h"
 #include "token.h"
 
+static void session_poll_set_status(struct session *s, struct session_poll *p,
+                                    enum session_poll_status st, int64_t now_ms);
+static void session_timer_arm(struct session *s, int64_t now_ms);
+
 struct session *session_new(struct deck *deck, const char *code, const char *key,
                             const char *join_url, struct store *st, int64_t store_id,
                             int64_t created_at)
@@ -145,6 +149,16 @@ int session_restore(struct session *s, int saved_slide)
     s->version++;
     s->tally_version++;
     return HU_OK;
+}
+
+void session_start(struct session *s, int64_t now_ms)
+{
+    for (size_t i = 0; i < s->deck->n_polls; i++)
+        session_save_poll(s, &s->polls[i]);
+    struct session_poll *p = session_current_poll(s);
+    if (p && p->status == SESSION_POLL_PENDING)
+        session_poll_set_status(s, p, SESSION_POLL_OPEN, now_ms);
+    session_timer_arm(s, now_ms);
 }
 
 /* --- accessors --- */

@@ -39,6 +39,11 @@ void session_free(struct session *s);
  * on stderr and kept in the data file for exports.  HU_OK or a hu_err. */
 int session_restore(struct session *s, int saved_slide);
 
+/* Begins serving: records every poll of the deck in the store (so exports
+ * list polls never opened) and arrives at the current slide, which opens its
+ * poll if it was never opened. */
+void session_start(struct session *s, int64_t now_ms);
+
 const char *session_code(const struct session *s);
 const char *session_title(const struct session *s);
 const struct deck *session_deck(const struct session *s);

@@ -34,7 +34,7 @@ static int store_lock(struct store *st, char *err, size_t errlen)
         return HU_ERR_INTERNAL;
     }
     int rc = HU_OK;
-    st->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    st->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (st->lock_fd < 0) {
         snprintf(err, errlen, "cannot open data file %s: cannot create lock file %s: %s", st->path,
                  lock_path, strerror(errno));
@@ -56,6 +56,12 @@ static int store_lock(struct store *st, char *err, size_t errlen)
             ssize_t wrote = write(st->lock_fd, pid, (size_t)len);
             (void)wrote;
         }
+        /* The file holds presenter keys: create it readable by its owner
+         * only (SQLite gives -wal and -shm the same mode).  An empty file is
+         * a valid empty database, and an existing file keeps its mode. */
+        int fd = open(st->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
     }
     if (rc != HU_OK && st->lock_fd >= 0) {
         close(st->lock_fd);

@@ -1,9 +1,6 @@
-/* ws.c -- the WebSocket protocol: joins, votes and presenter commands.
- *
- * Replies that must not be lost (welcome, ack, error) wait in a short
- * per-connection queue; "state" and "tally" are never queued: a connection
- * remembers the versions it has seen and gets the latest one when writable,
- * so a slow phone costs one message, however much the room moved. */
+/* ws.c -- the WebSocket protocol: upgrades, joins, presenter commands, and
+ * the dispatch of every incoming message.  Sending lives in ws_out.c, votes
+ * in ws_vote.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +9,7 @@
 #include "origin.h"
 #include "peers.h"
 #include "proto.h"
-#include "server_impl.h"
+#include "ws_impl.h"
 
 /* Rate limit per connection: a phone sends a handful of messages a minute;
  * this lets a reconnecting page resend everything at once. */
@@ -23,75 +20,6 @@
 static struct server *ws_server(struct lws *wsi)
 {
     return lws_context_user(lws_get_context(wsi));
-}
-
-static void ws_pending_unlink(struct server *srv, struct ws_pending_vote *pv)
-{
-    if (pv->prev)
-        pv->prev->next = pv->next;
-    else
-        srv->pending = pv->next;
-    if (pv->next)
-        pv->next->prev = pv->prev;
-}
-
-void ws_pending_free_all(struct server *srv)
-{
-    while (srv->pending) {
-        struct ws_pending_vote *pv = srv->pending;
-        srv->pending = pv->next;
-        free(pv);
-    }
-}
-
-/* --- the reply queue --- */
-
-static void ws_queue_text(struct conn *c, char *text)
-{
-    if (!text)
-        return;
-    if (c->outq_len >= HU_OUTQ_MAX) {
-        /* A client that does not read its replies is dropped rather than
-         * buffered without bound. */
-        free(text);
-        c->closing = true;
-        c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-        lws_callback_on_writable(c->wsi);
-        return;
-    }
-    size_t len = strlen(text);
-    struct outmsg *m = malloc(sizeof *m + LWS_PRE + len);
-    if (!m) {
-        free(text);
-        return;
-    }
-    m->next = NULL;
-    m->len = len;
-    memcpy(m->buf + LWS_PRE, text, len);
-    free(text);
-    if (c->tail)
-        c->tail->next = m;
-    else
-        c->head = m;
-    c->tail = m;
-    c->outq_len++;
-    lws_callback_on_writable(c->wsi);
-}
-
-static void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message)
-{
-    ws_queue_text(c, proto_error(err, has_id, id, message));
-}
-
-static void ws_outq_free(struct conn *c)
-{
-    while (c->head) {
-        struct outmsg *m = c->head;
-        c->head = m->next;
-        free(m);
-    }
-    c->tail = NULL;
-    c->outq_len = 0;
 }
 
 /* --- membership --- */
@@ -215,38 +143,6 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
     server_session_notify(ss);
 }
 
-static void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
-{
-    if (!c->ss || c->presenter) {
-        ws_queue_error(c, c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, m->has_id, m->id,
-                       c->presenter ? "presenters do not vote" : NULL);
-        return;
-    }
-    struct ws_pending_vote *pv = calloc(1, sizeof *pv);
-    if (!pv) {
-        ws_queue_error(c, HU_ERR_NOMEM, m->has_id, m->id, NULL);
-        return;
-    }
-    int rc = session_vote_check(c->ss->session, m->poll, m->choice, &pv->vote);
-    if (rc == HU_OK) {
-        pv->ss = c->ss;
-        pv->participant = c->participant;
-        pv->has_id = m->has_id;
-        pv->id = m->id;
-        rc = session_vote_save(c->ss->session, pv->participant, &pv->vote, pv);
-    }
-    if (rc == HU_OK) {
-        pv->next = srv->pending;
-        if (srv->pending)
-            srv->pending->prev = pv;
-        srv->pending = pv;
-    } else {
-        free(pv);
-        ws_queue_error(c, rc, m->has_id, m->id,
-                       rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll" : NULL);
-    }
-}
-
 static int ws_command(struct conn *c, const struct proto_msg *m)
 {
     struct session *s = c->ss->session;
@@ -303,7 +199,7 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
     } else if (m.type == PROTO_PING) {
         ws_queue_text(c, proto_pong(m.has_id, m.id, server_now_ms()));
     } else if (m.type == PROTO_VOTE) {
-        ws_vote(srv, c, &m);
+        ws_vote(srv, c, m.poll, m.choice, m.has_id, m.id);
     } else if (!c->ss || !c->presenter) {
         /* Presenter commands are refused before anything else is looked at,
          * so an attendee learns nothing about the deck from the reply. */
@@ -355,144 +251,6 @@ static void ws_receive(struct server *srv, struct conn *c, struct lws *wsi, cons
     }
 }
 
-/* --- store completions --- */
-
-static void ws_store_done(struct server *srv)
-{
-    struct store_done done[256];
-    size_t n;
-    while ((n = store_take_done(srv->store, done, 256)) > 0) {
-        for (size_t i = 0; i < n; i++) {
-            struct ws_pending_vote *pv = done[i].cookie;
-            struct server_session *ss = pv->ss;
-            if (done[i].err == HU_OK)
-                session_vote_commit(ss->session, pv->participant, &pv->vote);
-            struct conn *c = pv->participant < ss->by_participant_cap ? ss->by_participant[pv->participant] : NULL;
-            if (c) {
-                if (done[i].err == HU_OK) {
-                    ws_queue_text(c, proto_ack(pv->has_id, pv->id, pv->vote.poll_id, pv->vote.option));
-                    c->sent_version = 0; /* its state now carries the new myVote */
-                } else {
-                    ws_queue_error(c, HU_ERR_STORE, pv->has_id, pv->id, NULL);
-                }
-            }
-            server_session_notify(ss);
-            ws_pending_unlink(srv, pv);
-            free(pv);
-        }
-    }
-}
-
-/* --- writing --- */
-
-static unsigned char *ws_scratch(struct server *srv, size_t len)
-{
-    if (LWS_PRE + len > srv->scratch_cap) {
-        size_t cap = LWS_PRE + len + 1024;
-        unsigned char *p = realloc(srv->scratch, cap);
-        if (!p)
-            return NULL;
-        srv->scratch = p;
-        srv->scratch_cap = cap;
-    }
-    return srv->scratch;
-}
-
-static int ws_send_text(struct server *srv, struct lws *wsi, const char *text, size_t len)
-{
-    unsigned char *buf = ws_scratch(srv, len);
-    if (!buf)
-        return -1;
-    memcpy(buf + LWS_PRE, text, len);
-    return lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len ? -1 : 0;
-}
-
-/* The attendee state: the session's cached prefix plus this phone's vote. */
-static int ws_send_attendee_state(struct server *srv, struct conn *c)
-{
-    struct server_session *ss = c->ss;
-    struct session *s = ss->session;
-    if (ss->cached_version != session_version(s) || !ss->state_prefix) {
-        char *text = proto_dump(session_state_json(s, false, server_now_ms()));
-        if (!text)
-            return 0; /* out of memory: try again on the next change */
-        free(ss->state_prefix);
-        ss->state_prefix = text;
-        ss->state_prefix_len = strlen(text) - 1; /* drop the closing brace */
-        ss->cached_version = session_version(s);
-    }
-    const char *vote = session_my_vote(s, c->participant);
-    char tail[48];
-    int n = snprintf(tail, sizeof tail, ",\"myVote\":%s%s%s}", vote ? "\"" : "", vote ? vote : "null",
-                     vote ? "\"" : "");
-    if (n < 0 || (size_t)n >= sizeof tail)
-        return -1;
-    size_t len = ss->state_prefix_len + (size_t)n;
-    unsigned char *buf = ws_scratch(srv, len);
-    if (!buf)
-        return -1;
-    memcpy(buf + LWS_PRE, ss->state_prefix, ss->state_prefix_len);
-    memcpy(buf + LWS_PRE + ss->state_prefix_len, tail, (size_t)n);
-    c->sent_version = session_version(s);
-    return lws_write(c->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len ? -1 : 0;
-}
-
-static int ws_send_json(struct server *srv, struct lws *wsi, json_t *o)
-{
-    char *text = proto_dump(o);
-    if (!text)
-        return 0;
-    int rc = ws_send_text(srv, wsi, text, strlen(text));
-    free(text);
-    return rc;
-}
-
-/* One lws_write per WRITEABLE callback: queued replies first (they are
- * ordered: welcome before state, ack before the state showing the vote),
- * then the state, then the presenter's tally. */
-static int ws_writeable(struct server *srv, struct conn *c)
-{
-    int rc = 0;
-    bool sent_tally = false;
-    if (c->head) {
-        struct outmsg *m = c->head;
-        c->head = m->next;
-        if (!c->head)
-            c->tail = NULL;
-        c->outq_len--;
-        rc = lws_write(c->wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT) < (int)m->len ? -1 : 0;
-        free(m);
-    } else if (c->closing) {
-        lws_close_reason(c->wsi, c->close_status, NULL, 0);
-        return -1;
-    } else if (c->ss && c->sent_version != session_version(c->ss->session)) {
-        if (c->presenter) {
-            c->sent_version = session_version(c->ss->session);
-            rc = ws_send_json(srv, c->wsi, session_state_json(c->ss->session, true, server_now_ms()));
-        } else {
-            rc = ws_send_attendee_state(srv, c);
-        }
-    } else if (c->ss && c->presenter && c->sent_tally != session_tally_version(c->ss->session)) {
-        c->sent_tally = session_tally_version(c->ss->session);
-        sent_tally = true;
-        json_t *t = session_tally_json(c->ss->session);
-        if (t)
-            rc = ws_send_json(srv, c->wsi, t);
-    } else {
-        return 0;
-    }
-    if (rc)
-        return -1;
-    /* More to send: ask again rather than loop, so one phone cannot hog the
-     * loop.  A presenter's tally counts as more only when this callback sent
-     * something else: a tally itself waits for the coalescing timer. */
-    const struct session *s = c->ss ? c->ss->session : NULL;
-    if (c->head || c->closing || (s && c->sent_version != session_version(s)) ||
-        (s && c->presenter && !sent_tally && c->sent_tally != session_tally_version(s)))
-        lws_callback_on_writable(c->wsi);
-    return 0;
-}
-
 /* Copies header h into buf; NULL when absent or longer than buf. */
 static const char *ws_header(struct lws *wsi, enum lws_token_indexes h, char *buf, size_t len)
 {
@@ -540,7 +298,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
         /* Only WebSocket upgrades: lws 4.1.6 mishandles unknown Upgrade
          * values (CVE-2025-11677, docs/security.md). */
-        return in && strcmp(in, "websocket") == 0 ? 0 : -1;
+        return server_upgrade_ok(in) ? 0 : -1;
     case LWS_CALLBACK_ESTABLISHED:
         c->peer = peers_attach(srv->peers, lws_get_socket_fd(wsi), server_mono_ms());
         if (!c->peer)
@@ -559,6 +317,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return ws_writeable(srv, c);
     case LWS_CALLBACK_CLOSED:
+        ws_vote_orphan(c);
         peers_detach(srv->peers, c->peer, server_mono_ms());
         c->peer = NULL;
         ws_leave(c);

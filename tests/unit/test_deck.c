@@ -173,7 +173,7 @@ static void check_expect(const struct deck *d, const char *path)
         if (l == 0 || line[0] == '#')
             continue;
         unescape(line);
-        char where[600];
+        char where[1100]; /* path is at most 1023 bytes, plus ":line" */
         snprintf(where, sizeof where, "%s:%d", path, lineno);
         CHECK(deck_expect_line(d, where, line));
     }

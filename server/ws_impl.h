@@ -1,0 +1,27 @@
+/* ws_impl.h -- shared by the WebSocket files: ws.c (receiving and
+ * dispatch), ws_out.c (the reply queue and writing) and ws_vote.c (votes
+ * waiting for their commit).  Nothing else includes it. */
+#ifndef HU_WS_IMPL_H
+#define HU_WS_IMPL_H
+
+#include "server_impl.h"
+
+/* ws_out.c */
+/* Queues text (malloc()ed; ownership passes here) for c, or drops c when
+ * its queue is full.  NULL text is ignored (out of memory upstream). */
+void ws_queue_text(struct conn *c, char *text);
+void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message);
+void ws_outq_free(struct conn *c);
+/* The LWS_CALLBACK_SERVER_WRITEABLE handler: 0, or -1 to close. */
+int ws_writeable(struct server *srv, struct conn *c);
+
+/* ws_vote.c */
+void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *choice, bool has_id,
+             int64_t id);
+/* Acknowledges (or refuses) every vote the store has finished. */
+void ws_store_done(struct server *srv);
+/* Forgets c in its votes still waiting, so their completion does not reach
+ * a closed connection. */
+void ws_vote_orphan(struct conn *c);
+
+#endif
