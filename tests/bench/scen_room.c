@@ -57,11 +57,13 @@ int scen_fanout(struct bench *b)
     }
     b->mark_slide = -1;
     report_json(b, "fanout",
-                json_pack("{s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:I}", "n", b->ready_attendees, "moves", moves,
+                json_pack("{s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:b}", "n", b->ready_attendees, "moves", moves,
                           "p50_ms", hist_quantile_ms(&b->mark_hist, 0.5), "p99_ms",
                           hist_quantile_ms(&b->mark_hist, 0.99), "last_p50_ms", hist_quantile_ms(&last, 0.5),
                           "last_max_ms", hist_max_ms(&last), "last_mean_ms", hist_mean_ms(&last), "missed",
-                          (json_int_t)missed));
+                          (json_int_t)missed, "unexpected_closes", (json_int_t)b->unexpected_closes,
+                          "protocol_errors", (json_int_t)b->protocol_errors, "presenter_connected",
+                          b->phones[0].state == PH_OPEN));
     report_row(b, "fanout", "phones with the new slide, p50", hist_quantile_ms(&b->mark_hist, 0.5), "ms");
     report_row(b, "fanout", "  p99", hist_quantile_ms(&b->mark_hist, 0.99), "ms");
     report_row(b, "fanout", "  last phone, median move", hist_quantile_ms(&last, 0.5), "ms");
