@@ -15,7 +15,7 @@
 #define HU_OPTION_MAX 16         /* options per poll (yes/no uses 2) */
 
 #define HU_MSG_MAX 4096          /* largest WebSocket message accepted, bytes */
-#define HU_RX_CHUNK 512          /* lws rx buffer: the chunk size, not the cap */
+#define HU_RX_CHUNK 128          /* lws rx buffer: the chunk size, not the cap (a vote fits) */
 #define HU_OUTQ_MAX 64           /* queued replies per connection before it is dropped */
 
 #define HU_DECK_MAX_BYTES (1024 * 1024)
@@ -29,6 +29,8 @@
 #define HU_CONNS_PER_IP 4000    /* default --max-conns-per-ip: a venue behind one NAT */
 #define HU_JOINS_BURST 1000      /* default --max-joins-burst: new tokens per address at once */
 #define HU_JOINS_PER_S 20.0f     /* and then per second */
+
+#define HU_PING_SECS 20          /* default --ping-interval: phones on Wi-Fi, a dead link found in 30 s */
 
 #define HU_TALLY_INTERVAL_MS 50  /* presenter tallies at most this often per session */
 

@@ -25,7 +25,8 @@
 static const char main_usage[] =
     "usage: handsup serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
-    "                     [--max-conns-per-ip N] [--max-joins-burst N] DECK.md...\n"
+    "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
+    "                     DECK.md...\n"
     "       handsup export [--data FILE] [--format csv|json|html] [--out DIR] [CODE...]\n"
     "       handsup --help | --version\n"
     "\n"
@@ -41,6 +42,8 @@ static const char main_usage[] =
     "         --max-conns-per-ip N  WebSockets from one address (default 4000)\n"
     "         --max-joins-burst N   new participants from one address at once (default 1000,\n"
     "                             then 20 a second)\n"
+    "         --ping-interval S   ping a silent phone after S seconds, hang up after 1.5 S\n"
+    "                             (default 20)\n"
     "export   writes results from the data file, with or without a running server.\n"
     "         --format F          csv (default), json or html\n"
     "         --out DIR           one file per session in DIR instead of standard output\n"
@@ -109,14 +112,16 @@ static int main_serve(int argc, char **argv)
         {"allow-host", required_argument, NULL, 'A'},
         {"max-conns-per-ip", required_argument, NULL, 'C'},
         {"max-joins-burst", required_argument, NULL, 'J'},
+        {"ping-interval", required_argument, NULL, 'P'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct server_config cfg = {.port = MAIN_DEFAULT_PORT, .data_path = MAIN_DEFAULT_DATA};
+    struct server_config cfg = {
+        .port = MAIN_DEFAULT_PORT, .data_path = MAIN_DEFAULT_DATA, .ping_secs = HU_PING_SECS};
     const char *origins[MAIN_MAX_ORIGINS], *hosts[MAIN_MAX_ORIGINS];
     cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
     int c;
-    while ((c = getopt_long(argc, argv, "+p:H:d:u:k:o:A:C:J:a:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+p:H:d:u:k:o:A:C:J:P:a:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (main_parse_port(optarg, &cfg.port))
@@ -152,6 +157,10 @@ static int main_serve(int argc, char **argv)
         case 'J':
             if (main_parse_uint(optarg, 1, 1000000, &cfg.max_joins_burst))
                 return main_usage_error("--max-joins-burst needs a number from 1 to 1000000, not '%s'", optarg);
+            break;
+        case 'P':
+            if (main_parse_uint(optarg, 1, 3600, &cfg.ping_secs))
+                return main_usage_error("--ping-interval needs seconds from 1 to 3600, not '%s'", optarg);
             break;
         case 'a': cfg.asset_dir = optarg; break;
         case 'h': fputs(main_usage, stdout); return 0;

@@ -26,6 +26,7 @@ struct server_config {
     size_t n_allow_hosts;
     unsigned max_conns_per_ip;  /* WebSockets per source address */
     unsigned max_joins_burst;   /* new participant tokens per address, at once */
+    unsigned ping_secs;         /* ping a connection silent this long; hang up at 1.5x */
     const char *const *decks;   /* deck paths, one session each */
     size_t n_decks;
 };

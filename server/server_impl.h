@@ -44,6 +44,7 @@ struct conn {
     struct lws *wsi;
     struct server_session *ss;  /* NULL until joined */
     struct conn *prev, *next;   /* in ss->attendees or ss->presenters */
+    struct conn *all_prev, *all_next; /* in srv->conns: every open WebSocket */
     uint32_t participant;       /* attendees: index in the session */
     bool presenter;
     bool closing;               /* send what is queued, then close */
@@ -59,6 +60,9 @@ struct conn {
     uint16_t strikes;           /* rate-limited messages so far */
     float tokens;               /* rate limit bucket */
     uint32_t refill_ms;         /* monotonic ms of the last refill (wraps) */
+    uint32_t seen_ms;           /* monotonic ms of the last frame received (wraps) */
+    bool ping_due;              /* the keepalive sweep wants a ping sent */
+    bool ping_sent;             /* a ping went out since the last frame received */
 };
 
 /* A session plus its connections. */
@@ -96,6 +100,8 @@ struct server {
     struct peers *peers;        /* per-address limits. Owned */
     struct origin_policy origins; /* who may open a WebSocket */
     struct store *store;
+    struct conn *conns;         /* every open WebSocket, for the keepalive sweep */
+    ev_timer keepalive;         /* that sweep (ws_keepalive.c) */
     struct server_session *sessions; /* From malloc() */
     size_t n_sessions;
     int port;
@@ -123,6 +129,10 @@ void server_session_notify(struct server_session *ss);
 /* ws.c / http.c: the lws protocol callbacks. */
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+
+/* ws_keepalive.c: pings idle connections and hangs up silent ones. */
+void ws_keepalive_start(struct server *srv);
+void ws_keepalive_stop(struct server *srv);
 
 /* ws.c: frees votes whose completion will never be collected (shutdown). */
 void ws_pending_free_all(struct server *srv);

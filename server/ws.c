@@ -304,10 +304,15 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
         if (!c->peer)
             return -1; /* over the cap since the filter looked */
         c->wsi = wsi;
+        ws_keepalive_add(srv, c);
         c->tokens = WS_RATE_BURST;
         c->refill_ms = server_mono_ms();
         break;
+    case LWS_CALLBACK_RECEIVE_PONG:
+        ws_keepalive_seen(c);
+        break;
     case LWS_CALLBACK_RECEIVE:
+        ws_keepalive_seen(c);
         if (lws_frame_is_binary(wsi)) {
             ws_queue_error(c, HU_ERR_BAD_MESSAGE, false, 0, "only text frames are accepted");
             break;
@@ -317,6 +322,8 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return ws_writeable(srv, c);
     case LWS_CALLBACK_CLOSED:
+        if (c->wsi)
+            ws_keepalive_remove(srv, c);
         ws_vote_orphan(c);
         peers_detach(srv->peers, c->peer, server_mono_ms());
         c->peer = NULL;

@@ -24,4 +24,10 @@ void ws_store_done(struct server *srv);
  * a closed connection. */
 void ws_vote_orphan(struct conn *c);
 
+/* ws_keepalive.c: the list of open connections the sweep walks, and the
+ * timestamp every received frame (data or pong) refreshes. */
+void ws_keepalive_add(struct server *srv, struct conn *c);
+void ws_keepalive_remove(struct server *srv, struct conn *c);
+void ws_keepalive_seen(struct conn *c);
+
 #endif

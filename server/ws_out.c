@@ -128,7 +128,16 @@ int ws_writeable(struct server *srv, struct conn *c)
 {
     int rc = 0;
     bool sent_tally = false;
-    if (c->head) {
+    if (c->ping_due) {
+        /* Control frames may go between messages.  The payload is not
+         * empty because lws 4.1 does not report an empty pong. */
+        unsigned char *buf = ws_scratch(srv, 1);
+        c->ping_due = false;
+        c->ping_sent = true;
+        if (buf)
+            buf[LWS_PRE] = 'k';
+        rc = !buf || lws_write(c->wsi, buf + LWS_PRE, 1, LWS_WRITE_PING) < 1 ? -1 : 0;
+    } else if (c->head) {
         struct outmsg *m = c->head;
         c->head = m->next;
         if (!c->head)
