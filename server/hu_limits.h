@@ -16,6 +16,7 @@
 
 #define HU_MSG_MAX 4096          /* largest WebSocket message accepted, bytes */
 #define HU_RX_CHUNK 128          /* lws rx buffer: the chunk size, not the cap (a vote fits) */
+#define HU_TX_CHUNK 65536        /* largest single send(): a state or tally always goes whole */
 #define HU_OUTQ_MAX 64           /* queued replies per connection before it is dropped */
 
 #define HU_DECK_MAX_BYTES (1024 * 1024)

@@ -200,9 +200,20 @@ static void server_mount(struct lws_http_mount *m, struct lws_http_mount *next, 
 
 static const struct lws_protocols server_protocols[] = {
     /* First: the protocol an upgrade without Sec-WebSocket-Protocol gets. */
-    {"handsup", ws_callback, sizeof(struct conn), HU_RX_CHUNK, 0, NULL, 0},
+    /* The send size must be set: left at 0, lws caps each send() at the rx
+     * buffer size and buffers the rest of every message. */
+    {"handsup", ws_callback, sizeof(struct conn), HU_RX_CHUNK, 0, NULL, HU_TX_CHUNK},
     {"handsup-http", http_callback, sizeof(struct http_pss), 0, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* ws_keepalive.c pings idle phones.  lws's own validity timer is turned off
+ * explicitly (a hang-up of 0): without a policy lws applies its default
+ * (ping after 300 s), and re-arms it on every received frame by walking one
+ * sorted list of every timer, O(connections) per message. */
+static const lws_retry_bo_t server_no_validity = {
+    .secs_since_valid_ping = 0,
+    .secs_since_valid_hangup = 0,
 };
 
 /* The policy of every response: scripts and styles only from our files,
@@ -271,8 +282,7 @@ static int server_listen(struct server *srv, char *err, size_t errlen)
     info.foreign_loops = srv->foreign_loops;
     info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8 |
                    LWS_SERVER_OPTION_DISABLE_IPV6;
-    /* No retry_and_idle_policy: ws_keepalive.c pings idle phones, at a
-     * fraction of the cost of lws's per-frame timer. */
+    info.retry_and_idle_policy = &server_no_validity;
     info.timeout_secs = 10;
     info.timeout_secs_ah_idle = 10;
     info.keepalive_timeout = 5;

@@ -32,11 +32,11 @@ struct ws_pending_vote {
     int64_t id;
 };
 
-/* One queued reply (welcome, ack, error, pong), with lws's headroom. */
+/* One queued reply (welcome, ack, error, pong), framed when it is sent. */
 struct outmsg {
     struct outmsg *next;
     size_t len;
-    unsigned char buf[]; /* LWS_PRE bytes of headroom, then len bytes of text */
+    char text[]; /* len bytes, no terminator */
 };
 
 /* Per-connection state, allocated by lws (per_session_data_size) and zeroed. */
@@ -112,7 +112,7 @@ struct server {
     struct lws_protocol_vhost_options headers[5];
     char csp[512];              /* Content-Security-Policy of every response */
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
-    unsigned char *scratch;     /* send buffer with LWS_PRE headroom. From malloc() */
+    unsigned char *scratch;     /* frames being written, after LWS_PRE headroom. From malloc() */
     size_t scratch_cap;
 };
 

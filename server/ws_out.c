@@ -25,14 +25,14 @@ void ws_queue_text(struct conn *c, char *text)
         return;
     }
     size_t len = strlen(text);
-    struct outmsg *m = malloc(sizeof *m + LWS_PRE + len);
+    struct outmsg *m = malloc(sizeof *m + len);
     if (!m) {
         free(text);
         return;
     }
     m->next = NULL;
     m->len = len;
-    memcpy(m->buf + LWS_PRE, text, len);
+    memcpy(m->text, text, len);
     free(text);
     if (c->tail)
         c->tail->next = m;
@@ -59,37 +59,98 @@ void ws_outq_free(struct conn *c)
     c->outq_len = 0;
 }
 
-static unsigned char *ws_scratch(struct server *srv, size_t len)
+/* --- one write per callback, several frames per write ---
+ *
+ * A vote is answered with an ack and then a state showing it; a join with a
+ * welcome and a state.  Sent one lws_write each, that is two send() calls,
+ * two wake-ups of the phone and two trips through epoll per vote, and on
+ * loopback a send() costs the receiver's TCP work too: it was the largest
+ * item in the server's profile under load (docs/benchmarks.md).  So
+ * everything a connection has due is framed here (RFC 6455 section 5.2:
+ * final, unmasked, server to client) into one buffer and written once.  lws
+ * sends LWS_WRITE_HTTP bytes on a WebSocket as they are (its ws role passes
+ * them to lws_issue_raw, which buffers a partial send and flushes it before
+ * anything else), so frames are never interleaved with its own pongs or
+ * close.  No extension is negotiated (server.c passes none), so frames need
+ * no further processing. */
+
+#define WS_OP_TEXT 0x1
+#define WS_OP_PING 0x9
+
+/* Frames waiting in srv->scratch, after LWS_PRE bytes of headroom. */
+struct ws_batch {
+    struct server *srv;
+    size_t len;   /* bytes of frames so far */
+    bool failed;  /* out of memory */
+};
+
+/* Room for need more bytes; NULL (and failed) when out of memory. */
+static unsigned char *ws_batch_room(struct ws_batch *b, size_t need)
 {
-    if (LWS_PRE + len > srv->scratch_cap) {
-        size_t cap = LWS_PRE + len + 1024;
+    struct server *srv = b->srv;
+    if (LWS_PRE + b->len + need > srv->scratch_cap) {
+        size_t cap = LWS_PRE + b->len + need + 4096;
         unsigned char *p = realloc(srv->scratch, cap);
-        if (!p)
+        if (!p) {
+            b->failed = true;
             return NULL;
+        }
         srv->scratch = p;
         srv->scratch_cap = cap;
     }
-    return srv->scratch;
+    return srv->scratch + LWS_PRE + b->len;
 }
 
-static int ws_send_text(struct server *srv, struct lws *wsi, const char *text, size_t len)
+/* Appends one frame whose payload is a followed by z (either may be empty). */
+static void ws_batch_frame(struct ws_batch *b, unsigned opcode, const void *a, size_t na, const void *z,
+                           size_t nz)
 {
-    unsigned char *buf = ws_scratch(srv, len);
-    if (!buf)
-        return -1;
-    memcpy(buf + LWS_PRE, text, len);
-    return lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len ? -1 : 0;
+    size_t len = na + nz;
+    unsigned char *p = ws_batch_room(b, 10 + len);
+    if (!p)
+        return;
+    size_t h = 0;
+    p[h++] = (unsigned char)(0x80 | opcode);
+    if (len < 126) {
+        p[h++] = (unsigned char)len;
+    } else if (len < 65536) {
+        p[h++] = 126;
+        p[h++] = (unsigned char)(len >> 8);
+        p[h++] = (unsigned char)len;
+    } else {
+        p[h++] = 127;
+        for (int shift = 56; shift >= 0; shift -= 8)
+            p[h++] = (unsigned char)((uint64_t)len >> shift);
+    }
+    if (na)
+        memcpy(p + h, a, na);
+    if (nz)
+        memcpy(p + h + na, z, nz);
+    b->len += h + len;
+}
+
+static void ws_batch_json(struct ws_batch *b, json_t *o)
+{
+    char *text = proto_dump(o);
+    if (!text) {
+        b->failed = true;
+        return;
+    }
+    ws_batch_frame(b, WS_OP_TEXT, text, strlen(text), NULL, 0);
+    free(text);
 }
 
 /* The attendee state: the session's cached prefix plus this phone's vote. */
-static int ws_send_attendee_state(struct server *srv, struct conn *c)
+static void ws_batch_attendee_state(struct ws_batch *b, struct conn *c)
 {
     struct server_session *ss = c->ss;
     struct session *s = ss->session;
     if (ss->cached_version != session_version(s) || !ss->state_prefix) {
         char *text = proto_dump(session_state_json(s, false, server_now_ms()));
-        if (!text)
-            return 0; /* out of memory: try again on the next change */
+        if (!text) {
+            b->failed = true;
+            return;
+        }
         free(ss->state_prefix);
         ss->state_prefix = text;
         ss->state_prefix_len = strlen(text) - 1; /* drop the closing brace */
@@ -99,80 +160,63 @@ static int ws_send_attendee_state(struct server *srv, struct conn *c)
     char tail[48];
     int n = snprintf(tail, sizeof tail, ",\"myVote\":%s%s%s}", vote ? "\"" : "", vote ? vote : "null",
                      vote ? "\"" : "");
-    if (n < 0 || (size_t)n >= sizeof tail)
-        return -1;
-    size_t len = ss->state_prefix_len + (size_t)n;
-    unsigned char *buf = ws_scratch(srv, len);
-    if (!buf)
-        return -1;
-    memcpy(buf + LWS_PRE, ss->state_prefix, ss->state_prefix_len);
-    memcpy(buf + LWS_PRE + ss->state_prefix_len, tail, (size_t)n);
-    c->sent_version = session_version(s);
-    return lws_write(c->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len ? -1 : 0;
+    if (n < 0 || (size_t)n >= sizeof tail) {
+        b->failed = true;
+        return;
+    }
+    ws_batch_frame(b, WS_OP_TEXT, ss->state_prefix, ss->state_prefix_len, tail, (size_t)n);
 }
 
-static int ws_send_json(struct server *srv, struct lws *wsi, json_t *o)
-{
-    char *text = proto_dump(o);
-    if (!text)
-        return 0;
-    int rc = ws_send_text(srv, wsi, text, strlen(text));
-    free(text);
-    return rc;
-}
-
-/* One lws_write per WRITEABLE callback: queued replies first (they are
- * ordered: welcome before state, ack before the state showing the vote),
- * then the state, then the presenter's tally. */
+/* Everything due, in the order the protocol promises: a ping, queued
+ * replies (welcome before state, ack before the state showing the vote),
+ * the state once no reply is waiting, then a presenter's tally.  A write
+ * stops growing at HU_TX_CHUNK, and whatever is left asks for another
+ * callback rather than looping, so one phone cannot hog the loop. */
 int ws_writeable(struct server *srv, struct conn *c)
 {
-    int rc = 0;
-    bool sent_tally = false;
+    if (!c->head && !c->ping_due && c->closing) {
+        lws_close_reason(c->wsi, c->close_status, NULL, 0);
+        return -1;
+    }
+    struct ws_batch b = {srv, 0, false};
     if (c->ping_due) {
-        /* Control frames may go between messages.  The payload is not
-         * empty because lws 4.1 does not report an empty pong. */
-        unsigned char *buf = ws_scratch(srv, 1);
+        /* Not empty: lws 4.1 does not report an empty pong. */
+        ws_batch_frame(&b, WS_OP_PING, "k", 1, NULL, 0);
         c->ping_due = false;
         c->ping_sent = true;
-        if (buf)
-            buf[LWS_PRE] = 'k';
-        rc = !buf || lws_write(c->wsi, buf + LWS_PRE, 1, LWS_WRITE_PING) < 1 ? -1 : 0;
-    } else if (c->head) {
+    }
+    while (c->head && !b.failed && (b.len == 0 || b.len + c->head->len + 10 <= HU_TX_CHUNK)) {
         struct outmsg *m = c->head;
+        ws_batch_frame(&b, WS_OP_TEXT, m->text, m->len, NULL, 0);
         c->head = m->next;
         if (!c->head)
             c->tail = NULL;
         c->outq_len--;
-        rc = lws_write(c->wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT) < (int)m->len ? -1 : 0;
         free(m);
-    } else if (c->closing) {
-        lws_close_reason(c->wsi, c->close_status, NULL, 0);
-        return -1;
-    } else if (c->ss && c->sent_version != session_version(c->ss->session)) {
-        if (c->presenter) {
-            c->sent_version = session_version(c->ss->session);
-            rc = ws_send_json(srv, c->wsi, session_state_json(c->ss->session, true, server_now_ms()));
-        } else {
-            rc = ws_send_attendee_state(srv, c);
-        }
-    } else if (c->ss && c->presenter && c->sent_tally != session_tally_version(c->ss->session)) {
-        c->sent_tally = session_tally_version(c->ss->session);
-        sent_tally = true;
-        json_t *t = session_tally_json(c->ss->session);
-        if (t)
-            rc = ws_send_json(srv, c->wsi, t);
-    } else {
-        return 0;
     }
-    if (rc)
-        return -1;
-    /* More to send: ask again rather than loop, so one phone cannot hog the
-     * loop.  A presenter's tally counts as more only when this callback sent
-     * something else: a tally itself waits for the coalescing timer. */
     const struct session *s = c->ss ? c->ss->session : NULL;
-    if (c->head || c->closing || (s && c->sent_version != session_version(s)) ||
-        (s && c->presenter && !sent_tally && c->sent_tally != session_tally_version(s)))
+    bool room = !c->head && !c->closing && !b.failed && b.len < HU_TX_CHUNK / 2;
+    if (room && s && c->sent_version != session_version(s)) {
+        c->sent_version = session_version(s);
+        if (c->presenter)
+            ws_batch_json(&b, session_state_json(s, true, server_now_ms()));
+        else
+            ws_batch_attendee_state(&b, c);
+    }
+    /* A presenter's tally waits for the coalescing timer (server.c), which
+     * asks for this callback; it also rides along with anything else. */
+    bool tally_due = s && c->presenter && c->sent_tally != session_tally_version(s);
+    if (room && tally_due && b.len < HU_TX_CHUNK / 2) {
+        c->sent_tally = session_tally_version(s);
+        tally_due = false;
+        json_t *t = session_tally_json(s);
+        if (t)
+            ws_batch_json(&b, t);
+    }
+    if (b.len && lws_write(c->wsi, srv->scratch + LWS_PRE, b.len, LWS_WRITE_HTTP) < (int)b.len)
+        return -1;
+    if (c->head || c->closing || b.failed || (s && c->sent_version != session_version(s)) ||
+        tally_due) /* skipped above only behind something else */
         lws_callback_on_writable(c->wsi);
     return 0;
 }
-
