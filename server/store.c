@@ -123,6 +123,10 @@ int store_open(const char *path, bool readonly, struct store **out, char *err, s
         rc = store_schema_open(st, err, errlen);
     if (rc == HU_OK && !readonly)
         rc = store_schema_prepare(st, err, errlen);
+    if (rc == HU_OK && !readonly && store_checkpoint_start(st) != HU_OK) {
+        snprintf(err, errlen, "cannot open data file %s: out of resources", path);
+        rc = HU_ERR_NOMEM;
+    }
     if (rc == HU_OK && !readonly) {
         if (pthread_create(&st->thread, NULL, store_writer_main, st) != 0) {
             snprintf(err, errlen, "cannot open data file %s: cannot start the writer thread", path);
@@ -160,6 +164,7 @@ void store_close(struct store *st)
         pthread_mutex_unlock(&st->mu);
         pthread_join(st->thread, NULL);
     }
+    store_checkpoint_stop(st);
     store_free_list(st->head);
     store_free_list(st->done_head);
     store_schema_close(st);

@@ -83,6 +83,17 @@ struct store {
     char last_error[STORE_ERR_MAX];
     uint64_t batches;             /* committed batches, for tests and benchmarks */
 
+    /* The checkpointer (store_checkpoint.c): its own connection and thread,
+     * told by the writer's WAL hook when a checkpoint is due.  ckpt_mu
+     * guards ckpt_due and ckpt_stop. */
+    sqlite3 *ckpt_db;
+    pthread_t ckpt_thread;
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cv;
+    bool ckpt_sync;               /* ckpt_mu and ckpt_cv exist */
+    bool ckpt_started;
+    bool ckpt_due, ckpt_stop;
+
     /* Writer only: the last batch and single-operation errors written to
      * stderr, so a failure is logged once and not once per vote. */
     char logged_error[STORE_ERR_MAX];
@@ -104,6 +115,14 @@ void store_schema_close(struct store *st);
 
 /* The writer thread (store_writer.c); arg is the store. */
 void *store_writer_main(void *arg);
+
+/* Starts the checkpointer (read-write stores, before the writer starts).
+ * Falls back to SQLite's checkpoints in the writer, with a warning, when it
+ * cannot; returns HU_ERR_NOMEM only when out of resources. */
+int store_checkpoint_start(struct store *st);
+
+/* Stops it once the writer has stopped.  Accepts a store without one. */
+void store_checkpoint_stop(struct store *st);
 
 /* Frees an operation and what it owns.  Accepts NULL. */
 void store_op_free(struct store_op *op);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,33 +22,6 @@
 #define COOKIE(i) ((void *)(uintptr_t)(i))
 
 static char tmpdir[64];
-
-/* results.c (results_free) is being written alongside the store; until it is
- * in the library this weak stand-in lets the test link.  When both exist the
- * library's strong definition wins. */
-__attribute__((weak)) void results_free(struct results *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->n_sessions; i++) {
-        struct results_session *s = &r->sessions[i];
-        for (size_t j = 0; j < s->n_polls; j++) {
-            struct results_poll *p = &s->polls[j];
-            for (unsigned k = 0; k < p->n_options; k++)
-                free(p->options[k]);
-            free(p->poll_id);
-            free(p->question);
-            free(p->kind);
-            free(p->status);
-        }
-        free(s->polls);
-        free(s->code);
-        free(s->title);
-        free(s->deck_path);
-    }
-    free(r->sessions);
-    free(r);
-}
 
 static void path_in_tmp(char *buf, size_t len, const char *name)
 {
@@ -468,6 +442,54 @@ static void test_throughput(void)
     free(done);
 }
 
+/* The checkpointer copies the log back into the data file while the store
+ * is open: the writer's connection runs no checkpoint of its own, so without
+ * it the data file would stay at its first few pages until store_close. */
+static void test_checkpoint(void)
+{
+    enum { PARTICIPANTS = 2000, POLLS = 40 };
+    char path[128], wal[160];
+    path_in_tmp(path, sizeof path, "checkpoint.db");
+    int w = snprintf(wal, sizeof wal, "%s-wal", path);
+    CHECK(w > 0 && (size_t)w < sizeof wal);
+    struct store *st = open_ok(path);
+    struct store_done *done = calloc(PARTICIPANTS, sizeof *done);
+    CHECK(done != NULL);
+    if (!st || !done) {
+        store_close(st);
+        free(done);
+        return;
+    }
+    int64_t sid = new_session(st, "55557777", "/decks/checkpoint.md");
+    unsigned char h[HU_HASH_LEN];
+    for (unsigned i = 0; i < PARTICIPANTS; i++) {
+        hash_of(i, h);
+        CHECK(store_participant(st, sid, i, h) == HU_OK);
+    }
+    char id[16];
+    for (int p = 0; p < POLLS; p++) {
+        snprintf(id, sizeof id, "poll%d", p);
+        struct store_poll_row row = poll_row(id, p, 1);
+        CHECK(store_poll(st, sid, &row) == HU_OK);
+        for (unsigned i = 0; i < PARTICIPANTS; i++)
+            CHECK(store_vote(st, sid, id, i, i % 2 ? "yes" : "no", COOKIE(i + 1)) == HU_OK);
+        CHECK(wait_done(st, done, PARTICIPANTS) == PARTICIPANTS);
+    }
+    struct stat sb = {0};
+    for (int tries = 0; tries < 500; tries++) {
+        if (stat(path, &sb) == 0 && sb.st_size > 1024 * 1024)
+            break;
+        nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+    }
+    printf("store: data file %lld bytes before close (the log is copied back while open)\n",
+           (long long)sb.st_size);
+    CHECK(sb.st_size > 1024 * 1024);
+    store_close(st);
+    CHECK(access(wal, F_OK) != 0); /* the last close checkpointed all of it and removed the log */
+    CHECK(count_rows(path, "SELECT count(*) FROM votes") == (int64_t)PARTICIPANTS * POLLS);
+    free(done);
+}
+
 static void test_fault(void)
 {
     char path[128], ebuf[512];
@@ -677,6 +699,7 @@ int main(int argc, char **argv)
     test_results();
     test_fault();
     test_throughput();
+    test_checkpoint();
     remove_tmpdir();
     return check_done();
 }
