@@ -64,6 +64,7 @@ void session_free(struct session *s)
         for (size_t i = 0; i < s->deck->n_polls; i++)
             tally_free(s->polls[i].tally);
     free(s->polls);
+    free(s->removed);
     free(s->slide_poll);
     free(s->join_url);
     session_people_free(s);
@@ -91,17 +92,35 @@ static void session_restore_poll(void *ctx, const struct store_poll_row *row)
     struct session_restore_ctx *rc = ctx;
     struct session_poll *p = session_find_poll(rc->s, row->poll_id);
     if (!p) {
+        struct session *s = rc->s;
+        struct session_removed *r = realloc(s->removed, (s->n_removed + 1) * sizeof *r);
+        if (!r) {
+            rc->err = HU_ERR_NOMEM;
+            return;
+        }
+        s->removed = r;
+        r = &s->removed[s->n_removed++];
+        memset(r, 0, sizeof *r);
+        r->row = *row;
+        r->row.slide_index = -1;
+        r->kind = pollkind_find(row->kind, strlen(row->kind));
         if (row->slide_index >= 0) {
             fprintf(stderr, "warning: %s: poll \"%s\" is in the data file but no longer in the deck; "
                             "its results are kept for export\n",
-                    rc->s->deck->path, row->poll_id);
-            struct store_poll_row removed = *row;
-            removed.slide_index = -1;
-            if (rc->s->store)
-                (void)store_poll(rc->s->store, rc->s->store_id, &removed);
+                    s->deck->path, row->poll_id);
+            if (s->store)
+                (void)store_poll(s->store, s->store_id, &r->row);
         }
         return;
     }
+    if (strcmp(row->question, p->slide->question) != 0)
+        /* Polls are matched by id; a derived id follows its position, so
+         * inserting a poll earlier in the deck moves votes to another
+         * question.  Say so rather than let the export mislead. */
+        fprintf(stderr, "warning: %s: poll \"%s\" was \"%s\" when its votes were cast and is now \"%s\"; "
+                        "the votes stay with the id (give polls an <!-- id: ... --> to keep them with "
+                        "their question)\n",
+                rc->s->deck->path, row->poll_id, row->question, p->slide->question);
     p->status = row->status == 1 ? SESSION_POLL_OPEN
               : row->status == 2 ? SESSION_POLL_CLOSED : SESSION_POLL_PENDING;
     p->revealed = row->revealed;
@@ -123,8 +142,18 @@ static void session_restore_vote(void *ctx, const char *poll_id, uint32_t partic
 {
     struct session_restore_ctx *rc = ctx;
     struct session_poll *p = session_find_poll(rc->s, poll_id);
-    if (!p)
-        return; /* a removed poll: its votes stay in the file for export */
+    if (!p) {
+        /* A removed poll: its votes stay in the file, and count for exports. */
+        for (size_t i = 0; i < rc->s->n_removed; i++) {
+            struct session_removed *r = &rc->s->removed[i];
+            int c = r->kind ? pollkind_option(r->kind, choice, strlen(choice)) : -1;
+            if (strcmp(r->row.poll_id, poll_id) == 0 && c >= 0) {
+                r->counts[c]++;
+                r->voters++;
+            }
+        }
+        return;
+    }
     int c = pollkind_option(p->slide->poll_kind, choice, strlen(choice));
     if (c < 0 || participant >= rc->s->n_participants || tally_set(p->tally, participant, c) != HU_OK)
         rc->err = HU_ERR_PARSE;

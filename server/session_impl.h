@@ -19,6 +19,15 @@ struct session_poll {
     struct tally *tally;            /* owned */
 };
 
+/* A poll the data file has and the deck no longer does: its results as
+ * replayed at start-up, so a running server's exports keep them too. */
+struct session_removed {
+    struct store_poll_row row;
+    const struct pollkind *kind;    /* static; NULL for a kind this build lacks */
+    uint32_t counts[HU_OPTION_MAX];
+    uint32_t voters;
+};
+
 struct session {
     struct deck *deck;              /* owned */
     char code[HU_CODE_LEN + 1];
@@ -48,6 +57,9 @@ struct session {
     uint32_t *table;                /* From malloc() */
     uint32_t table_size;            /* power of two */
     uint32_t connected;
+
+    struct session_removed *removed; /* From malloc() */
+    size_t n_removed;
 };
 
 /* session_people.c */

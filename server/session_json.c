@@ -125,6 +125,32 @@ json_t *session_deck_json(const struct session *s)
     return json_pack("{s:s, s:o}", "title", s->deck->title, "slides", slides);
 }
 
+/* A removed poll as the data file has it (store_read.c reads the same). */
+static int session_removed_results(const struct session *s, const struct session_removed *rm,
+                                   struct results_poll *r)
+{
+    const struct store_poll_row *row = &rm->row;
+    r->poll_id = strdup(row->poll_id);
+    r->question = strdup(row->question);
+    r->kind = strdup(row->kind);
+    r->status = strdup(session_status_names[row->status >= 0 && row->status <= 2 ? row->status : 0]);
+    if (!r->poll_id || !r->question || !r->kind || !r->status)
+        return HU_ERR_NOMEM;
+    r->slide_index = -1;
+    r->removed = true;
+    r->n_options = rm->kind ? rm->kind->n_options : 0;
+    for (unsigned o = 0; o < r->n_options; o++) {
+        if (!(r->options[o] = strdup(rm->kind->options[o])))
+            return HU_ERR_NOMEM;
+        r->counts[o] = rm->counts[o];
+    }
+    r->voters = rm->voters;
+    r->participants = row->status == 2 ? row->participants_at_close : s->n_participants;
+    r->opened_at = row->opened_at;
+    r->closed_at = row->status == 2 ? row->closed_at : 0;
+    return HU_OK;
+}
+
 int session_results(const struct session *s, struct results_session *out, int64_t now_ms)
 {
     (void)now_ms;
@@ -135,7 +161,7 @@ int session_results(const struct session *s, struct results_session *out, int64_
     out->created_at = s->created_at;
     out->participants = s->n_participants;
     out->n_slides = s->deck->n_slides;
-    out->polls = calloc(s->deck->n_polls ? s->deck->n_polls : 1, sizeof *out->polls);
+    out->polls = calloc(s->deck->n_polls + s->n_removed + 1, sizeof *out->polls);
     if (!out->code || !out->title || !out->deck_path || !out->polls)
         return HU_ERR_NOMEM;
     for (size_t i = 0; i < s->deck->n_polls; i++) {
@@ -161,5 +187,8 @@ int session_results(const struct session *s, struct results_session *out, int64_
         r->opened_at = p->opened_at;
         r->closed_at = p->status == SESSION_POLL_CLOSED ? p->closed_at : 0;
     }
+    for (size_t i = 0; i < s->n_removed; i++)
+        if (session_removed_results(s, &s->removed[i], &out->polls[out->n_polls++]) != HU_OK)
+            return HU_ERR_NOMEM;
     return HU_OK;
 }
