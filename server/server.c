@@ -66,10 +66,12 @@ void server_session_notify(struct server_session *ss)
     struct session *s = ss->session;
     if (ss->notified_version != session_version(s)) {
         ss->notified_version = session_version(s);
+        ws_defer_begin(ss->srv);
         for (struct conn *c = ss->attendees; c; c = c->next)
-            lws_callback_on_writable(c->wsi);
+            ws_want_write(ss->srv, c);
         for (struct conn *c = ss->presenters; c; c = c->next)
-            lws_callback_on_writable(c->wsi);
+            ws_want_write(ss->srv, c);
+        ws_defer_end(ss->srv);
     }
     if (ss->notified_tally == session_tally_version(s))
         return;

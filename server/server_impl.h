@@ -63,6 +63,8 @@ struct conn {
     uint32_t seen_ms;           /* monotonic ms of the last frame received (wraps) */
     bool ping_due;              /* the keepalive sweep wants a ping sent */
     bool ping_sent;             /* a ping went out since the last frame received */
+    bool write_listed;          /* in srv->writes (ws_out.c) */
+    struct conn *write_next;
 };
 
 /* A session plus its connections. */
@@ -101,6 +103,8 @@ struct server {
     struct origin_policy origins; /* who may open a WebSocket */
     struct store *store;
     struct conn *conns;         /* every open WebSocket, for the keepalive sweep */
+    unsigned defer_depth;       /* inside ws_defer_begin/end: writes are collected */
+    struct conn *writes;        /* connections with something to write, collected */
     ev_timer keepalive;         /* that sweep (ws_keepalive.c) */
     struct server_session *sessions; /* From malloc() */
     size_t n_sessions;
@@ -129,6 +133,13 @@ void server_session_notify(struct server_session *ss);
 /* ws.c / http.c: the lws protocol callbacks. */
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+
+/* ws_out.c: c has something to send.  Outside ws_defer_begin/end this asks
+ * lws for a writable callback; inside, the request is collected, and
+ * ws_defer_end writes at once to every socket that has nothing buffered. */
+void ws_want_write(struct server *srv, struct conn *c);
+void ws_defer_begin(struct server *srv);
+void ws_defer_end(struct server *srv);
 
 /* ws_keepalive.c: pings idle connections and hangs up silent ones. */
 void ws_keepalive_start(struct server *srv);

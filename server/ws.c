@@ -322,6 +322,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return ws_writeable(srv, c);
     case LWS_CALLBACK_CLOSED:
+        ws_forget_write(srv, c);
         if (c->wsi)
             ws_keepalive_remove(srv, c);
         ws_vote_orphan(c);

@@ -12,6 +12,8 @@
 void ws_queue_text(struct conn *c, char *text);
 void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message);
 void ws_outq_free(struct conn *c);
+/* Drops c from the collected writes (it is closing). */
+void ws_forget_write(struct server *srv, struct conn *c);
 /* The LWS_CALLBACK_SERVER_WRITEABLE handler: 0, or -1 to close. */
 int ws_writeable(struct server *srv, struct conn *c);
 

@@ -91,6 +91,7 @@ void ws_store_done(struct server *srv)
 {
     struct store_done done[256];
     size_t n;
+    ws_defer_begin(srv);
     while ((n = store_take_done(srv->store, done, 256)) > 0) {
         for (size_t i = 0; i < n; i++) {
             struct ws_pending_vote *pv = done[i].cookie;
@@ -108,11 +109,11 @@ void ws_store_done(struct server *srv)
             struct conn *now = pv->participant < ss->by_participant_cap ? ss->by_participant[pv->participant] : NULL;
             if (ok && now) {
                 now->sent_version = 0;
-                lws_callback_on_writable(now->wsi);
+                ws_want_write(srv, now);
             }
             if (ok && pv->conn && pv->conn != now) {
                 pv->conn->sent_version = 0;
-                lws_callback_on_writable(pv->conn->wsi);
+                ws_want_write(srv, pv->conn);
             }
             server_session_notify(ss);
             ws_vote_unlink_conn(pv);
@@ -120,4 +121,5 @@ void ws_store_done(struct server *srv)
             free(pv);
         }
     }
+    ws_defer_end(srv);
 }

@@ -3,7 +3,11 @@
  *
  * Messages are parsed with jansson and only the fields the scenarios measure
  * are kept (docs/protocol.md): the token, slide.index, myVote, the poll id
- * and status, ack ids, and the presenter's tally counts. */
+ * and status, ack ids, and the presenter's tally counts.  The two messages
+ * every vote brings back (its ack and the state showing it) are read by a
+ * scan for their few fields instead: parsing each whole, at 50,000 votes a
+ * second, made the generator the bottleneck it is meant to measure.  A
+ * message that does not look as expected goes through jansson. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +99,9 @@ static void phone_presenter_state(struct bench *b, json_t *m)
     b->room.poll_open = status && strcmp(status, "open") == 0;
 }
 
+static void phone_attendee_state(struct bench *b, struct phone *p, int slide, char my_vote, double now);
+static void phone_acked(struct bench *b, struct phone *p, long long id, char choice, double now);
+
 static void phone_state(struct bench *b, struct phone *p, json_t *m, double now)
 {
     if (p->presenter) {
@@ -102,8 +109,14 @@ static void phone_state(struct bench *b, struct phone *p, json_t *m, double now)
         p->ready = true;
         return;
     }
-    p->slide = (int)phone_int(json_object_get(m, "slide"), "index", -1);
-    p->my_vote = phone_choice(json_string_value(json_object_get(m, "myVote")));
+    phone_attendee_state(b, p, (int)phone_int(json_object_get(m, "slide"), "index", -1),
+                         phone_choice(json_string_value(json_object_get(m, "myVote"))), now);
+}
+
+static void phone_attendee_state(struct bench *b, struct phone *p, int slide, char my_vote, double now)
+{
+    p->slide = slide;
+    p->my_vote = my_vote;
     if (!p->ready && p->welcomed) {
         p->ready = true;
         b->ready_attendees++;
@@ -120,7 +133,11 @@ static void phone_state(struct bench *b, struct phone *p, json_t *m, double now)
 
 static void phone_ack(struct bench *b, struct phone *p, json_t *m, double now)
 {
-    long long id = phone_int(m, "id", -1);
+    phone_acked(b, p, phone_int(m, "id", -1), phone_choice(json_string_value(json_object_get(m, "choice"))), now);
+}
+
+static void phone_acked(struct bench *b, struct phone *p, long long id, char choice, double now)
+{
     if (id >= b->id_base && id < b->next_id) {
         double *t = &b->sent_at[id - b->id_base];
         if (*t > 0) {
@@ -130,7 +147,7 @@ static void phone_ack(struct bench *b, struct phone *p, json_t *m, double now)
             b->last_ack = now;
         }
     }
-    p->acked = phone_choice(json_string_value(json_object_get(m, "choice")));
+    p->acked = choice;
 }
 
 static void phone_tally(struct bench *b, json_t *m, double now)
@@ -168,9 +185,71 @@ static void phone_error(struct bench *b, struct phone *p, json_t *m)
         b->sent_at[id - b->id_base] = 0; /* refused: it will never be acknowledged */
 }
 
+/* The value after the first "key": in text (key includes its quotes and the
+ * colon).  A key is found only where JSON puts one: inside a string every
+ * quote is escaped, so "key": cannot appear there. */
+static const char *scan_value(const char *text, size_t len, const char *key)
+{
+    size_t klen = strlen(key);
+    const char *v = memmem(text, len, key, klen);
+    return v ? v + klen : NULL;
+}
+
+static bool scan_int(const char *text, size_t len, const char *key, long long *out)
+{
+    const char *v = scan_value(text, len, key);
+    if (!v)
+        return false;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (end == v || end >= text + len || (*end != ',' && *end != '}'))
+        return false;
+    *out = n;
+    return true;
+}
+
+/* A choice value: "yes" or "no" gives 'y' or 'n', null gives 0. */
+static bool scan_choice(const char *text, size_t len, const char *key, char *out)
+{
+    const char *v = scan_value(text, len, key);
+    size_t left = v ? (size_t)(text + len - v) : 0;
+    if (left >= 5 && memcmp(v, "\"yes\"", 5) == 0)
+        *out = 'y';
+    else if (left >= 4 && memcmp(v, "\"no\"", 4) == 0)
+        *out = 'n';
+    else if (left >= 4 && memcmp(v, "null", 4) == 0)
+        *out = 0;
+    else
+        return false;
+    return true;
+}
+
+static bool phone_fast_message(struct bench *b, struct phone *p, const char *text, size_t len, double now)
+{
+    static const char ack[] = "{\"type\":\"ack\",", state[] = "{\"type\":\"state\",";
+    long long id, slide;
+    char choice;
+    if (len > sizeof ack && memcmp(text, ack, sizeof ack - 1) == 0) {
+        if (!scan_int(text, len, "\"id\":", &id) || !scan_choice(text, len, "\"choice\":", &choice))
+            return false;
+        phone_acked(b, p, id, choice, now);
+        return true;
+    }
+    if (!p->presenter && len > sizeof state && memcmp(text, state, sizeof state - 1) == 0) {
+        if (!scan_int(text, len, "\"slide\":{\"index\":", &slide) ||
+            !scan_choice(text, len, "\"myVote\":", &choice))
+            return false;
+        phone_attendee_state(b, p, (int)slide, choice, now);
+        return true;
+    }
+    return false;
+}
+
 void phone_on_message(struct bench *b, struct phone *p, const char *text, size_t len)
 {
     double now = bench_now();
+    if (phone_fast_message(b, p, text, len, now))
+        return;
     json_error_t jerr;
     json_t *m = json_loadb(text, len, 0, &jerr);
     const char *type = json_string_value(json_object_get(m, "type"));
@@ -206,6 +285,16 @@ int phone_vote(struct bench *b, struct phone *p, char choice, double when)
     long long id = b->next_id++;
     b->sent_at[slot] = when;
     p->voted = choice;
+    /* Poll ids are [A-Za-z0-9_-] (docs/protocol.md), so this needs no
+     * escaping; the cost of json_pack per vote showed at 50,000 a second. */
+    char buf[160];
+    int n = strspn(b->room.poll, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                    strlen(b->room.poll)
+                ? snprintf(buf, sizeof buf, "{\"type\":\"vote\",\"poll\":\"%s\",\"choice\":\"%s\",\"id\":%lld}",
+                           b->room.poll, choice == 'y' ? "yes" : "no", id)
+                : -1;
+    if (n > 0 && (size_t)n < sizeof buf)
+        return wsc_send(b, p, buf, (size_t)n);
     return phone_send_json(b, p,
                            json_pack("{s:s, s:s, s:s, s:I}", "type", "vote", "poll", b->room.poll, "choice",
                                      choice == 'y' ? "yes" : "no", "id", (json_int_t)id));
