@@ -61,6 +61,7 @@ struct conn {
     float tokens;               /* rate limit bucket */
     uint32_t refill_ms;         /* monotonic ms of the last refill (wraps) */
     uint32_t seen_ms;           /* monotonic ms of the last frame received (wraps) */
+    uint32_t ping_extra_ms;     /* this connection's random share of the keepalive spread */
     bool ping_due;              /* the keepalive sweep wants a ping sent */
     bool ping_sent;             /* a ping went out since the last frame received */
     bool write_listed;          /* in srv->writes (ws_out.c) */
@@ -106,6 +107,7 @@ struct server {
     unsigned defer_depth;       /* inside ws_defer_begin/end: writes are collected */
     struct conn *writes;        /* connections with something to write, collected */
     ev_timer keepalive;         /* that sweep (ws_keepalive.c) */
+    uint32_t keepalive_rng;     /* spreads the connections' pings */
     struct server_session *sessions; /* From malloc() */
     size_t n_sessions;
     int port;

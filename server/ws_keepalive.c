@@ -7,7 +7,10 @@
  * frame by walking one sorted list of all timers: O(connections) per
  * message, which dominated the server's CPU at 19,000 phones
  * (docs/benchmarks.md).  Here a received frame only stores a timestamp,
- * and one sweep every quarter interval looks at every connection. */
+ * and a sweep eight times an interval looks at every connection.  Phones
+ * that joined together would all fall silent together and be pinged in one
+ * wave of thousands of writes, so each connection waits a random extra of
+ * up to half an interval: the waves become a steady trickle. */
 #include "ws_impl.h"
 
 void ws_keepalive_add(struct server *srv, struct conn *c)
@@ -18,6 +21,13 @@ void ws_keepalive_add(struct server *srv, struct conn *c)
         srv->conns->all_prev = c;
     srv->conns = c;
     c->seen_ms = server_mono_ms();
+    /* xorshift: a spread, not a secret. */
+    uint32_t x = srv->keepalive_rng ? srv->keepalive_rng : 2463534242u;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    srv->keepalive_rng = x;
+    c->ping_extra_ms = x % (srv->cfg.ping_secs * 500u + 1u);
 }
 
 void ws_keepalive_remove(struct server *srv, struct conn *c)
@@ -48,7 +58,10 @@ static void ws_keepalive_sweep(struct ev_loop *loop, ev_timer *w, int revents)
     struct conn *next;
     for (struct conn *c = srv->conns; c; c = next) {
         next = c->all_next; /* closing c below unlinks it */
-        uint32_t idle = now - c->seen_ms; /* unsigned: right across the wrap */
+        uint32_t silent = now - c->seen_ms; /* unsigned: right across the wrap */
+        if (silent < c->ping_extra_ms)
+            continue;
+        uint32_t idle = silent - c->ping_extra_ms;
         if (idle >= hangup_ms) {
             /* No answer to the ping: the socket may never turn writable
              * again, so it is closed here and now, without a close frame.
@@ -64,7 +77,7 @@ static void ws_keepalive_sweep(struct ev_loop *loop, ev_timer *w, int revents)
 
 void ws_keepalive_start(struct server *srv)
 {
-    double tick = srv->cfg.ping_secs / 4.0;
+    double tick = srv->cfg.ping_secs / 8.0;
     ev_timer_init(&srv->keepalive, ws_keepalive_sweep, tick, tick);
     srv->keepalive.data = srv;
     ev_timer_start(srv->loop, &srv->keepalive);
