@@ -22,6 +22,12 @@ static struct server *ws_server(struct lws *wsi)
     return lws_context_user(lws_get_context(wsi));
 }
 
+/* An error answering a request, echoing its id whatever its JSON type. */
+static void ws_reply_error(struct conn *c, int err, const struct proto_id *id, const char *message)
+{
+    ws_queue_text(c, proto_error_id(err, id, message));
+}
+
 /* --- membership --- */
 
 static void ws_list_remove(struct conn **list, struct conn *c)
@@ -83,12 +89,12 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
 {
     struct server_session *ss = server_find_session(srv, m->code);
     if (!ss) {
-        ws_queue_error(c, HU_ERR_UNKNOWN_SESSION, m->has_id, m->id, "no session has that code");
+        ws_reply_error(c, HU_ERR_UNKNOWN_SESSION, &m->id, "no session has that code");
         return;
     }
     if (m->key) {
         if (!session_key_ok(ss->session, m->key, m->key_len)) {
-            ws_queue_error(c, HU_ERR_FORBIDDEN, m->has_id, m->id, "wrong presenter key");
+            ws_reply_error(c, HU_ERR_FORBIDDEN, &m->id, "wrong presenter key");
             return;
         }
         ws_leave(c);
@@ -110,14 +116,14 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         } else if (!peers_take_join(srv->peers, c->peer, server_mono_ms())) {
             /* New identities are what vote stuffing needs; a rejoin with
              * a valid token is never limited. */
-            ws_queue_error(c, HU_ERR_RATE_LIMITED, m->has_id, m->id,
+            ws_reply_error(c, HU_ERR_RATE_LIMITED, &m->id,
                            "too many new participants from your network; try again in a few seconds");
             return;
         } else {
             rc = session_join_new(ss->session, token, &idx);
         }
         if (rc) {
-            ws_queue_error(c, rc, m->has_id, m->id, NULL);
+            ws_reply_error(c, rc, &m->id, NULL);
             return;
         }
         ws_leave(c);
@@ -125,7 +131,7 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         c->participant = idx;
         if (ws_track_participant(ss, c) != HU_OK) {
             c->ss = NULL;
-            ws_queue_error(c, HU_ERR_NOMEM, m->has_id, m->id, NULL);
+            ws_reply_error(c, HU_ERR_NOMEM, &m->id, NULL);
             return;
         }
         ws_list_add(&ss->attendees, c);
@@ -193,22 +199,22 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
     char err[160];
     int rc = proto_decode(buf, len, &m, err, sizeof err);
     if (rc) {
-        ws_queue_error(c, rc, m.has_id, m.id, err);
+        ws_reply_error(c, rc, &m.id, err);
     } else if (m.type == PROTO_JOIN) {
         ws_join(srv, c, &m);
     } else if (m.type == PROTO_PING) {
-        ws_queue_text(c, proto_pong(m.has_id, m.id, server_now_ms()));
+        ws_queue_text(c, proto_pong(&m.id, server_now_ms()));
     } else if (m.type == PROTO_VOTE) {
-        ws_vote(srv, c, m.poll, m.choice, m.has_id, m.id);
+        ws_vote(srv, c, m.poll, m.choice, &m.id);
     } else if (!c->ss || !c->presenter) {
         /* Presenter commands are refused before anything else is looked at,
          * so an attendee learns nothing about the deck from the reply. */
-        ws_queue_error(c, c->ss ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, m.has_id, m.id,
+        ws_reply_error(c, c->ss ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, &m.id,
                        c->ss ? "this needs the presenter key" : NULL);
     } else {
         rc = ws_command(c, &m);
         if (rc)
-            ws_queue_error(c, rc, m.has_id, m.id,
+            ws_reply_error(c, rc, &m.id,
                            rc == HU_ERR_UNKNOWN_POLL ? "the current slide has no poll"
                            : rc == HU_ERR_BAD_MESSAGE ? "not possible on this slide" : NULL);
         server_session_notify(c->ss);
