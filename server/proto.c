@@ -80,17 +80,25 @@ static int proto_join(struct proto_msg *m, char *err, size_t errlen)
         return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be 8 digits", "code");
     m->code_buf[k] = '\0';
     m->code = m->code_buf;
-    /* Any string is accepted as a token: one the server did not issue (empty,
-     * too long, stale) simply earns a fresh one, so a page with a damaged
-     * localStorage still gets in. */
+    /* Only a string can be a token.  Anything else (a number, an object, an
+     * empty or stale string) is a token the server did not issue, and earns
+     * a fresh one, so a page with a damaged localStorage still gets in. */
     json_t *tok = json_object_get(m->root, "participant");
     if (tok && json_is_string(tok)) {
         m->participant = json_string_value(tok);
         m->participant_len = json_string_length(tok);
-    } else if (tok && !json_is_null(tok)) {
-        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be a string", "participant");
     }
-    return proto_string(m->root, "key", true, &m->key, &m->key_len, HU_KEY_MAX, err, errlen);
+    /* A key of any length makes this a presenter join, the empty one too: a
+     * client that sends a key it does not have must hear "forbidden", not
+     * be taken for an attendee.  null is the same as no key. */
+    json_t *key = json_object_get(m->root, "key");
+    if (key && json_is_string(key)) {
+        m->key = json_string_value(key);
+        m->key_len = json_string_length(key);
+    } else if (key && !json_is_null(key)) {
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be a string", "key");
+    }
+    return HU_OK;
 }
 
 static int proto_slide(struct proto_msg *m, char *err, size_t errlen)

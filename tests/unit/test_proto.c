@@ -99,6 +99,18 @@ static void check_fields(void)
     CHECK(m.id.kind == PROTO_ID_INT && m.id.num == 4);
     proto_msg_free(&m);
 
+    /* An empty key is a presenter join (answered "forbidden"), null none;
+     * a token that is not a string is ignored, not an error. */
+    const char *k = "{\"type\":\"join\",\"code\":\"40455687\",\"key\":\"\",\"participant\":{}}";
+    CHECK(proto_decode(k, strlen(k), &m, err, sizeof err) == HU_OK);
+    CHECK(m.key != NULL && m.key_len == 0);
+    CHECK(m.participant == NULL);
+    proto_msg_free(&m);
+    const char *kn = "{\"type\":\"join\",\"code\":\"40455687\",\"key\":null,\"participant\":null}";
+    CHECK(proto_decode(kn, strlen(kn), &m, err, sizeof err) == HU_OK);
+    CHECK(m.key == NULL && m.participant == NULL);
+    proto_msg_free(&m);
+
     const char *g = "{\"type\":\"goto\",\"slide\":12}";
     CHECK(proto_decode(g, strlen(g), &m, err, sizeof err) == HU_OK);
     CHECK(m.type == PROTO_GOTO && m.slide == 12 && proto_presenter_only(m.type));
