@@ -5,6 +5,7 @@
  * (state, tally, welcome) are built by the session with jansson. */
 #include "proto.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -106,7 +107,9 @@ static int proto_slide(struct proto_msg *m, char *err, size_t errlen)
     json_t *v = json_object_get(m->root, "slide");
     if (!v)
         return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "missing field \"%s\"", "slide");
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > HU_DECK_MAX_SLIDES)
+    /* The deck's own range is checked by the caller, which can say how many
+     * slides there are. */
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT_MAX)
         return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE,
                           "field \"%s\" must be a slide index (0-based integer)", "slide");
     m->slide = (int)json_integer_value(v);

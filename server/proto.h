@@ -61,7 +61,7 @@ struct proto_msg {
     size_t key_len;
     const char *poll;           /* vote */
     const char *choice;         /* vote */
-    int slide;                  /* goto */
+    int slide;                  /* goto: >= 0; the deck's range is the session's to check */
     bool timer_start;           /* timer: start (true) or stop */
     json_t *root;               /* owned; freed by proto_msg_free */
 };

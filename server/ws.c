@@ -1,6 +1,7 @@
 /* ws.c -- the WebSocket protocol: upgrades, joins, presenter commands, and
  * the dispatch of every incoming message.  Sending lives in ws_out.c, votes
  * in ws_vote.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,14 +150,23 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
     server_session_notify(ss);
 }
 
-static int ws_command(struct conn *c, const struct proto_msg *m)
+/* Carries out a presenter command: HU_OK, or a hu_err with, when the
+ * default text would not say enough, a sentence in why. */
+static int ws_command(struct conn *c, const struct proto_msg *m, char *why, size_t whylen)
 {
     struct session *s = c->ss->session;
     int64_t now = server_now_ms();
+    size_t n_slides = session_deck(s)->n_slides;
     switch (m->type) {
-    case PROTO_GOTO: return session_goto(s, m->slide, now);
+    case PROTO_GOTO:
+        if ((size_t)m->slide >= n_slides) {
+            snprintf(why, whylen, "no slide %d: the deck has %zu slide%s (0 to %zu)", m->slide, n_slides,
+                     n_slides == 1 ? "" : "s", n_slides - 1);
+            return HU_ERR_BAD_MESSAGE;
+        }
+        return session_goto(s, m->slide, now);
     case PROTO_NEXT:
-        if ((size_t)session_current(s) + 1 < session_deck(s)->n_slides)
+        if ((size_t)session_current(s) + 1 < n_slides)
             return session_goto(s, session_current(s) + 1, now);
         return HU_OK;
     case PROTO_PREV:
@@ -183,6 +193,19 @@ static bool ws_rate_ok(struct conn *c)
         return false;
     c->tokens -= 1.0f;
     return true;
+}
+
+/* A presenter command that succeeded is answered with the room as it is
+ * now, even when it changed nothing (goto to the slide shown, open on an
+ * open poll, next on the last slide): the presenter forgets the versions it
+ * has, so its next writable callback sends a state, and a tally when the
+ * slide has a poll.  A client awaiting the effect of its command therefore
+ * never waits for a change that will not come. */
+static void ws_command_answer(struct conn *c)
+{
+    c->sent_version = 0;
+    c->sent_tally = 0;
+    lws_callback_on_writable(c->wsi);
 }
 
 static void ws_message(struct server *srv, struct conn *c, const char *buf, size_t len)
@@ -212,11 +235,15 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
         ws_reply_error(c, c->ss ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, &m.id,
                        c->ss ? "this needs the presenter key" : NULL);
     } else {
-        rc = ws_command(c, &m);
+        char why[160] = "";
+        rc = ws_command(c, &m, why, sizeof why);
         if (rc)
             ws_reply_error(c, rc, &m.id,
-                           rc == HU_ERR_UNKNOWN_POLL ? "the current slide has no poll"
+                           why[0] ? why
+                           : rc == HU_ERR_UNKNOWN_POLL ? "the current slide has no poll"
                            : rc == HU_ERR_BAD_MESSAGE ? "not possible on this slide" : NULL);
+        else
+            ws_command_answer(c);
         server_session_notify(c->ss);
     }
     proto_msg_free(&m);
