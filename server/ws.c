@@ -208,14 +208,30 @@ static void ws_command_answer(struct conn *c)
     lws_callback_on_writable(c->wsi);
 }
 
+/* Refuses a message over the connection's rate.  The refusal echoes the
+ * request's id, so the message is decoded that far: it is at most
+ * HU_MSG_MAX bytes, and a connection that keeps flooding is closed. */
+static void ws_rate_refuse(struct conn *c, const char *buf, size_t len)
+{
+    if (++c->strikes > WS_RATE_STRIKES) {
+        c->closing = true;
+        c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+    }
+    struct proto_msg m;
+    char err[160];
+    (void)proto_decode(buf, len, &m, err, sizeof err);
+    ws_reply_error(c, HU_ERR_RATE_LIMITED, &m.id, NULL);
+    proto_msg_free(&m);
+}
+
 static void ws_message(struct server *srv, struct conn *c, const char *buf, size_t len)
 {
-    if (!ws_rate_ok(c)) {
-        if (++c->strikes > WS_RATE_STRIKES) {
-            c->closing = true;
-            c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-        }
-        ws_queue_error(c, HU_ERR_RATE_LIMITED, false, 0, NULL);
+    /* Presenters are not rate limited: they hold the key, and a remote
+     * clicker or a script stepping through slides may well send faster than
+     * any phone should. */
+    bool presenter = c->ss && c->presenter;
+    if (!presenter && !ws_rate_ok(c)) {
+        ws_rate_refuse(c, buf, len);
         return;
     }
     struct proto_msg m;
@@ -229,7 +245,7 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
         ws_queue_text(c, proto_pong(&m.id, server_now_ms()));
     } else if (m.type == PROTO_VOTE) {
         ws_vote(srv, c, m.poll, m.choice, &m.id);
-    } else if (!c->ss || !c->presenter) {
+    } else if (!presenter) {
         /* Presenter commands are refused before anything else is looked at,
          * so an attendee learns nothing about the deck from the reply. */
         ws_reply_error(c, c->ss ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, &m.id,

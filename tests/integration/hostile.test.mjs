@@ -321,11 +321,41 @@ describe('message rate', () => {
     const limited = [];
     for (let i = 0; i < 5; i++) limited.push(await c.next('error'));
     for (const m of limited) assertError(m, 'rate_limited');
+    // Each refusal names the request it refuses: every id is answered once,
+    // by a pong or by a rate_limited error.
+    const answered = c.seen.filter((m) => m.type === 'pong' || m.type === 'error').map((m) => m.id);
+    assert.equal(answered.length, 45, JSON.stringify(answered));
+    assert.deepEqual([...answered].sort((a, b) => a - b), Array.from({ length: 45 }, (_, i) => i + 1));
+    assert.ok(limited.every((m) => Number.isInteger(m.id) && m.id > 40 - 5), JSON.stringify(limited));
     await sleep(600);  // about 12 tokens
     for (let i = 100; i < 110; i++) c.send({ type: 'ping', id: i });
     for (let i = 100; i < 110; i++) await c.next('pong', (m) => m.id === i);
     assert.equal(c.closeInfo, undefined);
     await c.close();
+  });
+
+  test('rate_limited echoes a string id too', async () => {
+    const c = await connectFrom(main, { label: 'bursty-strings' });
+    for (let i = 1; i <= 50; i++) c.send({ type: 'ping', id: `req-${i}` });
+    const e = await c.next('error');
+    assertError(e, 'rate_limited');
+    assert.match(e.id, /^req-\d+$/, JSON.stringify(e));
+    await c.close();
+  });
+
+  test('a presenter is not rate limited: 150 messages back to back are all answered', async () => {
+    await whileVoting('a presenter burst', async () => {
+      const ids = [];
+      // q1 is open: "open" changes nothing, and is answered with a state.
+      for (let i = 0; i < 100; i++) ids.push(presenter.request({ type: 'ping' }));
+      for (let i = 0; i < 50; i++) presenter.request({ type: 'open' });
+      for (const id of ids) await presenter.next('pong', (m) => m.id === id);
+      await presenter.next('state', (m) => m.poll?.id === 'q1' && m.poll.status === 'open');
+      await sleep(100);
+      const errors = presenter.seen.filter((m) => m.type === 'error');
+      assert.deepEqual(errors, [], 'no error, rate_limited or other');
+      assert.equal(presenter.closeInfo, undefined);
+    });
   });
 });
 
