@@ -141,6 +141,7 @@ void ws_pending_free_all(struct server *srv);
 struct http_pss {
     char *body;                 /* From malloc(); NULL when nothing is pending */
     size_t len, sent;
+    bool head;                  /* a HEAD request: headers as for GET, no body */
 };
 
 #endif
