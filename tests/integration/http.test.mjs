@@ -1,6 +1,7 @@
 // http.test.mjs -- the HTTP routes of docs/protocol.md: pages, QR codes,
 // health, the results API with its Bearer key, security headers, HEAD on
-// every route, and two decks served side by side as two sessions.
+// every route, codes written with a space, and two decks served side by
+// side as two sessions.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -263,3 +264,27 @@ test('methods other than GET and HEAD: 405 with Allow', async () => {
   }
 });
 
+test('codes written with a space work in every route like the plain code; unknown codes stay 404', async () => {
+  const spaced = `${CODE.slice(0, 4)}%20${CODE.slice(4)}`;
+  const plus = `${CODE.slice(0, 4)}+${CODE.slice(4)}`;
+  for (const c of [spaced, plus]) {
+    const page = await server.get(`/j/${c}`);
+    assert.equal(page.status, 200, `/j/${c}`);
+    assert.match(page.body, /<html/i);
+  }
+  const qr = await server.get(`/qr/${spaced}.svg`);
+  assert.equal(qr.status, 200);
+  assert.equal(qr.body, (await server.get(`/qr/${CODE}.svg`)).body, 'the same QR code');
+  const auth = { Authorization: `Bearer ${KEY}` };
+  for (const ext of ['csv', 'json']) {
+    const r = await server.get(`/api/sessions/${spaced}/results.${ext}`, auth);
+    assert.equal(r.status, 200, `${ext}: ${r.body}`);
+    assert.equal(r.body, (await server.get(`/api/sessions/${CODE}/results.${ext}`, auth)).body);
+  }
+  assert.equal((await server.get('/j/9999%209999')).status, 404);
+  assert.equal((await server.get(`/j/${CODE.slice(0, 4)}%20${CODE.slice(4, 7)}`)).status, 404);
+  assert.equal((await server.get('/qr/9999%209999.svg')).status, 404);
+  const unknown = await server.get('/api/sessions/9999%209999/results.csv', auth);
+  assert.equal(unknown.status, 404);
+  assert.equal(JSON.parse(unknown.body).error.code, 'unknown_session');
+});
