@@ -21,6 +21,9 @@
 #define MAIN_DEFAULT_DATA "handsup.db"
 #define MAIN_DEFAULT_PORT 8080
 #define MAIN_MAX_ORIGINS 16
+/* A --presenter-key shorter than this is accepted (a test or a rehearsal
+ * may well use "secret") but warned about: the generated key has 32. */
+#define MAIN_KEY_WEAK 16
 
 static const char main_usage[] =
     "usage: handsup serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
@@ -36,7 +39,8 @@ static const char main_usage[] =
     "         --host ADDR         address to listen on (default: all)\n"
     "         --data FILE         data file holding sessions and votes (default handsup.db)\n"
     "         --public-url URL    base URL phones use (default http://<LAN address>:<port>)\n"
-    "         --presenter-key KEY fixed presenter key for every session (16-128 characters)\n"
+    "         --presenter-key KEY fixed presenter key for every session (1 to 128 printable\n"
+    "                             ASCII characters, no spaces; 16 or more advised)\n"
     "         --allow-origin O    also accept WebSockets from pages at origin O (repeatable)\n"
     "         --allow-host NAME   also accept WebSockets sent to host NAME, e.g. laptop.local\n"
     "         --max-conns-per-ip N  WebSockets from one address (default 4000)\n"
@@ -91,13 +95,16 @@ static int main_parse_uint(const char *s, long min, long max, unsigned *out)
     return 0;
 }
 
+/* Printable ASCII without spaces: what a shell, a URL fragment (the
+ * presenter URL percent-encodes it) and an Authorization header all carry
+ * unchanged. */
 static bool main_key_ok(const char *k)
 {
     size_t n = strlen(k);
-    if (n < HU_KEY_MIN || n > HU_KEY_MAX)
+    if (n < 1 || n > HU_KEY_MAX)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (k[i] <= ' ' || k[i] > '~' || k[i] == '/' || k[i] == '#')
+        if (k[i] <= ' ' || k[i] > '~')
             return false;
     return true;
 }
@@ -136,8 +143,8 @@ static int main_serve(int argc, char **argv)
             break;
         case 'k':
             if (!main_key_ok(optarg))
-                return main_usage_error("%s", "--presenter-key needs 16 to 128 printable characters, "
-                                              "without spaces, '/' or '#'");
+                return main_usage_error("%s", "--presenter-key needs 1 to 128 printable ASCII characters, "
+                                              "without spaces");
             cfg.presenter_key = optarg;
             break;
         case 'o':
@@ -175,6 +182,10 @@ static int main_serve(int argc, char **argv)
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
     cfg.allow_hosts = hosts;
+    if (cfg.presenter_key && strlen(cfg.presenter_key) < MAIN_KEY_WEAK)
+        fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "
+                        "easy to guess (use %d or more, or leave it out for a random one)\n",
+                strlen(cfg.presenter_key), MAIN_KEY_WEAK);
 
     char err[1024];
     struct server *srv = server_new(&cfg, err, sizeof err);

@@ -32,7 +32,7 @@ test('usage errors exit 2 with a message', async () => {
     ['serve', '--bogus-flag', deck('basic.md')],
     ['serve', '--port', 'eighty', deck('basic.md')],
     ['serve', '--port', '70000', deck('basic.md')],
-    ['serve', '--presenter-key', 'short', deck('basic.md')],
+    ['serve', '--presenter-key', 'has space', deck('basic.md')],
     ['serve'],
     ['export', '--format', 'xml'],
     ['export', '--data', data, 'not-a-code'],
