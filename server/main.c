@@ -1,6 +1,7 @@
 /* main.c -- the handsup command line: `serve` and `export`.
  *
- * Parses options with getopt_long, reports usage errors with exit status 2
+ * Parses options with getopt_long (GNU style: options may follow the decks
+ * and codes, and "--" ends them), reports usage errors with exit status 2
  * and start-up errors with 1; SIGINT/SIGTERM end `serve` cleanly. */
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +33,7 @@ static const char main_usage[] =
     "                     DECK.md...\n"
     "       handsup export [--data FILE] [--format csv|json|html] [--out DIR] [CODE...]\n"
     "       handsup --help | --version\n"
+    "Options may come before or after the decks and codes; '--' ends them.\n"
     "\n"
     "serve    runs one voting session per deck and prints, for each, its join code,\n"
     "         attendee URL, QR code and presenter URL.\n"
@@ -128,7 +130,9 @@ static int main_serve(int argc, char **argv)
     const char *origins[MAIN_MAX_ORIGINS], *hosts[MAIN_MAX_ORIGINS];
     cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
     int c;
-    while ((c = getopt_long(argc, argv, "+p:H:d:u:k:o:A:C:J:P:a:h", opts, NULL)) != -1) {
+    /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
+     * works as most command lines do. */
+    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (main_parse_port(optarg, &cfg.port))
@@ -231,7 +235,7 @@ static int main_export(int argc, char **argv)
     const char *data = MAIN_DEFAULT_DATA, *out_dir = NULL;
     enum export_format fmt = EXPORT_CSV;
     int c;
-    while ((c = getopt_long(argc, argv, "+d:f:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
         case 'f':

@@ -33,9 +33,11 @@ test('usage errors exit 2 with a message', async () => {
     ['serve', '--port', 'eighty', deck('basic.md')],
     ['serve', '--port', '70000', deck('basic.md')],
     ['serve', '--presenter-key', 'has space', deck('basic.md')],
+    ['serve', deck('basic.md'), '--port', 'eighty'],
     ['serve'],
     ['export', '--format', 'xml'],
     ['export', '--data', data, 'not-a-code'],
+    ['export', data, '--format', 'xml'],
   ];
   for (const args of cases) {
     const r = await runCli(args);
@@ -68,6 +70,36 @@ test('a missing deck file exits 1', async () => {
   const r = await runCli(['serve', '--port', '0', '--data', path.join(dir, 'missing.db'), path.join(dir, 'no-such-deck.md')]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /no-such-deck\.md/);
+});
+
+test('options may follow the decks (GNU style); "--" ends them', async () => {
+  // serve DECK --port 0 --data FILE ...
+  const server = new Server({
+    port: 0,
+    argv: [deck('basic.md'), '--port', '0', '--host', '127.0.0.1', '--data', path.join(dir, 'after.db'),
+      '--presenter-key', KEY],
+  });
+  await server.start();
+  try {
+    await joinPresenter(server);
+  } finally {
+    await server.stop();
+  }
+  // After "--" everything is a deck, even a name that looks like an option.
+  const odd = tempDir('handsup-cli-odd-');
+  writeTemp(odd, '-odd.md', '---\ntitle: Odd name\n---\n\n# Hello\n');
+  const bad = await runCli(['serve', '--port', '0', '--data', path.join(odd, 'x.db'), '-odd.md'], { cwd: odd });
+  assert.equal(bad.code, 2, `without "--", -odd.md is options: exit ${bad.code}\n${bad.stderr}`);
+  const named = new Server({
+    port: 0,
+    argv: ['--host', '127.0.0.1', '--port', '0', '--data', path.join(odd, 'y.db'), '--', path.join(odd, '-odd.md')],
+  });
+  await named.start();
+  try {
+    assert.match(named.stdout, /Odd name/);
+  } finally {
+    await named.stop();
+  }
 });
 
 test('two decks with the same fixed code exit 1 with a message', async () => {
@@ -131,6 +163,11 @@ test('handsup export reads the data file after the server stopped', async () => 
   const files = await runCli(['export', '--data', data, '--format', 'html', '--out', out]);
   assert.equal(files.code, 0, files.stderr);
   assert.ok(files.stdout.includes(path.join(out, `${CODE}.html`)), files.stdout);
+
+  // Options after the codes.
+  const after = await runCli(['export', CODE, '--format', 'json', '--data', data]);
+  assert.equal(after.code, 0, after.stderr);
+  assert.deepEqual(JSON.parse(after.stdout), doc);
 
   const none = await runCli(['export', '--data', path.join(dir, 'nothing-here.db')]);
   assert.equal(none.code, 1);

@@ -106,8 +106,10 @@ export class Server {
   // opts: decks (paths), data (file; default a new temp dir's db), key,
   // port (default a free one), args (extra arguments before the decks),
   // host (--host, default 127.0.0.1; '0.0.0.0' listens on every address;
-  // the helpers still connect over 127.0.0.1).
+  // the helpers still connect over 127.0.0.1), argv (the arguments after
+  // "serve", used as they are instead of all of the above but port 0).
   constructor(opts = {}) {
+    this.argv = opts.argv;
     this.decks = opts.decks || [deck('basic.md')];
     this.host = opts.host || '127.0.0.1';
     this.data = opts.data || path.join(tempDir(), 'handsup.db');
@@ -154,6 +156,7 @@ export class Server {
     const args = ['serve', '--host', this.host, '--port', String(this.port), '--data', this.data];
     if (this.key) args.push('--presenter-key', this.key);
     args.push(...this.args, ...this.decks);
+    if (this.argv) args.splice(1, args.length - 1, ...this.argv);
     this.stdout = '';
     this.stderr = '';
     const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
