@@ -53,7 +53,8 @@ static const char main_usage[] =
     "export   writes results from the data file, with or without a running server.\n"
     "         --format F          csv (default), json or html\n"
     "         --out DIR           one file per session in DIR instead of standard output\n"
-    "         CODE...             join codes of the sessions to export (default: all)\n";
+    "         CODE...             join codes of the sessions to export, spaces allowed\n"
+    "                             (\"4045 5687\"; default: all)\n";
 
 static int main_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -109,6 +110,22 @@ static bool main_key_ok(const char *k)
         if (k[i] <= ' ' || k[i] > '~')
             return false;
     return true;
+}
+
+/* Copies a join code given on the command line into out without its
+ * spaces ("4045 5687", as it is read out); false unless 8 digits remain. */
+static bool main_code(const char *arg, char out[HU_CODE_LEN + 1])
+{
+    size_t k = 0;
+    for (; *arg; arg++) {
+        if (*arg == ' ')
+            continue;
+        if (*arg < '0' || *arg > '9' || k == HU_CODE_LEN)
+            return false;
+        out[k++] = *arg;
+    }
+    out[k] = '\0';
+    return k == HU_CODE_LEN;
 }
 
 static int main_serve(int argc, char **argv)
@@ -225,33 +242,10 @@ static int main_write_file(const char *dir, const char *name, const char *ext, c
     return 0;
 }
 
-static int main_export(int argc, char **argv)
+/* Exports the sessions with these codes (all when n_codes is 0). */
+static int main_export_codes(const char *data, const char *out_dir, enum export_format fmt,
+                             const char *const *codes, size_t n_codes)
 {
-    static const struct option opts[] = {
-        {"data", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
-        {"out", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *data = MAIN_DEFAULT_DATA, *out_dir = NULL;
-    enum export_format fmt = EXPORT_CSV;
-    int c;
-    while ((c = getopt_long(argc, argv, "d:f:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'f':
-            if (export_format_parse(optarg, &fmt) != HU_OK)
-                return main_usage_error("--format must be csv, json or html, not '%s'", optarg);
-            break;
-        case 'o': out_dir = optarg; break;
-        case 'h': fputs(main_usage, stdout); return 0;
-        default: return main_usage_error("%s", "unknown option");
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        if (n != HU_CODE_LEN || strspn(argv[i], "0123456789") != n)
-            return main_usage_error("'%s' is not an 8-digit join code", argv[i]);
-    }
     if (access(data, F_OK) != 0) {
         fprintf(stderr, "handsup: no data file at %s (use --data FILE)\n", data);
         return 1;
@@ -263,8 +257,7 @@ static int main_export(int argc, char **argv)
         return 1;
     }
     struct results *r = NULL;
-    int rc = store_read_results(st, (const char *const *)&argv[optind], (size_t)(argc - optind), &r, err,
-                                sizeof err);
+    int rc = store_read_results(st, codes, n_codes, &r, err, sizeof err);
     store_close(st);
     if (rc) {
         fprintf(stderr, "handsup: %s\n", err);
@@ -299,6 +292,51 @@ static int main_export(int argc, char **argv)
         free(text);
     }
     results_free(r);
+    return status;
+}
+
+static int main_export(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *data = MAIN_DEFAULT_DATA, *out_dir = NULL;
+    enum export_format fmt = EXPORT_CSV;
+    int c;
+    while ((c = getopt_long(argc, argv, "d:f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'f':
+            if (export_format_parse(optarg, &fmt) != HU_OK)
+                return main_usage_error("--format must be csv, json or html, not '%s'", optarg);
+            break;
+        case 'o': out_dir = optarg; break;
+        case 'h': fputs(main_usage, stdout); return 0;
+        default: return main_usage_error("%s", "unknown option");
+        }
+    }
+    size_t n_codes = (size_t)(argc - optind);
+    char(*codes)[HU_CODE_LEN + 1] = calloc(n_codes ? n_codes : 1, sizeof *codes);
+    const char **code_list = calloc(n_codes ? n_codes : 1, sizeof *code_list);
+    if (!codes || !code_list) {
+        free(codes);
+        free(code_list);
+        fprintf(stderr, "handsup: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < n_codes; i++) {
+        if (!main_code(argv[optind + (int)i], codes[i])) {
+            free(codes);
+            free(code_list);
+            return main_usage_error("'%s' is not an 8-digit join code", argv[optind + (int)i]);
+        }
+        code_list[i] = codes[i];
+    }
+    int status = main_export_codes(data, out_dir, fmt, code_list, n_codes);
+    free(codes);
+    free(code_list);
     return status;
 }
 

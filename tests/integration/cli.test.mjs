@@ -37,6 +37,7 @@ test('usage errors exit 2 with a message', async () => {
     ['serve'],
     ['export', '--format', 'xml'],
     ['export', '--data', data, 'not-a-code'],
+    ['export', '--data', data, '1234 567'],
     ['export', data, '--format', 'xml'],
   ];
   for (const args of cases) {
@@ -164,10 +165,12 @@ test('handsup export reads the data file after the server stopped', async () => 
   assert.equal(files.code, 0, files.stderr);
   assert.ok(files.stdout.includes(path.join(out, `${CODE}.html`)), files.stdout);
 
-  // Options after the codes.
-  const after = await runCli(['export', CODE, '--format', 'json', '--data', data]);
+  // Options after the codes, and a code written with its space.
+  const after = await runCli(['export', '1234 5678', '--format', 'json', '--data', data]);
   assert.equal(after.code, 0, after.stderr);
   assert.deepEqual(JSON.parse(after.stdout), doc);
+  const unknown = await runCli(['export', '9999 9999', '--data', data]);
+  assert.equal(unknown.code, 1, unknown.stderr);
 
   const none = await runCli(['export', '--data', path.join(dir, 'nothing-here.db')]);
   assert.equal(none.code, 1);
