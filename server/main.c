@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "deck.h"
 #include "export.h"
 #include "hu_err.h"
 #include "hu_limits.h"
@@ -112,6 +114,50 @@ static bool main_key_ok(const char *k)
     return true;
 }
 
+/* Loads every deck once before the server starts, only to report a broken
+ * one the way compilers do, "file:line: what was expected" at the start of
+ * the line, while other start-up errors keep the "handsup: " prefix.
+ * server_new parses the decks again (they are small); doing it here keeps
+ * the two kinds of error apart by deck_load's return code rather than by
+ * the text.  Also refuses a deck named twice, which would otherwise resume
+ * the same session twice.  Returns 0 or the exit status. */
+static int main_check_decks(char *const *decks, size_t n)
+{
+    struct stat *seen = calloc(n, sizeof *seen);
+    bool *have = calloc(n, sizeof *have);
+    int status = 0;
+    if (!seen || !have) {
+        fprintf(stderr, "handsup: out of memory\n");
+        status = 1;
+    }
+    for (size_t i = 0; i < n && !status; i++) {
+        have[i] = stat(decks[i], &seen[i]) == 0;
+        for (size_t j = 0; j < i && have[i]; j++)
+            if (have[j] && seen[j].st_dev == seen[i].st_dev && seen[j].st_ino == seen[i].st_ino) {
+                status = main_usage_error("%s and %s are the same deck file: name each deck once "
+                                          "(each one is a session)",
+                                          decks[j], decks[i]);
+                break;
+            }
+    }
+    for (size_t i = 0; i < n && !status; i++) {
+        char err[1024];
+        struct deck *d = NULL;
+        int rc = deck_load(decks[i], &d, err, sizeof err);
+        deck_free(d);
+        if (rc == HU_ERR_PARSE) {
+            fprintf(stderr, "%s\n", err);
+            status = 1;
+        } else if (rc != HU_OK) {
+            fprintf(stderr, "handsup: %s\n", err);
+            status = 1;
+        }
+    }
+    free(seen);
+    free(have);
+    return status;
+}
+
 /* Copies a join code given on the command line into out without its
  * spaces ("4045 5687", as it is read out); false unless 8 digits remain. */
 static bool main_code(const char *arg, char out[HU_CODE_LEN + 1])
@@ -207,6 +253,9 @@ static int main_serve(int argc, char **argv)
         fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "
                         "easy to guess (use %d or more, or leave it out for a random one)\n",
                 strlen(cfg.presenter_key), MAIN_KEY_WEAK);
+    int bad = main_check_decks(&argv[optind], cfg.n_decks);
+    if (bad)
+        return bad;
 
     char err[1024];
     struct server *srv = server_new(&cfg, err, sizeof err);

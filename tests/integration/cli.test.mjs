@@ -1,6 +1,7 @@
 // cli.test.mjs -- the command line of docs/protocol.md: help and version,
 // exit status 2 for usage errors and 1 for start-up errors (a broken deck
-// names file:line), the banner, --port 0, and `handsup export`.
+// prints file:line at the start of the line), options before or after the
+// decks and codes, the banner, --port 0, and `handsup export`.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -64,13 +65,30 @@ test('a broken deck exits 1 naming file:line', async () => {
   ].join('\n'));
   const r = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--data', path.join(dir, 'broken.db'), file]);
   assert.equal(r.code, 1, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-  assert.match(r.stderr, /broken\.md:9:/, r.stderr);
+  // As a compiler prints it, so editors and scripts can jump to it: the
+  // file name first on its line, no "handsup: " before it.
+  const line = r.stderr.split('\n').find((l) => l.includes('broken.md:9:'));
+  assert.ok(line, r.stderr);
+  assert.ok(line.startsWith(`${file}:9: `), `the line starts with the file name: ${JSON.stringify(line)}`);
+  assert.doesNotMatch(r.stderr, /handsup: .*broken\.md/, r.stderr);
+  // Nothing was created for a deck that does not parse.
+  assert.equal(r.stdout, '');
 });
 
-test('a missing deck file exits 1', async () => {
+test('a missing deck file exits 1; other start-up errors keep the "handsup: " prefix', async () => {
   const r = await runCli(['serve', '--port', '0', '--data', path.join(dir, 'missing.db'), path.join(dir, 'no-such-deck.md')]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /no-such-deck\.md/);
+  assert.match(r.stderr, /^handsup: .*no-such-deck\.md/m);
+});
+
+test('the same deck file twice says so, rather than that a join code is taken', async () => {
+  const file = deck('basic.md');
+  const again = path.join(path.dirname(file), '.', path.basename(file));
+  const r = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--data', path.join(dir, 'twice.db'), file, again]);
+  assert.equal(r.code, 2, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /same deck file/, r.stderr);
+  assert.ok(r.stderr.includes(file), r.stderr);
+  assert.doesNotMatch(r.stderr, /join code/, r.stderr);
 });
 
 test('options may follow the decks (GNU style); "--" ends them', async () => {
