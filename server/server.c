@@ -470,7 +470,9 @@ void server_print_banner(struct server *srv, FILE *f, bool ansi)
         struct server_session *ss = &srv->sessions[i];
         const char *code = session_code(ss->session);
         fprintf(f, "\n== %s\n", session_title(ss->session));
-        fprintf(f, "   join code:     %.4s %.4s\n", code, code + 4);
+        /* Plain digits first, so a script finds the code with \d{8}; then
+         * the grouping people read out. */
+        fprintf(f, "   join code:     %s  (read out as %.4s %.4s)\n", code, code, code + 4);
         fprintf(f, "   attendees:     %s\n", ss->join_url);
         char *qr = NULL;
         size_t qlen = 0;

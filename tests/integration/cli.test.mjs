@@ -136,7 +136,9 @@ test('the banner shows code, attendee URL, QR and presenter URL; --port 0 picks 
     await server.waitForOutput(/listening on port \d+/);
     const out = server.stdout;
     assert.match(out, /Integration deck/);
-    assert.match(out, /1234 5678|12345678/);
+    // The code as 8 plain digits, so \d{8} finds it; then as read out.
+    assert.equal(out.match(/code:\s*(\d{8})\b/)?.[1], CODE, out);
+    assert.match(out, /join code:\s+12345678\s+\(read out as 1234 5678\)/, out);
     assert.ok(out.includes(`http://vote.example.org/j/${CODE}`), out);
     assert.ok(out.includes(`http://vote.example.org/present/#${CODE}/${KEY}`), out);
     assert.ok(!out.includes(`/present/?`), 'the key never goes in a query string');
