@@ -47,12 +47,18 @@
 
   /* ---- credentials ------------------------------------------------------- */
 
+  /* The server percent-encodes code and key in the fragment (a key may hold
+   * '/', '#' or '%'); a stray '%' from a hand-typed link is kept as it is. */
+  function fragmentPart(s) {
+    try { return decodeURIComponent(s); } catch (e) { return s; }
+  }
+
   function readCredentials() {
     var h = location.hash.replace(/^#/, '');
     var slash = h.indexOf('/');
     if (slash > 0) {
-      var code = normalizeCode(decodeURIComponent(h.slice(0, slash)));
-      var key = decodeURIComponent(h.slice(slash + 1));
+      var code = normalizeCode(fragmentPart(h.slice(0, slash)));
+      var key = fragmentPart(h.slice(slash + 1));
       if (code && key) {
         saveCredentials(code, key);
         /* The key leaves the address bar, which a projector shows to the

@@ -3,7 +3,9 @@
  *
  * Static pages are lws file mounts (server.c); this file answers the routes
  * that need a session.  Responses are built whole in memory (they are small)
- * and sent in chunks when the socket is writable. */
+ * and sent in chunks when the socket is writable.  GET and HEAD are
+ * answered (HEAD with the same status and headers, and no body); any other
+ * method gets 405. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@ static int http_respond(struct lws *wsi, struct http_pss *p, unsigned status, co
     p->body = body;
     p->len = len;
     p->sent = 0;
+    /* HEAD announces the length GET would send (RFC 9110 9.3.2). */
     if (lws_add_http_common_headers(wsi, status, type, len, &pos, end) ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
                                     (const unsigned char *)"no-store", 8, &pos, end) ||
@@ -32,7 +35,7 @@ static int http_respond(struct lws *wsi, struct http_pss *p, unsigned status, co
                                               end)) ||
         lws_finalize_write_http_header(wsi, start, &pos, end))
         return -1;
-    if (len == 0) {
+    if (len == 0 || p->head) {
         free(p->body);
         p->body = NULL;
         return lws_http_transaction_completed(wsi) ? -1 : 0;
@@ -161,10 +164,19 @@ static const char http_missing_page[] =
 static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
 {
     char path[512];
-    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0)
-        return http_api_error(wsi, p, 405, "bad_method", "only GET is supported");
+    enum lws_token_indexes method = WSI_TOKEN_GET_URI;
+    p->head = false;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
+        /* No body: lws 4.1 never asks to write one while it expects a
+         * request body (a POST with "Content-Length: 0" hung), and Allow
+         * says everything. */
+        if (lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) <= 0)
+            return http_respond(wsi, p, 405, "text/plain; charset=utf-8", NULL, 0, "allow:", "GET, HEAD");
+        method = WSI_TOKEN_HEAD_URI;
+        p->head = true;
+    }
     /* lws_hdr_copy fails on a path longer than the buffer: no route is. */
-    if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) <= 0)
+    if (lws_hdr_copy(wsi, path, sizeof path, method) <= 0)
         return http_text(wsi, p, 404, "text/html; charset=utf-8", http_missing_page);
     struct route r;
     route_parse(path, &r);

@@ -1,6 +1,7 @@
 /* main.c -- the handsup command line: `serve` and `export`.
  *
- * Parses options with getopt_long, reports usage errors with exit status 2
+ * Parses options with getopt_long (GNU style: options may follow the decks
+ * and codes, and "--" ends them), reports usage errors with exit status 2
  * and start-up errors with 1; SIGINT/SIGTERM end `serve` cleanly. */
 #include <errno.h>
 #include <getopt.h>
@@ -10,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "deck.h"
 #include "export.h"
 #include "hu_err.h"
 #include "hu_limits.h"
@@ -21,6 +24,9 @@
 #define MAIN_DEFAULT_DATA "handsup.db"
 #define MAIN_DEFAULT_PORT 8080
 #define MAIN_MAX_ORIGINS 16
+/* A --presenter-key shorter than this is accepted (a test or a rehearsal
+ * may well use "secret") but warned about: the generated key has 32. */
+#define MAIN_KEY_WEAK 16
 
 static const char main_usage[] =
     "usage: handsup serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
@@ -29,6 +35,7 @@ static const char main_usage[] =
     "                     DECK.md...\n"
     "       handsup export [--data FILE] [--format csv|json|html] [--out DIR] [CODE...]\n"
     "       handsup --help | --version\n"
+    "Options may come before or after the decks and codes; '--' ends them.\n"
     "\n"
     "serve    runs one voting session per deck and prints, for each, its join code,\n"
     "         attendee URL, QR code and presenter URL.\n"
@@ -36,7 +43,8 @@ static const char main_usage[] =
     "         --host ADDR         address to listen on (default: all)\n"
     "         --data FILE         data file holding sessions and votes (default handsup.db)\n"
     "         --public-url URL    base URL phones use (default http://<LAN address>:<port>)\n"
-    "         --presenter-key KEY fixed presenter key for every session (16-128 characters)\n"
+    "         --presenter-key KEY fixed presenter key for every session (1 to 128 printable\n"
+    "                             ASCII characters, no spaces; 16 or more advised)\n"
     "         --allow-origin O    also accept WebSockets from pages at origin O (repeatable)\n"
     "         --allow-host NAME   also accept WebSockets sent to host NAME, e.g. laptop.local\n"
     "         --max-conns-per-ip N  WebSockets from one address (default 4000)\n"
@@ -47,7 +55,8 @@ static const char main_usage[] =
     "export   writes results from the data file, with or without a running server.\n"
     "         --format F          csv (default), json or html\n"
     "         --out DIR           one file per session in DIR instead of standard output\n"
-    "         CODE...             join codes of the sessions to export (default: all)\n";
+    "         CODE...             join codes of the sessions to export, spaces allowed\n"
+    "                             (\"4045 5687\"; default: all)\n";
 
 static int main_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -91,15 +100,78 @@ static int main_parse_uint(const char *s, long min, long max, unsigned *out)
     return 0;
 }
 
+/* Printable ASCII without spaces: what a shell, a URL fragment (the
+ * presenter URL percent-encodes it) and an Authorization header all carry
+ * unchanged. */
 static bool main_key_ok(const char *k)
 {
     size_t n = strlen(k);
-    if (n < HU_KEY_MIN || n > HU_KEY_MAX)
+    if (n < 1 || n > HU_KEY_MAX)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (k[i] <= ' ' || k[i] > '~' || k[i] == '/' || k[i] == '#')
+        if (k[i] <= ' ' || k[i] > '~')
             return false;
     return true;
+}
+
+/* Loads every deck once before the server starts, only to report a broken
+ * one the way compilers do, "file:line: what was expected" at the start of
+ * the line, while other start-up errors keep the "handsup: " prefix.
+ * server_new parses the decks again (they are small); doing it here keeps
+ * the two kinds of error apart by deck_load's return code rather than by
+ * the text.  Also refuses a deck named twice, which would otherwise resume
+ * the same session twice.  Returns 0 or the exit status. */
+static int main_check_decks(char *const *decks, size_t n)
+{
+    struct stat *seen = calloc(n, sizeof *seen);
+    bool *have = calloc(n, sizeof *have);
+    int status = 0;
+    if (!seen || !have) {
+        fprintf(stderr, "handsup: out of memory\n");
+        status = 1;
+    }
+    for (size_t i = 0; i < n && !status; i++) {
+        have[i] = stat(decks[i], &seen[i]) == 0;
+        for (size_t j = 0; j < i && have[i]; j++)
+            if (have[j] && seen[j].st_dev == seen[i].st_dev && seen[j].st_ino == seen[i].st_ino) {
+                status = main_usage_error("%s and %s are the same deck file: name each deck once "
+                                          "(each one is a session)",
+                                          decks[j], decks[i]);
+                break;
+            }
+    }
+    for (size_t i = 0; i < n && !status; i++) {
+        char err[1024];
+        struct deck *d = NULL;
+        int rc = deck_load(decks[i], &d, err, sizeof err);
+        deck_free(d);
+        if (rc == HU_ERR_PARSE) {
+            fprintf(stderr, "%s\n", err);
+            status = 1;
+        } else if (rc != HU_OK) {
+            fprintf(stderr, "handsup: %s\n", err);
+            status = 1;
+        }
+    }
+    free(seen);
+    free(have);
+    return status;
+}
+
+/* Copies a join code given on the command line into out without its
+ * spaces ("4045 5687", as it is read out); false unless 8 digits remain. */
+static bool main_code(const char *arg, char out[HU_CODE_LEN + 1])
+{
+    size_t k = 0;
+    for (; *arg; arg++) {
+        if (*arg == ' ')
+            continue;
+        if (*arg < '0' || *arg > '9' || k == HU_CODE_LEN)
+            return false;
+        out[k++] = *arg;
+    }
+    out[k] = '\0';
+    return k == HU_CODE_LEN;
 }
 
 static int main_serve(int argc, char **argv)
@@ -121,7 +193,9 @@ static int main_serve(int argc, char **argv)
     const char *origins[MAIN_MAX_ORIGINS], *hosts[MAIN_MAX_ORIGINS];
     cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
     int c;
-    while ((c = getopt_long(argc, argv, "+p:H:d:u:k:o:A:C:J:P:a:h", opts, NULL)) != -1) {
+    /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
+     * works as most command lines do. */
+    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (main_parse_port(optarg, &cfg.port))
@@ -136,8 +210,8 @@ static int main_serve(int argc, char **argv)
             break;
         case 'k':
             if (!main_key_ok(optarg))
-                return main_usage_error("%s", "--presenter-key needs 16 to 128 printable characters, "
-                                              "without spaces, '/' or '#'");
+                return main_usage_error("%s", "--presenter-key needs 1 to 128 printable ASCII characters, "
+                                              "without spaces");
             cfg.presenter_key = optarg;
             break;
         case 'o':
@@ -175,6 +249,13 @@ static int main_serve(int argc, char **argv)
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
     cfg.allow_hosts = hosts;
+    if (cfg.presenter_key && strlen(cfg.presenter_key) < MAIN_KEY_WEAK)
+        fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "
+                        "easy to guess (use %d or more, or leave it out for a random one)\n",
+                strlen(cfg.presenter_key), MAIN_KEY_WEAK);
+    int bad = main_check_decks(&argv[optind], cfg.n_decks);
+    if (bad)
+        return bad;
 
     char err[1024];
     struct server *srv = server_new(&cfg, err, sizeof err);
@@ -210,33 +291,10 @@ static int main_write_file(const char *dir, const char *name, const char *ext, c
     return 0;
 }
 
-static int main_export(int argc, char **argv)
+/* Exports the sessions with these codes (all when n_codes is 0). */
+static int main_export_codes(const char *data, const char *out_dir, enum export_format fmt,
+                             const char *const *codes, size_t n_codes)
 {
-    static const struct option opts[] = {
-        {"data", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
-        {"out", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *data = MAIN_DEFAULT_DATA, *out_dir = NULL;
-    enum export_format fmt = EXPORT_CSV;
-    int c;
-    while ((c = getopt_long(argc, argv, "+d:f:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'f':
-            if (export_format_parse(optarg, &fmt) != HU_OK)
-                return main_usage_error("--format must be csv, json or html, not '%s'", optarg);
-            break;
-        case 'o': out_dir = optarg; break;
-        case 'h': fputs(main_usage, stdout); return 0;
-        default: return main_usage_error("%s", "unknown option");
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        if (n != HU_CODE_LEN || strspn(argv[i], "0123456789") != n)
-            return main_usage_error("'%s' is not an 8-digit join code", argv[i]);
-    }
     if (access(data, F_OK) != 0) {
         fprintf(stderr, "handsup: no data file at %s (use --data FILE)\n", data);
         return 1;
@@ -248,8 +306,7 @@ static int main_export(int argc, char **argv)
         return 1;
     }
     struct results *r = NULL;
-    int rc = store_read_results(st, (const char *const *)&argv[optind], (size_t)(argc - optind), &r, err,
-                                sizeof err);
+    int rc = store_read_results(st, codes, n_codes, &r, err, sizeof err);
     store_close(st);
     if (rc) {
         fprintf(stderr, "handsup: %s\n", err);
@@ -284,6 +341,51 @@ static int main_export(int argc, char **argv)
         free(text);
     }
     results_free(r);
+    return status;
+}
+
+static int main_export(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *data = MAIN_DEFAULT_DATA, *out_dir = NULL;
+    enum export_format fmt = EXPORT_CSV;
+    int c;
+    while ((c = getopt_long(argc, argv, "d:f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'f':
+            if (export_format_parse(optarg, &fmt) != HU_OK)
+                return main_usage_error("--format must be csv, json or html, not '%s'", optarg);
+            break;
+        case 'o': out_dir = optarg; break;
+        case 'h': fputs(main_usage, stdout); return 0;
+        default: return main_usage_error("%s", "unknown option");
+        }
+    }
+    size_t n_codes = (size_t)(argc - optind);
+    char(*codes)[HU_CODE_LEN + 1] = calloc(n_codes ? n_codes : 1, sizeof *codes);
+    const char **code_list = calloc(n_codes ? n_codes : 1, sizeof *code_list);
+    if (!codes || !code_list) {
+        free(codes);
+        free(code_list);
+        fprintf(stderr, "handsup: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < n_codes; i++) {
+        if (!main_code(argv[optind + (int)i], codes[i])) {
+            free(codes);
+            free(code_list);
+            return main_usage_error("'%s' is not an 8-digit join code", argv[optind + (int)i]);
+        }
+        code_list[i] = codes[i];
+    }
+    int status = main_export_codes(data, out_dir, fmt, code_list, n_codes);
+    free(codes);
+    free(code_list);
     return status;
 }
 

@@ -1,4 +1,5 @@
-/* peers.c -- per-address counters in a chained hash table keyed by address. */
+/* peers.c -- per-address counters in a chained hash table keyed by address.
+ * Loopback peers share one entry that counts but never refuses. */
 #include "peers.h"
 
 #include <netinet/in.h>
@@ -14,12 +15,14 @@ struct peer {
     uint32_t conns;
     float joins;                /* new-token bucket */
     uint32_t refill_ms;
+    bool exempt;                /* the loopback entry: no cap applies */
 };
 
 struct peers {
     uint32_t max_conns;
     uint32_t sweep;             /* next bucket to sweep for idle entries */
     float joins_burst, joins_per_s;
+    struct peer loopback;       /* every loopback address; never in a bucket */
     struct peer *buckets[PEERS_BUCKETS];
 };
 
@@ -31,6 +34,7 @@ struct peers *peers_new(uint32_t max_conns, uint32_t joins_burst, float joins_pe
     p->max_conns = max_conns;
     p->joins_burst = (float)joins_burst;
     p->joins_per_s = joins_per_s;
+    p->loopback.exempt = true;
     return p;
 }
 
@@ -67,6 +71,16 @@ static bool peers_addr(int fd, unsigned char addr[16])
     return false;
 }
 
+/* 127.0.0.0/8 (also as ::ffff:127.x.y.z) and ::1. */
+static bool peers_is_loopback(const unsigned char addr[16])
+{
+    static const unsigned char v4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char v6_loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    if (memcmp(addr, v4_prefix, 12) == 0)
+        return addr[12] == 127;
+    return memcmp(addr, v6_loopback, 16) == 0;
+}
+
 static size_t peers_bucket(const unsigned char addr[16])
 {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -88,6 +102,8 @@ bool peers_can_attach(struct peers *p, int fd)
     unsigned char addr[16];
     if (!peers_addr(fd, addr))
         return false;
+    if (peers_is_loopback(addr))
+        return true;
     struct peer *e = peers_find(p, addr);
     return !e || e->conns < p->max_conns;
 }
@@ -97,6 +113,10 @@ struct peer *peers_attach(struct peers *p, int fd, uint32_t now_ms)
     unsigned char addr[16];
     if (!peers_addr(fd, addr))
         return NULL;
+    if (peers_is_loopback(addr)) {
+        p->loopback.conns++;
+        return &p->loopback;
+    }
     struct peer *e = peers_find(p, addr);
     if (!e) {
         e = calloc(1, sizeof *e);
@@ -155,6 +175,8 @@ void peers_detach(struct peers *p, struct peer *e, uint32_t now_ms)
         return;
     if (e->conns > 0)
         e->conns--;
+    if (e->exempt)
+        return;
     peers_sweep_bucket(p, peers_bucket(e->addr), now_ms);
     /* A little garbage collection for entries left waiting for a refill. */
     peers_sweep_bucket(p, p->sweep++ & (PEERS_BUCKETS - 1), now_ms);
@@ -162,7 +184,7 @@ void peers_detach(struct peers *p, struct peer *e, uint32_t now_ms)
 
 bool peers_take_join(struct peers *p, struct peer *e, uint32_t now_ms)
 {
-    if (!e)
+    if (!e || e->exempt)
         return true;
     peers_refill(p, e, now_ms);
     if (e->joins < 1.0f)

@@ -1,8 +1,12 @@
 /* peers.h -- accounting per source address: open WebSockets and new tokens.
  *
  * Bounds what one address can take (connections, fresh participant tokens)
- * while leaving room for a whole venue behind one NAT.  Addresses are kept
- * in memory only while they hold a connection, never logged or stored. */
+ * while leaving room for a whole venue behind one NAT.  Loopback peers
+ * (127.0.0.0/8, ::1) are not bounded: whatever arrives from this machine is
+ * a local test, a benchmark or a reverse proxy speaking for every client at
+ * once, and a per-address cap there would throttle the whole room together.
+ * Addresses are kept in memory only while they hold a connection, never
+ * logged or stored. */
 #ifndef HU_PEERS_H
 #define HU_PEERS_H
 
@@ -19,7 +23,8 @@ struct peers *peers_new(uint32_t max_conns, uint32_t joins_burst, float joins_pe
 /* Frees p and every entry.  Accepts NULL. */
 void peers_free(struct peers *p);
 
-/* True when the peer of socket fd may open one more connection. */
+/* True when the peer of socket fd may open one more connection (always,
+ * from loopback). */
 bool peers_can_attach(struct peers *p, int fd);
 
 /* Counts a connection from the peer of socket fd.  Returns its entry (to
@@ -31,7 +36,7 @@ struct peer *peers_attach(struct peers *p, int fd, uint32_t now_ms);
 void peers_detach(struct peers *p, struct peer *e, uint32_t now_ms);
 
 /* Takes one new-token allowance for e at monotonic time now_ms; false when
- * the address has issued too many tokens too fast. */
+ * the address has issued too many tokens too fast (never for loopback). */
 bool peers_take_join(struct peers *p, struct peer *e, uint32_t now_ms);
 
 #endif

@@ -5,6 +5,7 @@
  * (state, tally, welcome) are built by the session with jansson. */
 #include "proto.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,9 +23,6 @@ static const struct proto_entry proto_table[PROTO_TYPE_COUNT] = {
     PROTO_MSG_TABLE(PROTO_ROW)
 #undef PROTO_ROW
 };
-
-/* Largest integer a JSON number carries exactly in every client language. */
-#define PROTO_ID_MAX ((int64_t)1 << 53)
 
 bool proto_presenter_only(enum proto_type type) { return proto_table[type].presenter_only; }
 const char *proto_type_name(enum proto_type type) { return proto_table[type].name; }
@@ -83,17 +81,25 @@ static int proto_join(struct proto_msg *m, char *err, size_t errlen)
         return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be 8 digits", "code");
     m->code_buf[k] = '\0';
     m->code = m->code_buf;
-    /* Any string is accepted as a token: one the server did not issue (empty,
-     * too long, stale) simply earns a fresh one, so a page with a damaged
-     * localStorage still gets in. */
+    /* Only a string can be a token.  Anything else (a number, an object, an
+     * empty or stale string) is a token the server did not issue, and earns
+     * a fresh one, so a page with a damaged localStorage still gets in. */
     json_t *tok = json_object_get(m->root, "participant");
     if (tok && json_is_string(tok)) {
         m->participant = json_string_value(tok);
         m->participant_len = json_string_length(tok);
-    } else if (tok && !json_is_null(tok)) {
-        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be a string", "participant");
     }
-    return proto_string(m->root, "key", true, &m->key, &m->key_len, HU_KEY_MAX, err, errlen);
+    /* A key of any length makes this a presenter join, the empty one too: a
+     * client that sends a key it does not have must hear "forbidden", not
+     * be taken for an attendee.  null is the same as no key. */
+    json_t *key = json_object_get(m->root, "key");
+    if (key && json_is_string(key)) {
+        m->key = json_string_value(key);
+        m->key_len = json_string_length(key);
+    } else if (key && !json_is_null(key)) {
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be a string", "key");
+    }
+    return HU_OK;
 }
 
 static int proto_slide(struct proto_msg *m, char *err, size_t errlen)
@@ -101,11 +107,63 @@ static int proto_slide(struct proto_msg *m, char *err, size_t errlen)
     json_t *v = json_object_get(m->root, "slide");
     if (!v)
         return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "missing field \"%s\"", "slide");
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > HU_DECK_MAX_SLIDES)
+    /* The deck's own range is checked by the caller, which can say how many
+     * slides there are. */
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT_MAX)
         return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE,
                           "field \"%s\" must be a slide index (0-based integer)", "slide");
     m->slide = (int)json_integer_value(v);
     return HU_OK;
+}
+
+/* The request id: an integer or a short string, kept to be echoed. */
+static int proto_get_id(json_t *root, struct proto_id *id, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(root, "id");
+    if (!v)
+        return HU_OK;
+    if (json_is_integer(v)) {
+        id->kind = PROTO_ID_INT;
+        id->num = json_integer_value(v);
+        return HU_OK;
+    }
+    if (json_is_string(v) && json_string_length(v) <= PROTO_ID_STR_MAX) {
+        id->kind = PROTO_ID_STR;
+        id->len = json_string_length(v);
+        memcpy(id->str, json_string_value(v), id->len);
+        id->str[id->len] = '\0';
+        return HU_OK;
+    }
+    return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE,
+                      "field \"%s\" must be an integer or a string of at most %d bytes", "id",
+                      PROTO_ID_STR_MAX);
+}
+
+/* jansson refuses a whole document holding an integer beyond 64 bits.  That
+ * is a value out of range, not broken JSON, so it is answered like one:
+ * parsed again with integers as reals to name the top-level field that
+ * holds it (a nested one is only described). */
+static int proto_overflow(const char *buf, size_t len, char *err, size_t errlen)
+{
+    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, NULL);
+    const char *field = NULL, *k;
+    json_t *v;
+    if (root && json_is_object(root)) {
+        json_object_foreach(root, k, v) {
+            double d = json_is_real(v) ? json_real_value(v) : 0.0;
+            if (d >= 9223372036854775807.0 || d < -9223372036854775808.0) {
+                field = k;
+                break;
+            }
+        }
+    }
+    /* Named only when short: the sentence must fit err whole. */
+    if (field && strlen(field) <= 32)
+        snprintf(err, errlen, "field \"%s\" is an integer beyond 64 bits", field);
+    else
+        snprintf(err, errlen, "an integer in the message is beyond 64 bits");
+    json_decref(root);
+    return HU_ERR_BAD_MESSAGE;
 }
 
 static int proto_timer(struct proto_msg *m, char *err, size_t errlen)
@@ -131,6 +189,8 @@ int proto_decode(const char *buf, size_t len, struct proto_msg *m, char *err, si
     json_error_t jerr;
     m->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!m->root) {
+        if (json_error_code(&jerr) == json_error_numeric_overflow)
+            return proto_overflow(buf, len, err, errlen);
         snprintf(err, errlen, "invalid JSON at column %d: %s", jerr.column, jerr.text);
         return HU_ERR_BAD_JSON;
     }
@@ -138,17 +198,12 @@ int proto_decode(const char *buf, size_t len, struct proto_msg *m, char *err, si
         snprintf(err, errlen, "a message must be a JSON object");
         return HU_ERR_BAD_JSON;
     }
-    json_t *id = json_object_get(m->root, "id");
-    if (id) {
-        if (!json_is_integer(id) || json_integer_value(id) < 0 || json_integer_value(id) > PROTO_ID_MAX)
-            return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE,
-                              "field \"%s\" must be a non-negative integer", "id");
-        m->has_id = true;
-        m->id = json_integer_value(id);
-    }
+    int rc = proto_get_id(m->root, &m->id, err, errlen);
+    if (rc)
+        return rc;
     const char *type;
     size_t n;
-    int rc = proto_string(m->root, "type", false, &type, &n, 32, err, errlen);
+    rc = proto_string(m->root, "type", false, &type, &n, 32, err, errlen);
     if (rc)
         return rc;
     int found = -1;
@@ -192,14 +247,21 @@ char *proto_dump(json_t *o)
     return s;
 }
 
-static json_t *proto_with_id(json_t *o, bool has_id, int64_t id)
+static json_t *proto_with_id(json_t *o, const struct proto_id *id)
 {
-    if (o && has_id)
-        json_object_set_new(o, "id", json_integer(id));
+    if (!o || !id || id->kind == PROTO_ID_NONE)
+        return o;
+    json_t *v = id->kind == PROTO_ID_INT ? json_integer((json_int_t)id->num) : json_stringn(id->str, id->len);
+    /* Without its id a reply would match no request: send nothing rather
+     * than a reply the client cannot place (out of memory only). */
+    if (!v || json_object_set_new(o, "id", v) != 0) {
+        json_decref(o);
+        return NULL;
+    }
     return o;
 }
 
-char *proto_error(int err, bool has_id, int64_t id, const char *message)
+char *proto_error_id(int err, const struct proto_id *id, const char *message)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", hu_err_code(err), "message",
                           message && *message ? message : hu_strerror(err));
@@ -208,17 +270,23 @@ char *proto_error(int err, bool has_id, int64_t id, const char *message)
     if (!o)
         o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", hu_err_code(err), "message",
                       hu_strerror(err));
-    return proto_dump(proto_with_id(o, has_id, id));
+    return proto_dump(proto_with_id(o, id));
 }
 
-char *proto_ack(bool has_id, int64_t id, const char *poll, const char *choice)
+char *proto_error(int err, bool has_id, int64_t id, const char *message)
+{
+    struct proto_id pid = {.kind = has_id ? PROTO_ID_INT : PROTO_ID_NONE, .num = id};
+    return proto_error_id(err, &pid, message);
+}
+
+char *proto_ack(const struct proto_id *id, const char *poll, const char *choice)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "type", "ack", "poll", poll, "choice", choice);
-    return proto_dump(proto_with_id(o, has_id, id));
+    return proto_dump(proto_with_id(o, id));
 }
 
-char *proto_pong(bool has_id, int64_t id, int64_t server_time)
+char *proto_pong(const struct proto_id *id, int64_t server_time)
 {
     json_t *o = json_pack("{s:s, s:I}", "type", "pong", "serverTime", (json_int_t)server_time);
-    return proto_dump(proto_with_id(o, has_id, id));
+    return proto_dump(proto_with_id(o, id));
 }

@@ -35,10 +35,24 @@ enum proto_type {
     PROTO_TYPE_COUNT
 };
 
+/* A request's "id": whatever the client chose to match replies with, echoed
+ * back in ack and error with the same JSON type and value.  A client may
+ * count (any JSON integer that fits 64 bits, negative too) or use strings
+ * (at most PROTO_ID_STR_MAX bytes, e.g. a UUID). */
+#define PROTO_ID_STR_MAX 64
+
+enum proto_id_kind { PROTO_ID_NONE, PROTO_ID_INT, PROTO_ID_STR };
+
+struct proto_id {
+    enum proto_id_kind kind;
+    int64_t num;                      /* INT */
+    size_t len;                       /* STR: bytes in str, without the terminator */
+    char str[PROTO_ID_STR_MAX + 1];   /* STR: UTF-8 as jansson decoded it, NUL-terminated */
+};
+
 struct proto_msg {
     enum proto_type type;
-    bool has_id;
-    int64_t id;                 /* client counter, echoed; 0..2^53 */
+    struct proto_id id;         /* NONE when the message had no usable "id" */
     const char *code;           /* join: 8 digits, spaces already removed (points into code_buf) */
     char code_buf[16];
     const char *participant;    /* join: optional token */
@@ -47,15 +61,16 @@ struct proto_msg {
     size_t key_len;
     const char *poll;           /* vote */
     const char *choice;         /* vote */
-    int slide;                  /* goto */
+    int slide;                  /* goto: >= 0; the deck's range is the session's to check */
     bool timer_start;           /* timer: start (true) or stop */
     json_t *root;               /* owned; freed by proto_msg_free */
 };
 
 /* Decodes one text frame.  Returns HU_OK, HU_ERR_BAD_JSON or
  * HU_ERR_BAD_MESSAGE; on error writes a sentence naming the problem into
- * err, and sets msg->has_id/id when the frame had a usable "id" so the
- * error can echo it.  Call proto_msg_free in every case. */
+ * err, and sets msg->id when the frame had a usable "id" so the error can
+ * echo it (an "id" of another type is itself the error, and not echoed).
+ * Call proto_msg_free in every case. */
 int proto_decode(const char *buf, size_t len, struct proto_msg *msg, char *err, size_t errlen);
 void proto_msg_free(struct proto_msg *msg);
 
@@ -63,10 +78,14 @@ void proto_msg_free(struct proto_msg *msg);
 bool proto_presenter_only(enum proto_type type);
 const char *proto_type_name(enum proto_type type);
 
-/* Encoders: malloc()ed JSON text, or NULL when out of memory. */
+/* Encoders: malloc()ed JSON text, or NULL when out of memory.  id may be
+ * NULL (no id); a message that is NULL or empty takes err's default text. */
+char *proto_error_id(int err, const struct proto_id *id, const char *message);
+char *proto_ack(const struct proto_id *id, const char *poll, const char *choice);
+char *proto_pong(const struct proto_id *id, int64_t server_time);
+/* proto_error_id for an integer id or none, for callers that have no
+ * request at hand (ws_out.c). */
 char *proto_error(int err, bool has_id, int64_t id, const char *message);
-char *proto_ack(bool has_id, int64_t id, const char *poll, const char *choice);
-char *proto_pong(bool has_id, int64_t id, int64_t server_time);
 /* Serialises and consumes the reference to o (compact, UTF-8). */
 char *proto_dump(json_t *o);
 

@@ -1,21 +1,29 @@
-/* route.c -- request paths to routes.  Every byte is checked; nothing is
- * decoded (no %-escapes are valid in a code), so no path can name a file. */
+/* route.c -- request paths to routes.  Every byte is checked and a route
+ * carries nothing from the path but 8 digits, so no path can name a file.
+ * lws has already decoded %-escapes (and '+' to a space) in the path. */
 #include "route.h"
 
 #include <string.h>
 
 #include "hu_err.h"
 
-/* Copies the 8-digit code at the start of s; returns what follows, or NULL. */
+/* Copies the 8-digit code at the start of s, skipping spaces, so a code
+ * written as it is read out ("4045 5687", sent as /j/4045%205687) works like
+ * the plain one, as in a join message.  Returns what follows, or NULL. */
 static const char *route_code(const char *s, char code[HU_CODE_LEN + 1])
 {
-    for (int i = 0; i < HU_CODE_LEN; i++) {
-        if (s[i] < '0' || s[i] > '9')
+    int n = 0;
+    for (; (*s >= '0' && *s <= '9') || *s == ' '; s++) {
+        if (*s == ' ')
+            continue;
+        if (n == HU_CODE_LEN)
             return NULL;
-        code[i] = s[i];
+        code[n++] = *s;
     }
+    if (n != HU_CODE_LEN)
+        return NULL;
     code[HU_CODE_LEN] = '\0';
-    return s + HU_CODE_LEN;
+    return s;
 }
 
 void route_parse(const char *path, struct route *r)

@@ -92,15 +92,44 @@ void server_session_notify(struct server_session *ss)
 
 /* --- start-up --- */
 
+/* Percent-encodes s into out (room for outlen bytes) as JavaScript's
+ * encodeURIComponent does, so the presenter page's decodeURIComponent gives
+ * back exactly s, whatever a --presenter-key holds ('/', '#', '%', ...).
+ * False when out is too small. */
+static bool server_url_encode(const char *s, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = 0;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        bool plain = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                     strchr("-_.!~*'()", ch) != NULL;
+        if (k + (plain ? 1 : 3) >= outlen)
+            return false;
+        if (plain) {
+            out[k++] = (char)ch;
+        } else {
+            out[k++] = '%';
+            out[k++] = hex[ch >> 4];
+            out[k++] = hex[ch & 15];
+        }
+    }
+    out[k] = '\0';
+    return true;
+}
+
 /* The attendee and presenter URLs of a session.  The key travels in the
- * fragment, which browsers never send to a server. */
+ * fragment, which browsers never send to a server; code and key are
+ * percent-encoded there, as "#<code>/<key>" must split at the first '/'. */
 static int server_urls(struct server *srv, struct server_session *ss, const char *code, const char *key)
 {
-    char buf[1024];
+    char buf[1024], code_enc[3 * HU_CODE_LEN + 1], key_enc[3 * HU_KEY_MAX + 1];
     int n = snprintf(buf, sizeof buf, "%s/j/%s", srv->base_url, code);
     if (n < 0 || (size_t)n >= sizeof buf || !(ss->join_url = strdup(buf)))
         return HU_ERR_NOMEM;
-    n = snprintf(buf, sizeof buf, "%s/present/#%s/%s", srv->base_url, code, key);
+    if (!server_url_encode(code, code_enc, sizeof code_enc) || !server_url_encode(key, key_enc, sizeof key_enc))
+        return HU_ERR_INTERNAL;
+    n = snprintf(buf, sizeof buf, "%s/present/#%s/%s", srv->base_url, code_enc, key_enc);
     if (n < 0 || (size_t)n >= sizeof buf || !(ss->presenter_url = strdup(buf)))
         return HU_ERR_NOMEM;
     return HU_OK;
@@ -443,7 +472,9 @@ void server_print_banner(struct server *srv, FILE *f, bool ansi)
         struct server_session *ss = &srv->sessions[i];
         const char *code = session_code(ss->session);
         fprintf(f, "\n== %s\n", session_title(ss->session));
-        fprintf(f, "   join code:     %.4s %.4s\n", code, code + 4);
+        /* Plain digits first, so a script finds the code with \d{8}; then
+         * the grouping people read out. */
+        fprintf(f, "   join code:     %s  (read out as %.4s %.4s)\n", code, code, code + 4);
         fprintf(f, "   attendees:     %s\n", ss->join_url);
         char *qr = NULL;
         size_t qlen = 0;

@@ -13,6 +13,7 @@
 
 #include "origin.h"
 #include "peers.h"
+#include "proto.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
@@ -28,8 +29,7 @@ struct ws_pending_vote {
     struct server_session *ss;
     uint32_t participant;
     struct session_vote vote;
-    bool has_id;
-    int64_t id;
+    struct proto_id id;         /* the vote's request id, echoed in its ack or error */
 };
 
 /* One queued reply (welcome, ack, error, pong), framed when it is sent. */
@@ -154,6 +154,7 @@ void ws_pending_free_all(struct server *srv);
 struct http_pss {
     char *body;                 /* From malloc(); NULL when nothing is pending */
     size_t len, sent;
+    bool head;                  /* a HEAD request: headers as for GET, no body */
 };
 
 #endif

@@ -1,6 +1,7 @@
 /* ws.c -- the WebSocket protocol: upgrades, joins, presenter commands, and
  * the dispatch of every incoming message.  Sending lives in ws_out.c, votes
  * in ws_vote.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,12 @@
 static struct server *ws_server(struct lws *wsi)
 {
     return lws_context_user(lws_get_context(wsi));
+}
+
+/* An error answering a request, echoing its id whatever its JSON type. */
+static void ws_reply_error(struct conn *c, int err, const struct proto_id *id, const char *message)
+{
+    ws_queue_text(c, proto_error_id(err, id, message));
 }
 
 /* --- membership --- */
@@ -83,12 +90,12 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
 {
     struct server_session *ss = server_find_session(srv, m->code);
     if (!ss) {
-        ws_queue_error(c, HU_ERR_UNKNOWN_SESSION, m->has_id, m->id, "no session has that code");
+        ws_reply_error(c, HU_ERR_UNKNOWN_SESSION, &m->id, "no session has that code");
         return;
     }
     if (m->key) {
         if (!session_key_ok(ss->session, m->key, m->key_len)) {
-            ws_queue_error(c, HU_ERR_FORBIDDEN, m->has_id, m->id, "wrong presenter key");
+            ws_reply_error(c, HU_ERR_FORBIDDEN, &m->id, "wrong presenter key");
             return;
         }
         ws_leave(c);
@@ -110,14 +117,14 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         } else if (!peers_take_join(srv->peers, c->peer, server_mono_ms())) {
             /* New identities are what vote stuffing needs; a rejoin with
              * a valid token is never limited. */
-            ws_queue_error(c, HU_ERR_RATE_LIMITED, m->has_id, m->id,
+            ws_reply_error(c, HU_ERR_RATE_LIMITED, &m->id,
                            "too many new participants from your network; try again in a few seconds");
             return;
         } else {
             rc = session_join_new(ss->session, token, &idx);
         }
         if (rc) {
-            ws_queue_error(c, rc, m->has_id, m->id, NULL);
+            ws_reply_error(c, rc, &m->id, NULL);
             return;
         }
         ws_leave(c);
@@ -125,7 +132,7 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         c->participant = idx;
         if (ws_track_participant(ss, c) != HU_OK) {
             c->ss = NULL;
-            ws_queue_error(c, HU_ERR_NOMEM, m->has_id, m->id, NULL);
+            ws_reply_error(c, HU_ERR_NOMEM, &m->id, NULL);
             return;
         }
         ws_list_add(&ss->attendees, c);
@@ -143,14 +150,23 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
     server_session_notify(ss);
 }
 
-static int ws_command(struct conn *c, const struct proto_msg *m)
+/* Carries out a presenter command: HU_OK, or a hu_err with, when the
+ * default text would not say enough, a sentence in why. */
+static int ws_command(struct conn *c, const struct proto_msg *m, char *why, size_t whylen)
 {
     struct session *s = c->ss->session;
     int64_t now = server_now_ms();
+    size_t n_slides = session_deck(s)->n_slides;
     switch (m->type) {
-    case PROTO_GOTO: return session_goto(s, m->slide, now);
+    case PROTO_GOTO:
+        if ((size_t)m->slide >= n_slides) {
+            snprintf(why, whylen, "no slide %d: the deck has %zu slide%s (0 to %zu)", m->slide, n_slides,
+                     n_slides == 1 ? "" : "s", n_slides - 1);
+            return HU_ERR_BAD_MESSAGE;
+        }
+        return session_goto(s, m->slide, now);
     case PROTO_NEXT:
-        if ((size_t)session_current(s) + 1 < session_deck(s)->n_slides)
+        if ((size_t)session_current(s) + 1 < n_slides)
             return session_goto(s, session_current(s) + 1, now);
         return HU_OK;
     case PROTO_PREV:
@@ -179,38 +195,71 @@ static bool ws_rate_ok(struct conn *c)
     return true;
 }
 
+/* A presenter command that succeeded is answered with the room as it is
+ * now, even when it changed nothing (goto to the slide shown, open on an
+ * open poll, next on the last slide): the presenter forgets the versions it
+ * has, so its next writable callback sends a state, and a tally when the
+ * slide has a poll.  A client awaiting the effect of its command therefore
+ * never waits for a change that will not come. */
+static void ws_command_answer(struct conn *c)
+{
+    c->sent_version = 0;
+    c->sent_tally = 0;
+    lws_callback_on_writable(c->wsi);
+}
+
+/* Refuses a message over the connection's rate.  The refusal echoes the
+ * request's id, so the message is decoded that far: it is at most
+ * HU_MSG_MAX bytes, and a connection that keeps flooding is closed. */
+static void ws_rate_refuse(struct conn *c, const char *buf, size_t len)
+{
+    if (++c->strikes > WS_RATE_STRIKES) {
+        c->closing = true;
+        c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+    }
+    struct proto_msg m;
+    char err[160];
+    (void)proto_decode(buf, len, &m, err, sizeof err);
+    ws_reply_error(c, HU_ERR_RATE_LIMITED, &m.id, NULL);
+    proto_msg_free(&m);
+}
+
 static void ws_message(struct server *srv, struct conn *c, const char *buf, size_t len)
 {
-    if (!ws_rate_ok(c)) {
-        if (++c->strikes > WS_RATE_STRIKES) {
-            c->closing = true;
-            c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-        }
-        ws_queue_error(c, HU_ERR_RATE_LIMITED, false, 0, NULL);
+    /* Presenters are not rate limited: they hold the key, and a remote
+     * clicker or a script stepping through slides may well send faster than
+     * any phone should. */
+    bool presenter = c->ss && c->presenter;
+    if (!presenter && !ws_rate_ok(c)) {
+        ws_rate_refuse(c, buf, len);
         return;
     }
     struct proto_msg m;
     char err[160];
     int rc = proto_decode(buf, len, &m, err, sizeof err);
     if (rc) {
-        ws_queue_error(c, rc, m.has_id, m.id, err);
+        ws_reply_error(c, rc, &m.id, err);
     } else if (m.type == PROTO_JOIN) {
         ws_join(srv, c, &m);
     } else if (m.type == PROTO_PING) {
-        ws_queue_text(c, proto_pong(m.has_id, m.id, server_now_ms()));
+        ws_queue_text(c, proto_pong(&m.id, server_now_ms()));
     } else if (m.type == PROTO_VOTE) {
-        ws_vote(srv, c, m.poll, m.choice, m.has_id, m.id);
-    } else if (!c->ss || !c->presenter) {
+        ws_vote(srv, c, m.poll, m.choice, &m.id);
+    } else if (!presenter) {
         /* Presenter commands are refused before anything else is looked at,
          * so an attendee learns nothing about the deck from the reply. */
-        ws_queue_error(c, c->ss ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, m.has_id, m.id,
+        ws_reply_error(c, c->ss ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, &m.id,
                        c->ss ? "this needs the presenter key" : NULL);
     } else {
-        rc = ws_command(c, &m);
+        char why[160] = "";
+        rc = ws_command(c, &m, why, sizeof why);
         if (rc)
-            ws_queue_error(c, rc, m.has_id, m.id,
-                           rc == HU_ERR_UNKNOWN_POLL ? "the current slide has no poll"
+            ws_reply_error(c, rc, &m.id,
+                           why[0] ? why
+                           : rc == HU_ERR_UNKNOWN_POLL ? "the current slide has no poll"
                            : rc == HU_ERR_BAD_MESSAGE ? "not possible on this slide" : NULL);
+        else
+            ws_command_answer(c);
         server_session_notify(c->ss);
     }
     proto_msg_free(&m);

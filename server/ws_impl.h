@@ -18,8 +18,8 @@ void ws_forget_write(struct server *srv, struct conn *c);
 int ws_writeable(struct server *srv, struct conn *c);
 
 /* ws_vote.c */
-void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *choice, bool has_id,
-             int64_t id);
+void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *choice,
+             const struct proto_id *id);
 /* Acknowledges (or refuses) every vote the store has finished. */
 void ws_store_done(struct server *srv);
 /* Forgets c in its votes still waiting, so their completion does not reach

@@ -49,31 +49,31 @@ static void ws_vote_unlink_conn(struct ws_pending_vote *pv)
         pv->conn_next->conn_prev = pv->conn_prev;
 }
 
-void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *choice, bool has_id,
-             int64_t id)
+void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *choice,
+             const struct proto_id *id)
 {
     if (!c->ss || c->presenter) {
-        ws_queue_error(c, c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, has_id, id,
-                       c->presenter ? "presenters do not vote" : NULL);
+        ws_queue_text(c, proto_error_id(c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, id,
+                                        c->presenter ? "presenters do not vote" : NULL));
         return;
     }
     struct ws_pending_vote *pv = calloc(1, sizeof *pv);
     if (!pv) {
-        ws_queue_error(c, HU_ERR_NOMEM, has_id, id, NULL);
+        ws_queue_text(c, proto_error_id(HU_ERR_NOMEM, id, NULL));
         return;
     }
     int rc = session_vote_check(c->ss->session, poll, choice, &pv->vote);
     if (rc == HU_OK) {
         pv->ss = c->ss;
         pv->participant = c->participant;
-        pv->has_id = has_id;
-        pv->id = id;
+        pv->id = *id;
         rc = session_vote_save(c->ss->session, pv->participant, &pv->vote, pv);
     }
     if (rc != HU_OK) {
         free(pv);
-        ws_queue_error(c, rc, has_id, id,
-                       rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll" : NULL);
+        ws_queue_text(c, proto_error_id(rc, id,
+                                        rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll"
+                                                                 : NULL));
         return;
     }
     pv->next = srv->pending;
@@ -101,9 +101,9 @@ void ws_store_done(struct server *srv)
                 session_vote_commit(ss->session, pv->participant, &pv->vote);
             if (pv->conn) {
                 if (ok)
-                    ws_queue_text(pv->conn, proto_ack(pv->has_id, pv->id, pv->vote.poll_id, pv->vote.option));
+                    ws_queue_text(pv->conn, proto_ack(&pv->id, pv->vote.poll_id, pv->vote.option));
                 else
-                    ws_queue_error(pv->conn, HU_ERR_STORE, pv->has_id, pv->id, NULL);
+                    ws_queue_text(pv->conn, proto_error_id(HU_ERR_STORE, &pv->id, NULL));
             }
             /* Whichever connection the participant has now shows the vote. */
             struct conn *now = pv->participant < ss->by_participant_cap ? ss->by_participant[pv->participant] : NULL;

@@ -463,9 +463,13 @@
     }, 5000);
   });
 
-  var m = /^\/j\/(\d{8})\/?$/.exec(location.pathname);
-  if (m) {
-    app.code = m[1];
+  /* /j/<code>, also as read out with spaces (/j/4045%205687, or '+'). */
+  var path = location.pathname;
+  try { path = decodeURIComponent(path); } catch (e) { /* keep it as it is */ }
+  var m = /^\/j\/([\d +]+)\/?$/.exec(path);
+  var pathCode = m ? normalizeCode(m[1].replace(/\+/g, ' ')) : '';
+  if (/^\d{8}$/.test(pathCode)) {
+    app.code = pathCode;
     showView('connecting-view');
     conn.start();
   } else {

@@ -1,6 +1,7 @@
 // cli.test.mjs -- the command line of docs/protocol.md: help and version,
 // exit status 2 for usage errors and 1 for start-up errors (a broken deck
-// names file:line), the banner, --port 0, and `handsup export`.
+// prints file:line at the start of the line), options before or after the
+// decks and codes, the banner, --port 0, and `handsup export`.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -32,10 +33,13 @@ test('usage errors exit 2 with a message', async () => {
     ['serve', '--bogus-flag', deck('basic.md')],
     ['serve', '--port', 'eighty', deck('basic.md')],
     ['serve', '--port', '70000', deck('basic.md')],
-    ['serve', '--presenter-key', 'short', deck('basic.md')],
+    ['serve', '--presenter-key', 'has space', deck('basic.md')],
+    ['serve', deck('basic.md'), '--port', 'eighty'],
     ['serve'],
     ['export', '--format', 'xml'],
     ['export', '--data', data, 'not-a-code'],
+    ['export', '--data', data, '1234 567'],
+    ['export', data, '--format', 'xml'],
   ];
   for (const args of cases) {
     const r = await runCli(args);
@@ -61,13 +65,60 @@ test('a broken deck exits 1 naming file:line', async () => {
   ].join('\n'));
   const r = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--data', path.join(dir, 'broken.db'), file]);
   assert.equal(r.code, 1, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-  assert.match(r.stderr, /broken\.md:9:/, r.stderr);
+  // As a compiler prints it, so editors and scripts can jump to it: the
+  // file name first on its line, no "handsup: " before it.
+  const line = r.stderr.split('\n').find((l) => l.includes('broken.md:9:'));
+  assert.ok(line, r.stderr);
+  assert.ok(line.startsWith(`${file}:9: `), `the line starts with the file name: ${JSON.stringify(line)}`);
+  assert.doesNotMatch(r.stderr, /handsup: .*broken\.md/, r.stderr);
+  // Nothing was created for a deck that does not parse.
+  assert.equal(r.stdout, '');
 });
 
-test('a missing deck file exits 1', async () => {
+test('a missing deck file exits 1; other start-up errors keep the "handsup: " prefix', async () => {
   const r = await runCli(['serve', '--port', '0', '--data', path.join(dir, 'missing.db'), path.join(dir, 'no-such-deck.md')]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /no-such-deck\.md/);
+  assert.match(r.stderr, /^handsup: .*no-such-deck\.md/m);
+});
+
+test('the same deck file twice says so, rather than that a join code is taken', async () => {
+  const file = deck('basic.md');
+  const again = path.join(path.dirname(file), '.', path.basename(file));
+  const r = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--data', path.join(dir, 'twice.db'), file, again]);
+  assert.equal(r.code, 2, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /same deck file/, r.stderr);
+  assert.ok(r.stderr.includes(file), r.stderr);
+  assert.doesNotMatch(r.stderr, /join code/, r.stderr);
+});
+
+test('options may follow the decks (GNU style); "--" ends them', async () => {
+  // serve DECK --port 0 --data FILE ...
+  const server = new Server({
+    port: 0,
+    argv: [deck('basic.md'), '--port', '0', '--host', '127.0.0.1', '--data', path.join(dir, 'after.db'),
+      '--presenter-key', KEY],
+  });
+  await server.start();
+  try {
+    await joinPresenter(server);
+  } finally {
+    await server.stop();
+  }
+  // After "--" everything is a deck, even a name that looks like an option.
+  const odd = tempDir('handsup-cli-odd-');
+  writeTemp(odd, '-odd.md', '---\ntitle: Odd name\n---\n\n# Hello\n');
+  const bad = await runCli(['serve', '--port', '0', '--data', path.join(odd, 'x.db'), '-odd.md'], { cwd: odd });
+  assert.equal(bad.code, 2, `without "--", -odd.md is options: exit ${bad.code}\n${bad.stderr}`);
+  const named = new Server({
+    port: 0,
+    argv: ['--host', '127.0.0.1', '--port', '0', '--data', path.join(odd, 'y.db'), '--', path.join(odd, '-odd.md')],
+  });
+  await named.start();
+  try {
+    assert.match(named.stdout, /Odd name/);
+  } finally {
+    await named.stop();
+  }
 });
 
 test('two decks with the same fixed code exit 1 with a message', async () => {
@@ -85,7 +136,9 @@ test('the banner shows code, attendee URL, QR and presenter URL; --port 0 picks 
     await server.waitForOutput(/listening on port \d+/);
     const out = server.stdout;
     assert.match(out, /Integration deck/);
-    assert.match(out, /1234 5678|12345678/);
+    // The code as 8 plain digits, so \d{8} finds it; then as read out.
+    assert.equal(out.match(/code:\s*(\d{8})\b/)?.[1], CODE, out);
+    assert.match(out, /join code:\s+12345678\s+\(read out as 1234 5678\)/, out);
     assert.ok(out.includes(`http://vote.example.org/j/${CODE}`), out);
     assert.ok(out.includes(`http://vote.example.org/present/#${CODE}/${KEY}`), out);
     assert.ok(!out.includes(`/present/?`), 'the key never goes in a query string');
@@ -131,6 +184,13 @@ test('handsup export reads the data file after the server stopped', async () => 
   const files = await runCli(['export', '--data', data, '--format', 'html', '--out', out]);
   assert.equal(files.code, 0, files.stderr);
   assert.ok(files.stdout.includes(path.join(out, `${CODE}.html`)), files.stdout);
+
+  // Options after the codes, and a code written with its space.
+  const after = await runCli(['export', '1234 5678', '--format', 'json', '--data', data]);
+  assert.equal(after.code, 0, after.stderr);
+  assert.deepEqual(JSON.parse(after.stdout), doc);
+  const unknown = await runCli(['export', '9999 9999', '--data', data]);
+  assert.equal(unknown.code, 1, unknown.stderr);
 
   const none = await runCli(['export', '--data', path.join(dir, 'nothing-here.db')]);
   assert.equal(none.code, 1);

@@ -54,7 +54,7 @@ test('missing field, wrong type, unknown type: bad_message, id echoed', async ()
     { type: 'join' },                                // join without code
     { type: 'join', code: 12345678 },                // code not a string
     { type: 'join', code: '1234abcd' },              // code not digits
-    { type: 'join', code: CODE, participant: 42 },   // token not a string
+    { type: 'join', code: CODE, key: 42 },           // key not a string
     { type: 'vote', poll: 'q2' },                    // no choice
     { type: 'vote', choice: 'yes' },                 // no poll
     { type: 'vote', poll: 'q2', choice: true },      // choice not a string
@@ -66,6 +66,34 @@ test('missing field, wrong type, unknown type: bad_message, id echoed', async ()
     id++;
     c.send({ ...msg, id });
     assertError(await c.nextError(id), 'bad_message', id);
+  }
+  await c.close();
+});
+
+test('join edge cases: an empty key is a wrong key; a null key or a token that is not a string is an attendee join', async () => {
+  const c = await Client.connect(server, { label: 'join-edges' });
+  // key "" is a presenter join with a wrong key: forbidden, still unjoined.
+  c.send({ type: 'join', code: CODE, key: '', id: 1 });
+  assertError(await c.nextError(1), 'forbidden', 1);
+  c.send({ type: 'vote', poll: 'q2', choice: 'yes', id: 2 });
+  assertError(await c.nextError(2), 'not_joined', 2);
+  // key null, or no key: an attendee.
+  c.send({ type: 'join', code: CODE, key: null, id: 3 });
+  const w = await c.next('welcome');
+  assert.equal(w.role, 'attendee');
+  assert.match(w.participant, /^[0-9a-f]{32}$/);
+  await c.next('state');
+  // A participant that is not a string is ignored like an unknown token:
+  // a fresh token each time, never bad_message.
+  const tokens = new Set([w.participant]);
+  for (const participant of [123, { token: w.participant }, null, [w.participant], true, '']) {
+    c.send({ type: 'join', code: CODE, participant, id: 10 });
+    const m = await c.next(['welcome', 'error'], (x) => x.type === 'welcome' || x.id === 10);
+    assert.equal(m.type, 'welcome', `participant ${JSON.stringify(participant)}: ${JSON.stringify(m)}`);
+    assert.equal(m.role, 'attendee');
+    assert.ok(!tokens.has(m.participant), `participant ${JSON.stringify(participant)}: a fresh token`);
+    tokens.add(m.participant);
+    await c.next('state');
   }
   await c.close();
 });

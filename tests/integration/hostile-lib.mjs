@@ -22,15 +22,15 @@ export function ackLimit() {
   return limitMs;
 }
 
-// Like lib's Client.connect, with a source address and free headers.
-// Resolves with the Client; rejects with err.status set when the upgrade is
-// refused with an HTTP status.
-export function connectFrom(server, { localAddress, origin, headers = {}, label = 'client', timeoutMs = 5000 } = {}) {
+// Like lib's Client.connect, with a source address and free headers (and
+// url: another address of the server).  Resolves with the Client; rejects
+// with err.status set when the upgrade is refused with an HTTP status.
+export function connectFrom(server, { localAddress, origin, headers = {}, label = 'client', timeoutMs = 5000, url } = {}) {
   return new Promise((resolve, reject) => {
     const h = { ...headers };
     const o = origin === undefined ? server.origin : origin;
     if (o) h.Origin = o;
-    const ws = new WebSocket(server.wsUrl, { headers: h, handshakeTimeout: timeoutMs, localAddress });
+    const ws = new WebSocket(url || server.wsUrl, { headers: h, handshakeTimeout: timeoutMs, localAddress });
     const c = new Client(ws, label);
     ws.once('open', () => resolve(c));
     ws.once('unexpected-response', (req, res) => {
@@ -45,8 +45,8 @@ export function connectFrom(server, { localAddress, origin, headers = {}, label 
 }
 
 // Joins an attendee from a chosen source address; { c, welcome, state }.
-export async function attendeeFrom(server, localAddress, { label = 'attendee', participant, code = CODE } = {}) {
-  const c = await connectFrom(server, { localAddress, label });
+export async function attendeeFrom(server, localAddress, { label = 'attendee', participant, code = CODE, url, origin } = {}) {
+  const c = await connectFrom(server, { localAddress, label, url, origin });
   const msg = { type: 'join', code };
   if (participant !== undefined) msg.participant = participant;
   const id = c.request(msg);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
-import { CODE, Client, OTHER_CODE, SLIDE, deck, joinPresenter, sleep } from './lib.mjs';
+import { CODE, Client, OTHER_CODE, SLIDE, deck, joinPresenter, lanAddress, sleep } from './lib.mjs';
 import { OP, RawWs, encodeFrame } from './hostile-frames.mjs';
 import {
   Bystander, ackLimit, assertFast, attendeeFrom, bannerKeys, connectFrom, serverWithOpenPoll, setAckLimit, summary,
@@ -321,11 +321,41 @@ describe('message rate', () => {
     const limited = [];
     for (let i = 0; i < 5; i++) limited.push(await c.next('error'));
     for (const m of limited) assertError(m, 'rate_limited');
+    // Each refusal names the request it refuses: every id is answered once,
+    // by a pong or by a rate_limited error.
+    const answered = c.seen.filter((m) => m.type === 'pong' || m.type === 'error').map((m) => m.id);
+    assert.equal(answered.length, 45, JSON.stringify(answered));
+    assert.deepEqual([...answered].sort((a, b) => a - b), Array.from({ length: 45 }, (_, i) => i + 1));
+    assert.ok(limited.every((m) => Number.isInteger(m.id) && m.id > 40 - 5), JSON.stringify(limited));
     await sleep(600);  // about 12 tokens
     for (let i = 100; i < 110; i++) c.send({ type: 'ping', id: i });
     for (let i = 100; i < 110; i++) await c.next('pong', (m) => m.id === i);
     assert.equal(c.closeInfo, undefined);
     await c.close();
+  });
+
+  test('rate_limited echoes a string id too', async () => {
+    const c = await connectFrom(main, { label: 'bursty-strings' });
+    for (let i = 1; i <= 50; i++) c.send({ type: 'ping', id: `req-${i}` });
+    const e = await c.next('error');
+    assertError(e, 'rate_limited');
+    assert.match(e.id, /^req-\d+$/, JSON.stringify(e));
+    await c.close();
+  });
+
+  test('a presenter is not rate limited: 150 messages back to back are all answered', async () => {
+    await whileVoting('a presenter burst', async () => {
+      const ids = [];
+      // q1 is open: "open" changes nothing, and is answered with a state.
+      for (let i = 0; i < 100; i++) ids.push(presenter.request({ type: 'ping' }));
+      for (let i = 0; i < 50; i++) presenter.request({ type: 'open' });
+      for (const id of ids) await presenter.next('pong', (m) => m.id === id);
+      await presenter.next('state', (m) => m.poll?.id === 'q1' && m.poll.status === 'open');
+      await sleep(100);
+      const errors = presenter.seen.filter((m) => m.type === 'error');
+      assert.deepEqual(errors, [], 'no error, rate_limited or other');
+      assert.equal(presenter.closeInfo, undefined);
+    });
   });
 });
 
@@ -653,13 +683,23 @@ async function joinAttendee1Token(participant) {
 }
 
 // ---------------------------------------------------------------------------
-describe('per-address caps', () => {
+// The caps apply to every address but loopback, so they are tested from this
+// machine's LAN address (a connection from it to it is not loopback), on a
+// server listening on every address.
+const LAN = lanAddress();
+
+describe('per-address caps', { skip: LAN ? false : 'this machine has no non-loopback IPv4 address' }, () => {
   let srv;
-  let side;      // a bystander on this server
+  let side;      // a bystander on this server, from loopback
+  let lan;       // connection options from the LAN address
   const CAP = 5;
   before(async () => {
-    ({ server: srv } = await serverWithOpenPoll({ args: ['--max-conns-per-ip', String(CAP), '--max-joins-burst', '50'] }));
+    ({ server: srv } = await serverWithOpenPoll({
+      host: '0.0.0.0', args: ['--max-conns-per-ip', String(CAP), '--max-joins-burst', '50'],
+    }));
     side = await Bystander.join(srv, { localAddress: '127.0.0.9', label: 'caps-bystander' });
+    // No Origin: a script, so the Host (the LAN address) is all that is checked.
+    lan = { localAddress: LAN, url: `ws://${LAN}:${srv.port}/ws`, origin: null };
   });
   after(async () => { await srv?.stop(); });
 
@@ -667,9 +707,9 @@ describe('per-address caps', () => {
     const stop = side.watch(100);
     const open = [];
     try {
-      for (let i = 0; i < CAP; i++) open.push(await connectFrom(srv, { localAddress: '127.0.0.4', label: `conn${i}` }));
+      for (let i = 0; i < CAP; i++) open.push(await connectFrom(srv, { ...lan, label: `conn${i}` }));
       for (let i = 0; i < 3; i++) {
-        const e = await connectFrom(srv, { localAddress: '127.0.0.4', label: 'over-cap' }).then(() => null, (x) => x);
+        const e = await connectFrom(srv, { ...lan, label: 'over-cap' }).then(() => null, (x) => x);
         assert.ok(e, 'the connection over the cap was accepted');
         assert.ok(e.status === 503 || e.status === 403, `refused with HTTP 503 or 403: ${e.message}`);
       }
@@ -684,13 +724,13 @@ describe('per-address caps', () => {
       await open.pop().close();
       let again = null;
       for (let i = 0; i < 40 && !again; i++) {
-        again = await connectFrom(srv, { localAddress: '127.0.0.4', label: 'again' }).catch(() => null);
+        again = await connectFrom(srv, { ...lan, label: 'again' }).catch(() => null);
         if (!again) await sleep(50);
       }
       assert.ok(again, 'a place freed by a close is reusable');
       open.push(again);
       // Refused upgrades did not leak places: the cap is still exactly CAP.
-      const e = await connectFrom(srv, { localAddress: '127.0.0.4', label: 'over-cap' }).then(() => null, (x) => x);
+      const e = await connectFrom(srv, { ...lan, label: 'over-cap' }).then(() => null, (x) => x);
       assert.ok(e?.status, 'still capped');
     } finally {
       for (const c of open) await c.close();
@@ -703,11 +743,11 @@ describe('per-address caps', () => {
     const conns = [];
     try {
       // A participant from this address before the flood, to rejoin later.
-      const first = await attendeeFrom(srv, '127.0.0.5', { label: 'early' });
+      const first = await attendeeFrom(srv, LAN, { ...lan, label: 'early' });
       const token = first.welcome.participant;
       await first.c.close();
 
-      for (let i = 0; i < 4; i++) conns.push(await connectFrom(srv, { localAddress: '127.0.0.5', label: `joiner${i}` }));
+      for (let i = 0; i < 4; i++) conns.push(await connectFrom(srv, { ...lan, label: `joiner${i}` }));
       const t0 = performance.now();
       const ids = conns.map((c) => Array.from({ length: 30 }, () => c.request({ type: 'join', code: CODE })));
       let welcomes = 0;
@@ -728,21 +768,47 @@ describe('per-address caps', () => {
       assert.ok(limited >= 120 - most, `rate_limited: ${limited}`);
 
       // The bucket is empty now, but a rejoin with a valid token is not limited.
-      const re = await attendeeFrom(srv, '127.0.0.5', { participant: token, label: 'rejoin' });
+      const re = await attendeeFrom(srv, LAN, { ...lan, participant: token, label: 'rejoin' });
       assert.equal(re.welcome.participant, token);
       await re.c.close();
-      // Another address has its own bucket.
+      // Another address (loopback here) is not held back by this one.
       const elsewhere = await attendeeFrom(srv, '127.0.0.6', { label: 'elsewhere' });
       await elsewhere.c.vote('q1', 'yes');
       await elsewhere.c.close();
       // And the bucket refills (20/s).
       await sleep(300);
-      const later = await attendeeFrom(srv, '127.0.0.5', { label: 'later' });
+      const later = await attendeeFrom(srv, LAN, { ...lan, label: 'later' });
       await later.c.vote('q1', 'no');
       await later.c.close();
     } finally {
       for (const c of conns) await c.close();
       assertFast(await stop(), 'caps bystander during the join flood');
+    }
+  });
+});
+
+// Local tests, benchmarks and a reverse proxy on this machine all arrive from
+// loopback; a cap there would throttle all of them at once.
+describe('loopback peers are not capped', () => {
+  let srv;
+  before(async () => {
+    ({ server: srv } = await serverWithOpenPoll({ args: ['--max-conns-per-ip', '5', '--max-joins-burst', '5'] }));
+  });
+  after(async () => { await srv?.stop(); });
+
+  test('with --max-conns-per-ip 5 and --max-joins-burst 5, 30 fresh attendees from 127.0.0.4 all join and vote', async () => {
+    const joined = [];
+    try {
+      for (let i = 0; i < 30; i++) joined.push(await attendeeFrom(srv, '127.0.0.4', { label: `local${i}` }));
+      const tokens = new Set(joined.map((j) => j.welcome.participant));
+      assert.equal(tokens.size, 30, 'each got a fresh token');
+      for (const j of joined.slice(0, 5)) await j.c.vote('q1', 'yes');
+      // 127.0.0.1 (what a proxy uses) too, beyond both caps at once.
+      const more = [];
+      for (let i = 0; i < 10; i++) more.push(await attendeeFrom(srv, '127.0.0.1', { label: `proxy${i}` }));
+      joined.push(...more);
+    } finally {
+      for (const j of joined) await j.c.close();
     }
   });
 });

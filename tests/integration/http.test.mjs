@@ -1,10 +1,12 @@
 // http.test.mjs -- the HTTP routes of docs/protocol.md: pages, QR codes,
-// health, the results API with its Bearer key, security headers, and two
-// decks served side by side as two sessions.
+// health, the results API with its Bearer key, security headers, HEAD on
+// every route, codes written with a space, and two decks served side by
+// side as two sessions.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { CODE, Client, KEY, OTHER_CODE, SLIDE, command, deck, joinAttendee, joinPresenter, startServer } from './lib.mjs';
+import { rawHttp } from './hostile-frames.mjs';
 
 let server;
 
@@ -206,4 +208,83 @@ test('WebSocket upgrades from a foreign Origin are refused', async () => {
   await assert.rejects(Client.connect(server, { origin: 'http://evil.example', label: 'foreign' }));
   const c = await Client.connect(server, { origin: null, label: 'no-origin' });  // scripts send none
   await c.close();
+});
+
+// Sends HEAD path and then GET /healthz on one kept-alive connection, so a
+// body sent after the HEAD headers would show up before the second answer.
+// Returns the HEAD answer's status and headers and the bytes between it
+// and the second answer.
+async function head(p, headers = {}) {
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const host = `Host: 127.0.0.1:${server.port}\r\n`;
+  const r = await rawHttp(server.port, [
+    `HEAD ${p} HTTP/1.1\r\n${host}${extra}\r\n`,
+    `GET /healthz HTTP/1.1\r\n${host}\r\n`,
+  ], { gapMs: 150, settleMs: 300 });
+  const end = r.text.indexOf('\r\n\r\n');
+  assert.ok(end > 0, `HEAD ${p}: no answer: ${JSON.stringify(r.text)}`);
+  const [statusLine, ...lines] = r.text.slice(0, end).split('\r\n');
+  const hdrs = new Map(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  const rest = r.text.slice(end + 4);
+  const next = rest.indexOf('HTTP/1.');
+  return { status: Number(statusLine.split(' ')[1]), headers: hdrs, between: next < 0 ? rest : rest.slice(0, next), rest };
+}
+
+test('HEAD answers like GET, with the same status and headers and no body, on every route', async () => {
+  const auth = { Authorization: `Bearer ${KEY}` };
+  const routes = [
+    ['/healthz'], [`/j/${CODE}`], ['/j/99999999'], [`/qr/${CODE}.svg`], ['/qr/99999999.svg'],
+    [`/api/sessions/${CODE}/results.csv`], [`/api/sessions/${CODE}/results.csv`, auth],
+    [`/api/sessions/${CODE}/results.json`, auth], [`/api/sessions/${CODE}/results.html`, auth],
+    ['/api/sessions/99999999/results.csv', auth], ['/api/nothing'],
+    ['/'], ['/present/'], ['/style.css'], ['/no-such-page'],
+  ];
+  for (const [p, h = {}] of routes) {
+    const get = await server.get(p, h);
+    const r = await head(p, h);
+    const what = `HEAD ${p}${h.Authorization ? ' (with the key)' : ''}`;
+    assert.equal(r.status, get.status, what);
+    assert.equal(r.headers.get('content-type'), get.headers.get('content-type'), what);
+    for (const name of ['content-security-policy', 'x-content-type-options', 'www-authenticate']) {
+      assert.equal(r.headers.get(name) ?? null, get.headers.get(name), `${what}: ${name}`);
+    }
+    // The length GET sends (results carry no clock, so they match too).
+    assert.equal(r.headers.get('content-length'), String(Buffer.byteLength(get.body)), what);
+    assert.equal(r.between, '', `${what}: a body was sent: ${JSON.stringify(r.between.slice(0, 80))}`);
+    assert.match(r.rest, /^HTTP\/1\.1 200/, `${what}: the connection still serves the next request`);
+  }
+});
+
+test('methods other than GET and HEAD: 405 with Allow', async () => {
+  for (const method of ['POST', 'PUT', 'DELETE']) {
+    const res = await fetch(server.url('/healthz'), { method, signal: AbortSignal.timeout(5000) });
+    await res.text();
+    assert.equal(res.status, 405, method);
+    assert.equal(res.headers.get('allow'), 'GET, HEAD', method);
+  }
+});
+
+test('codes written with a space work in every route like the plain code; unknown codes stay 404', async () => {
+  const spaced = `${CODE.slice(0, 4)}%20${CODE.slice(4)}`;
+  const plus = `${CODE.slice(0, 4)}+${CODE.slice(4)}`;
+  for (const c of [spaced, plus]) {
+    const page = await server.get(`/j/${c}`);
+    assert.equal(page.status, 200, `/j/${c}`);
+    assert.match(page.body, /<html/i);
+  }
+  const qr = await server.get(`/qr/${spaced}.svg`);
+  assert.equal(qr.status, 200);
+  assert.equal(qr.body, (await server.get(`/qr/${CODE}.svg`)).body, 'the same QR code');
+  const auth = { Authorization: `Bearer ${KEY}` };
+  for (const ext of ['csv', 'json']) {
+    const r = await server.get(`/api/sessions/${spaced}/results.${ext}`, auth);
+    assert.equal(r.status, 200, `${ext}: ${r.body}`);
+    assert.equal(r.body, (await server.get(`/api/sessions/${CODE}/results.${ext}`, auth)).body);
+  }
+  assert.equal((await server.get('/j/9999%209999')).status, 404);
+  assert.equal((await server.get(`/j/${CODE.slice(0, 4)}%20${CODE.slice(4, 7)}`)).status, 404);
+  assert.equal((await server.get('/qr/9999%209999.svg')).status, 404);
+  const unknown = await server.get('/api/sessions/9999%209999/results.csv', auth);
+  assert.equal(unknown.status, 404);
+  assert.equal(JSON.parse(unknown.body).error.code, 'unknown_session');
 });

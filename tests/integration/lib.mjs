@@ -56,6 +56,18 @@ export function freePort() {
   });
 }
 
+// A non-loopback IPv4 address of this machine, or undefined.  A connection
+// from it to it does not come from loopback, so the per-address caps apply
+// (they never do to loopback peers).
+export function lanAddress() {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const i of list || []) {
+      if ((i.family === 'IPv4' || i.family === 4) && !i.internal) return i.address;
+    }
+  }
+  return undefined;
+}
+
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -92,9 +104,14 @@ process.on('exit', () => {
 
 export class Server {
   // opts: decks (paths), data (file; default a new temp dir's db), key,
-  // port (default a free one), args (extra arguments before the decks).
+  // port (default a free one), args (extra arguments before the decks),
+  // host (--host, default 127.0.0.1; '0.0.0.0' listens on every address;
+  // the helpers still connect over 127.0.0.1), argv (the arguments after
+  // "serve", used as they are instead of all of the above but port 0).
   constructor(opts = {}) {
+    this.argv = opts.argv;
     this.decks = opts.decks || [deck('basic.md')];
+    this.host = opts.host || '127.0.0.1';
     this.data = opts.data || path.join(tempDir(), 'handsup.db');
     this.key = opts.key === undefined ? KEY : opts.key;
     this.port = opts.port;
@@ -136,9 +153,10 @@ export class Server {
     // port 0 asks the server to pick one; the banner says which.
     const pickedByServer = this.port === 0;
     if (this.port === undefined) this.port = await freePort();
-    const args = ['serve', '--host', '127.0.0.1', '--port', String(this.port), '--data', this.data];
+    const args = ['serve', '--host', this.host, '--port', String(this.port), '--data', this.data];
     if (this.key) args.push('--presenter-key', this.key);
     args.push(...this.args, ...this.decks);
+    if (this.argv) args.splice(1, args.length - 1, ...this.argv);
     this.stdout = '';
     this.stderr = '';
     const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -96,7 +96,19 @@ static void check_fields(void)
     CHECK_STR(m.code, "40455687");
     CHECK(m.participant_len == 3 && memcmp(m.participant, "abc", 3) == 0);
     CHECK(m.key == NULL);
-    CHECK(m.has_id && m.id == 4);
+    CHECK(m.id.kind == PROTO_ID_INT && m.id.num == 4);
+    proto_msg_free(&m);
+
+    /* An empty key is a presenter join (answered "forbidden"), null none;
+     * a token that is not a string is ignored, not an error. */
+    const char *k = "{\"type\":\"join\",\"code\":\"40455687\",\"key\":\"\",\"participant\":{}}";
+    CHECK(proto_decode(k, strlen(k), &m, err, sizeof err) == HU_OK);
+    CHECK(m.key != NULL && m.key_len == 0);
+    CHECK(m.participant == NULL);
+    proto_msg_free(&m);
+    const char *kn = "{\"type\":\"join\",\"code\":\"40455687\",\"key\":null,\"participant\":null}";
+    CHECK(proto_decode(kn, strlen(kn), &m, err, sizeof err) == HU_OK);
+    CHECK(m.key == NULL && m.participant == NULL);
     proto_msg_free(&m);
 
     const char *g = "{\"type\":\"goto\",\"slide\":12}";
@@ -107,10 +119,69 @@ static void check_fields(void)
     /* An error keeps the id so the reply can echo it. */
     const char *v = "{\"type\":\"vote\",\"poll\":\"q\",\"id\":9}";
     CHECK(proto_decode(v, strlen(v), &m, err, sizeof err) == HU_ERR_BAD_MESSAGE);
-    CHECK(m.has_id && m.id == 9);
+    CHECK(m.id.kind == PROTO_ID_INT && m.id.num == 9);
     CHECK(strstr(err, "choice") != NULL);
     CHECK(!proto_presenter_only(PROTO_VOTE));
     proto_msg_free(&m);
+}
+
+/* Ids of every accepted kind come back with the same JSON type and value. */
+static void check_ids(void)
+{
+    static const char *const cases[][2] = {
+        {"{\"type\":\"ping\",\"id\":-9223372036854775808}", "-9223372036854775808"},
+        {"{\"type\":\"ping\",\"id\":9223372036854775807}", "9223372036854775807"},
+        {"{\"type\":\"ping\",\"id\":-1}", "-1"},
+        {"{\"type\":\"ping\",\"id\":\"\"}", "\"\""},
+        {"{\"type\":\"ping\",\"id\":\"r\\u00e9q \\\"7\\\"\"}", "\"r\\u00e9q \\\"7\\\"\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct proto_msg m;
+        char err[160];
+        int rc = proto_decode(cases[i][0], strlen(cases[i][0]), &m, err, sizeof err);
+        CHECK(rc == HU_OK);
+        char *s = proto_ack(&m.id, "q", "yes");
+        json_t *got = s ? json_loads(s, 0, NULL) : NULL;
+        json_t *want = json_loads(cases[i][1], JSON_DECODE_ANY, NULL);
+        CHECK(got != NULL && want != NULL);
+        if (got && want && !json_equal(json_object_get(got, "id"), want)) {
+            fprintf(stderr, "%s: echoed as %s\n", cases[i][0], s);
+            CHECK(0);
+        }
+        json_decref(got);
+        json_decref(want);
+        free(s);
+        s = proto_error_id(HU_ERR_POLL_CLOSED, &m.id, NULL);
+        got = s ? json_loads(s, 0, NULL) : NULL;
+        json_t *back = got ? json_object_get(got, "id") : NULL;
+        CHECK(back != NULL && (json_is_integer(back) ? m.id.kind == PROTO_ID_INT : m.id.kind == PROTO_ID_STR));
+        json_decref(got);
+        free(s);
+        proto_msg_free(&m);
+    }
+    /* A 64-byte string is an id; 65 bytes, a real, null, true, an object
+     * and an integer beyond 64 bits are each refused, naming the field, and
+     * nothing is echoed. */
+    char longest[128], too_long[128];
+    snprintf(longest, sizeof longest, "{\"type\":\"ping\",\"id\":\"%064d\"}", 0);
+    snprintf(too_long, sizeof too_long, "{\"type\":\"ping\",\"id\":\"%065d\"}", 0);
+    struct proto_msg m;
+    char err[160];
+    CHECK(proto_decode(longest, strlen(longest), &m, err, sizeof err) == HU_OK);
+    CHECK(m.id.kind == PROTO_ID_STR && m.id.len == 64);
+    proto_msg_free(&m);
+    const char *bad[] = {too_long, "{\"type\":\"ping\",\"id\":1.5}", "{\"type\":\"ping\",\"id\":1.0}",
+                         "{\"type\":\"ping\",\"id\":null}", "{\"type\":\"ping\",\"id\":true}",
+                         "{\"type\":\"ping\",\"id\":{}}", "{\"type\":\"ping\",\"id\":100000000000000000000}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(proto_decode(bad[i], strlen(bad[i]), &m, err, sizeof err) == HU_ERR_BAD_MESSAGE);
+        CHECK(m.id.kind == PROTO_ID_NONE);
+        if (!strstr(err, "\"id\"")) {
+            fprintf(stderr, "%s: error does not name the field: %s\n", bad[i], err);
+            CHECK(0);
+        }
+        proto_msg_free(&m);
+    }
 }
 
 static void check_encoders(void)
@@ -133,7 +204,8 @@ static void check_encoders(void)
     json_decref(o);
     free(s);
 
-    s = proto_ack(true, 3, "methodology", "no");
+    struct proto_id three = {.kind = PROTO_ID_INT, .num = 3};
+    s = proto_ack(&three, "methodology", "no");
     o = s ? json_loads(s, 0, NULL) : NULL;
     CHECK_STR(json_string_value(json_object_get(o, "type")), "ack");
     CHECK_STR(json_string_value(json_object_get(o, "poll")), "methodology");
@@ -149,6 +221,7 @@ int main(int argc, char **argv)
     check_dir(root, 1);
     check_dir(root, 0);
     check_fields();
+    check_ids();
     check_encoders();
     return check_done();
 }

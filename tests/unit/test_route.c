@@ -23,6 +23,16 @@ int main(void)
     expect("/j/4045568a", ROUTE_NONE, "");
     expect("/j/40455687/../../etc/passwd", ROUTE_NONE, "");
     expect("/j/%3440455687", ROUTE_NONE, "");
+    /* lws hands over the path %-decoded: a code read out with a space. */
+    expect("/j/4045 5687", ROUTE_JOIN, "40455687");
+    expect("/j/ 4045 5687 /", ROUTE_JOIN, "40455687");
+    expect("/j/4 0 4 5 5 6 8 7", ROUTE_JOIN, "40455687");
+    expect("/j/4045 56877", ROUTE_NONE, "");
+    expect("/j/4045 568", ROUTE_NONE, "");
+    expect("/j/        ", ROUTE_NONE, "");
+    expect("/j/4045\t5687", ROUTE_NONE, "");
+    expect("/qr/4045 5687.svg", ROUTE_QR, "40455687");
+    expect("/api/sessions/4045 5687/results.csv", ROUTE_RESULTS, "40455687");
     expect("/j/", ROUTE_NONE, "");
     expect("/j", ROUTE_NONE, "");
     expect("/qr/40455687.svg", ROUTE_QR, "40455687");
