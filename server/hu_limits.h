@@ -8,8 +8,7 @@
 #define HU_CODE_LEN 8            /* join code: exactly 8 decimal digits */
 #define HU_TOKEN_LEN 32          /* participant token: 128 random bits as hex */
 #define HU_KEY_LEN 32            /* generated presenter key: 128 random bits as hex */
-#define HU_KEY_MAX 128           /* a --presenter-key may be longer, up to this */
-#define HU_KEY_MIN 16            /* and no shorter than this */
+#define HU_KEY_MAX 128           /* longest --presenter-key (1 to 128 printable characters) */
 #define HU_HASH_LEN 32           /* SHA-256 of a token, as stored */
 #define HU_POLL_ID_MAX 64        /* [A-Za-z0-9_-]{1,64} */
 #define HU_OPTION_MAX 16         /* options per poll (yes/no uses 2) */

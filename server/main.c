@@ -114,13 +114,8 @@ static bool main_key_ok(const char *k)
     return true;
 }
 
-/* Loads every deck once before the server starts, only to report a broken
- * one the way compilers do, "file:line: what was expected" at the start of
- * the line, while other start-up errors keep the "handsup: " prefix.
- * server_new parses the decks again (they are small); doing it here keeps
- * the two kinds of error apart by deck_load's return code rather than by
- * the text.  Also refuses a deck named twice, which would otherwise resume
- * the same session twice.  Returns 0 or the exit status. */
+/* Refuses a deck named twice (also under another path), which would
+ * otherwise resume the same session twice.  Returns 0 or the exit status. */
 static int main_check_decks(char *const *decks, size_t n)
 {
     struct stat *seen = calloc(n, sizeof *seen);
@@ -139,19 +134,6 @@ static int main_check_decks(char *const *decks, size_t n)
                                           decks[j], decks[i]);
                 break;
             }
-    }
-    for (size_t i = 0; i < n && !status; i++) {
-        char err[1024];
-        struct deck *d = NULL;
-        int rc = deck_load(decks[i], &d, err, sizeof err);
-        deck_free(d);
-        if (rc == HU_ERR_PARSE) {
-            fprintf(stderr, "%s\n", err);
-            status = 1;
-        } else if (rc != HU_OK) {
-            fprintf(stderr, "handsup: %s\n", err);
-            status = 1;
-        }
     }
     free(seen);
     free(have);
@@ -258,9 +240,12 @@ static int main_serve(int argc, char **argv)
         return bad;
 
     char err[1024];
-    struct server *srv = server_new(&cfg, err, sizeof err);
+    int why;
+    struct server *srv = server_new(&cfg, &why, err, sizeof err);
     if (!srv) {
-        fprintf(stderr, "handsup: %s\n", err);
+        /* A broken deck is reported the way compilers do, "file:line: what
+         * was expected" at the start of the line; other errors say who. */
+        fprintf(stderr, why == HU_ERR_PARSE ? "%s\n" : "handsup: %s\n", err);
         return 1;
     }
     server_print_banner(srv, stdout, isatty(STDOUT_FILENO));

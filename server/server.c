@@ -396,8 +396,9 @@ static int server_origins(struct server *srv, char *err, size_t errlen)
     return HU_OK;
 }
 
-struct server *server_new(const struct server_config *cfg, char *err, size_t errlen)
+struct server *server_new(const struct server_config *cfg, int *why, char *err, size_t errlen)
 {
+    *why = HU_ERR_INTERNAL;
     struct server *srv = calloc(1, sizeof *srv);
     struct deck **decks = calloc(cfg->n_decks ? cfg->n_decks : 1, sizeof *decks);
     if (!srv || !decks) {
@@ -411,8 +412,9 @@ struct server *server_new(const struct server_config *cfg, char *err, size_t err
         goto fail;
     /* Every deck parses before anything else happens. */
     for (size_t i = 0; i < cfg->n_decks; i++) {
-        if (deck_load(cfg->decks[i], &decks[i], err, errlen) != HU_OK)
+        if ((*why = deck_load(cfg->decks[i], &decks[i], err, errlen)) != HU_OK)
             goto fail;
+        *why = HU_ERR_INTERNAL;
         for (size_t j = 0; j < i; j++)
             if (decks[i]->has_code && decks[j]->has_code && strcmp(decks[i]->code, decks[j]->code) == 0) {
                 snprintf(err, errlen, "%s: join code %s is also fixed by %s", cfg->decks[i], decks[i]->code,
@@ -455,6 +457,7 @@ struct server *server_new(const struct server_config *cfg, char *err, size_t err
     }
     store_set_wakeup(srv->store, server_wake, srv);
     free(decks);
+    *why = HU_OK;
     return srv;
 fail:
     if (decks)

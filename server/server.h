@@ -32,9 +32,10 @@ struct server_config {
 };
 
 /* Loads every deck, opens the data file, resumes or creates the sessions and
- * starts listening.  On failure prints nothing, writes the reason to err
- * (a deck error is "file:line: ...") and returns NULL. */
-struct server *server_new(const struct server_config *cfg, char *err, size_t errlen);
+ * starts listening.  On failure prints nothing, writes the reason to err,
+ * sets *why to its hu_err (HU_ERR_PARSE for a broken deck, whose err is
+ * "file:line: ...") and returns NULL. */
+struct server *server_new(const struct server_config *cfg, int *why, char *err, size_t errlen);
 
 /* Writes the start-up banner (per session: title, code, attendee URL, QR,
  * presenter URL) to f. */
