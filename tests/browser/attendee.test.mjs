@@ -122,10 +122,11 @@ test('join by typing the code, tap YES, change to NO; a link join; closing; a re
     t = await presenter.next('tally', (m) => m.poll === 'coffee' && m.counts.no === 1);
     assert.deepEqual([t.counts.yes, t.counts.no, t.voters], [0, 1, 1], 'a changed vote is still one voter');
 
-    // Phone 2 follows the printed link.
+    // Phone 2 follows a link typed with the code as it is read out (the
+    // printed /j/<code> link is what the previous test follows).
     const p2 = await ctx2.newPage();
     const w2 = watch(p2);
-    await p2.goto(server.url(`/j/${CODE}`));
+    await p2.goto(server.url(`/j/${CODE.slice(0, 4)}%20${CODE.slice(4)}`));
     await expectText(p2, '#question', 'Should every meeting start with coffee?');
     await expectText(p2, '#my-vote', 'Tap your answer.');
     await p2.tap('[data-choice="yes"]');

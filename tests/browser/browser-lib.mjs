@@ -30,11 +30,8 @@ export const SLIDE = { welcome: 0, discuss: 1, coffee: 2, secret: 3, thanks: 4, 
 export const CHROMIUM = process.env.HANDSUP_CHROMIUM || '/usr/bin/chromium';
 
 // Moves the room from a presenter Client and returns the state that shows
-// it.  A goto to the slide already shown changes nothing and brings no
-// state, so then the latest one is returned at once.
+// it (a goto to the slide already shown is answered with a state too).
 export async function gotoSlide(presenter, slide) {
-  const now = presenter.latest.state;
-  if (now && now.slide.index === slide) return now;
   return command(presenter, { type: 'goto', slide }, (s) => s.slide.index === slide);
 }
 
