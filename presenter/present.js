@@ -127,6 +127,7 @@
     case 'welcome': onWelcome(msg); break;
     case 'state': onState(msg); break;
     case 'tally': onTally(msg); break;
+    case 'room': onRoom(msg); break;
     case 'error': onError(msg); break;
     case 'pong':
       if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
@@ -241,8 +242,21 @@
     if (typeof msg.revealed === 'boolean') t.revealed = msg.revealed;
     if (typeof msg.participants === 'number') app.people.participants = msg.participants;
     if (typeof msg.connected === 'number') app.people.connected = msg.connected;
+    renderPeople();
     var cur = app.state && app.state.poll;
     if (cur && cur.id === msg.poll) renderPoll(cur);
+  }
+
+  /* Joined and connected counts on a slide without a poll. */
+  function onRoom(msg) {
+    if (typeof msg.participants === 'number') app.people.participants = msg.participants;
+    if (typeof msg.connected === 'number') app.people.connected = msg.connected;
+    renderPeople();
+  }
+
+  function renderPeople() {
+    var n = app.people.participants;
+    $('people').textContent = n === 1 ? '1 joined' : n + ' joined';
   }
 
   function tallyFor(id) {

@@ -115,6 +115,9 @@ const char *session_my_vote(const struct session *s, uint32_t participant);
 json_t *session_state_json(const struct session *s, bool presenter, int64_t now_ms);
 /* The "tally" message of the current slide's poll, or NULL when it has none. */
 json_t *session_tally_json(const struct session *s);
+/* The "room" message (joined and connected), for presenters on slides
+ * without a poll, where no tally carries those counts. */
+json_t *session_room_json(const struct session *s);
 /* The "session" and "deck" objects of a presenter's welcome. */
 json_t *session_info_json(const struct session *s, bool presenter);
 json_t *session_deck_json(const struct session *s);

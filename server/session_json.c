@@ -91,6 +91,12 @@ json_t *session_tally_json(const struct session *s)
                      "revealed", p->revealed, "visible", session_results_visible(p));
 }
 
+json_t *session_room_json(const struct session *s)
+{
+    return json_pack("{s:s, s:I, s:I}", "type", "room", "participants", (json_int_t)s->n_participants,
+                     "connected", (json_int_t)s->connected);
+}
+
 json_t *session_info_json(const struct session *s, bool presenter)
 {
     json_t *o = json_pack("{s:s, s:s}", "code", s->code, "title", s->deck->title);

@@ -215,8 +215,7 @@ int ws_writeable(struct server *srv, struct conn *c)
         c->sent_tally = session_tally_version(s);
         tally_due = false;
         json_t *t = session_tally_json(s);
-        if (t)
-            ws_batch_json(&b, t);
+        ws_batch_json(&b, t ? t : session_room_json(s));
     }
     if (b.len && lws_write(c->wsi, srv->scratch + LWS_PRE, b.len, LWS_WRITE_HTTP) < (int)b.len)
         return -1;

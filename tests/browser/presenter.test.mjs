@@ -75,6 +75,11 @@ test('keyboard drives the deck; bars and counters are exact; hidden results wait
     assert.ok(await page.locator('#qr').evaluate((img) => img.complete && img.naturalWidth > 0),
       'the QR code image loaded');
     assert.ok(!page.url().includes(KEY), 'the key leaves the address bar');
+    // Who has joined shows on the welcome slide already, before any poll.
+    await expectText(page, '#people', '0 joined');
+    const early = await joinAttendee(server, CODE, { label: 'early-bird' });
+    await expectText(page, '#people', '1 joined');
+    await early.c.close(); /* still counts as joined, no longer as connected */
 
     // Every key that steps forward, then back.
     await page.keyboard.press('ArrowRight');
@@ -98,8 +103,9 @@ test('keyboard drives the deck; bars and counters are exact; hidden results wait
     await vote('coffee', ['yes', 'yes', 'yes', 'no']);
     for (const p of [page, page2]) {
       await expectText(p, '#voted-count', '4');
-      await expectText(p, '#joined-count', '4');
+      await expectText(p, '#joined-count', '5'); // the early bird too
       await expectText(p, '#connected-count', '4');
+      await expectText(p, '#people', '5 joined');
       await expectBar(p, 'yes', 3, 75);
       await expectBar(p, 'no', 1, 25);
     }

@@ -54,6 +54,21 @@ test('presenter welcome carries the session and the whole deck', () => {
   for (const a of attendees) assert.equal(a.state.slide.index, SLIDE.welcome);
 });
 
+test('on a slide without a poll, room messages tell the presenter who joined and who is connected', async () => {
+  // The session starts on the welcome slide (content): no tally there.
+  const { c: p, state } = await joinPresenter(server, CODE, server.key, { label: 'room-presenter' });
+  assert.equal(state.poll, null);
+  let m = await p.next('room');
+  assert.deepEqual([m.participants, m.connected], [5, 5]);
+  const extra = await joinAttendee(server, CODE, { label: 'room-newcomer' });
+  m = await p.next('room', (x) => x.participants === 6);
+  assert.equal(m.connected, 6);
+  await extra.c.close();
+  m = await p.next('room', (x) => x.connected === 5);
+  assert.equal(m.participants, 6, 'a participant who left still counts as joined');
+  await p.close();
+});
+
 test('a wrong key is forbidden, the connection stays unjoined, the room does not move', async () => {
   const intruder = await Client.connect(server, { label: 'intruder' });
   intruder.send({ type: 'join', code: CODE, key: 'not-the-key-0123456789', id: 1 });
