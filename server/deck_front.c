@@ -138,12 +138,19 @@ int deck_front_find(struct deck_ctx *c, const struct deck_text *t, bool *found, 
      * they are all YAML-like and one has a one-word key; anything else (a
      * heading, a directive, prose) means that the "---" separates slides. */
     size_t close = open + 1, gap = 0, other = 0, tail = 0;
-    bool has_word = false, keys = false, in_value = false;
+    bool has_word = false, keys = false, in_value = false, heading = false, markdown = false;
     for (; close < t->n_lines; close++) {
         s = deck_line(t, close, &len);
         if (deck_front_marker(s, len, true))
             break;
         enum deck_front_kind k = deck_front_line(s, len, &key, &klen, &word, &v, &vlen);
+        /* Front matter starts with its keys (a comment may come first):
+         * Markdown before any key, or "# Welcome" and a blank line, is the
+         * first slide, whatever "Date: Monday" line comes later. */
+        if (!keys) {
+            heading = heading || k == DECK_FRONT_HEADING;
+            markdown = markdown || k == DECK_FRONT_OTHER || k == DECK_FRONT_CONT || (heading && k == DECK_FRONT_BLANK);
+        }
         if (k == DECK_FRONT_KEY) {
             has_word = has_word || word;
             keys = in_value = true;
@@ -165,7 +172,7 @@ int deck_front_find(struct deck_ctx *c, const struct deck_text *t, bool *found, 
                 other = close;
         }
     }
-    if (!has_word)
+    if (!has_word || markdown)
         return HU_OK; /* the first "---" is a slide separator */
     /* Reading on would swallow the first slide (or show the front matter
      * as one): say where the "---" is missing instead. */
