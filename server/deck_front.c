@@ -14,16 +14,6 @@
 
 #define DECK_FRONT_VALUE_MAX 4096 /* a title or code, with its continuation lines */
 
-/* Keys that show a block is front matter, not a first slide that happens to
- * read as YAML ("Agenda:" and a list): handsup's, Marp's global ones and the
- * usual metadata.  Other keys are fine too; only a front matter with none of
- * these gets a warning. */
-static const char *const deck_front_known[] = {
-    "title", "code", "marp", "theme", "paginate", "author", "date", "description", "lang", "style", "size",
-    "math", "headingDivider", "header", "footer", "class", "keywords", "url", "image", "tags", "layout",
-    "transition", "subtitle", "version",
-};
-
 static void deck_front_trim(const char **s, size_t *len)
 {
     while (*len && (**s == ' ' || **s == '\t')) {
@@ -319,7 +309,6 @@ int deck_front_parse(struct deck_ctx *c, const struct deck_text *t, size_t first
                      struct deck_front *out)
 {
     int title_line = 0, code_line = 0;
-    bool known = false;
     memset(out, 0, sizeof *out);
     for (size_t i = first; i < end; i++) {
         int line = (int)i + 1;
@@ -329,8 +318,6 @@ int deck_front_parse(struct deck_ctx *c, const struct deck_text *t, size_t first
         /* deck_front_find has refused any line that is not YAML-like. */
         if (deck_front_line(s, len, &key, &klen, &word, &v, &vlen) != DECK_FRONT_KEY)
             continue;
-        for (size_t k = 0; word && k < sizeof deck_front_known / sizeof deck_front_known[0]; k++)
-            known = known || (strlen(deck_front_known[k]) == klen && strncasecmp(deck_front_known[k], key, klen) == 0);
         bool is_title = klen == 5 && strncasecmp(key, "title", 5) == 0;
         bool is_code = klen == 4 && strncasecmp(key, "code", 4) == 0;
         if (!is_title && !is_code)
@@ -357,10 +344,5 @@ int deck_front_parse(struct deck_ctx *c, const struct deck_text *t, size_t first
             return rc;
         i = next - 1;
     }
-    if (!known)
-        return deck_warnf(c, (int)first,
-                          "the front matter (lines %zu to %zu) has no key handsup or Marp reads; if it is meant as "
-                          "the first slide, remove the \"---\" at line %zu",
-                          first, end + 1, first);
     return HU_OK;
 }
