@@ -325,8 +325,9 @@ static int deck_rw_end(struct deck_rw *rw, int line)
 /* Drops white space at the end of the current output line. */
 static void deck_rw_rtrim(struct deck_rw *rw)
 {
-    while (rw->out.len > rw->line_from && (rw->out.data[rw->out.len - 1] == ' ' || rw->out.data[rw->out.len - 1] == '\t'))
-        rw->out.data[--rw->out.len] = '\0';
+    char *d = rw->out.data;
+    while (rw->out.len > rw->line_from && (d[rw->out.len - 1] == ' ' || d[rw->out.len - 1] == '\t'))
+        d[--rw->out.len] = '\0';
 }
 
 /* Starts a new output line inside the same containers as the line split. */

@@ -24,7 +24,8 @@ enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL }
 struct deck_slide {
     enum deck_slide_kind kind;
     int line;                 /* 1-based line of the slide's first line in the file */
-    char *title;              /* plain text of the first heading (at most DECK_QUESTION_MAX bytes), or NULL. From malloc() */
+    char *title;              /* plain text of the first heading, at most DECK_QUESTION_MAX bytes,
+                                 or NULL. From malloc() */
     char *html;               /* rendered body, never NULL. From malloc() */
     char *notes;              /* non-directive comments (speaker notes), or NULL. From malloc() */
     int discuss_seconds;      /* DISCUSS: timer length, 0 = no timer */
@@ -44,7 +45,7 @@ struct deck {
     size_t n_slides;          /* >= 1 */
     struct deck_slide *slides;
     size_t n_polls;
-    char **warnings;          /* "path:line: warning: ..." lines without "\n", as found.
+    char **warnings;          /* "path:line: warning: ..." lines without "\n", in file order.
                                  From malloc(), each too */
     size_t n_warnings;
 };
