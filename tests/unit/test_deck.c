@@ -89,6 +89,7 @@ static bool expect_fail(const char *where, const char *line, const char *got)
 
 /* One line of a .expect file.  Slides are numbered from 1.
  *   slides N | polls N | title TEXT | code DIGITS | code none
+ *   warnings N | warning TEXT (one of the warnings, exactly)
  *   slide I content | slide I discuss SECONDS | slide I poll ID hidden|visible
  *   slide I title TEXT | slide I title none | slide I line N | slide I question TEXT
  *   slide I notes TEXT | slide I notes none
@@ -108,6 +109,16 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
     }
     if (strncmp(line, "title ", 6) == 0)
         return strcmp(d->title, line + 6) == 0 || expect_fail(where, line, d->title);
+    if (strncmp(line, "warnings ", 9) == 0) {
+        snprintf(buf, sizeof buf, "%zu", d->n_warnings);
+        return strcmp(buf, line + 9) == 0 || expect_fail(where, line, d->n_warnings ? d->warnings[0] : buf);
+    }
+    if (strncmp(line, "warning ", 8) == 0) {
+        for (size_t i = 0; i < d->n_warnings; i++)
+            if (strcmp(d->warnings[i], line + 8) == 0)
+                return true;
+        return expect_fail(where, line, d->n_warnings ? d->warnings[0] : "no warnings");
+    }
     if (strncmp(line, "code ", 5) == 0) {
         const char *got = d->has_code ? d->code : "none";
         return strcmp(got, line + 5) == 0 || expect_fail(where, line, got);
@@ -155,12 +166,15 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
     return expect_fail(where, line, "an unknown slide expectation");
 }
 
-static void check_expect(const struct deck *d, const char *path)
+/* Checks every line of the .expect file at path.  Returns whether one of
+ * them is about warnings: a deck that warns must say so in its .expect. */
+static bool check_expect(const struct deck *d, const char *path)
 {
     size_t len;
+    bool warned = false;
     char *text = read_all(path, &len);
     if (!text)
-        return; /* the .expect file is optional */
+        return false; /* the .expect file is optional */
     int lineno = 0;
     for (char *line = text, *next; line && *line; line = next) {
         next = strchr(line, '\n');
@@ -173,11 +187,13 @@ static void check_expect(const struct deck *d, const char *path)
         if (l == 0 || line[0] == '#')
             continue;
         unescape(line);
+        warned = warned || strncmp(line, "warning", 7) == 0;
         char where[1100]; /* path is at most 1023 bytes, plus ":line" */
         snprintf(where, sizeof where, "%s:%d", path, lineno);
         CHECK(deck_expect_line(d, where, line));
     }
     free(text);
+    return warned;
 }
 
 static void run_valid(const char *tests)
@@ -201,7 +217,11 @@ static void run_valid(const char *tests)
         CHECK(rc == HU_OK);
         if (d) {
             snprintf(path, sizeof path, "%s/%s.expect", dir, names[i]);
-            check_expect(d, path);
+            bool warned = check_expect(d, path);
+            if (d->n_warnings && !warned)
+                fprintf(stderr, "valid/%s.md warns, and its .expect says nothing about it: %s\n", names[i],
+                        d->warnings[0]);
+            CHECK(warned || d->n_warnings == 0);
         }
         deck_free(d);
         free(text);
@@ -288,6 +308,125 @@ static void run_examples(const char *tests)
     deck_free(d);
 }
 
+/* True when s is valid UTF-8: a cut title must not end inside a character. */
+static bool utf8_ok(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+        if (n == 0)
+            return false;
+        for (int k = 1; k < n; k++)
+            if ((p[k] & 0xC0) != 0x80)
+                return false;
+        p += n;
+    }
+    return true;
+}
+
+/* Appends "# " and n copies of the 2-byte "\xC3\xA9" (or "\xE2\x82\xAC" when
+ * wide), starting one byte in so no cap falls on a character boundary. */
+static size_t put_heading(char *buf, size_t at, size_t n, bool wide)
+{
+    memcpy(buf + at, "# a", 3);
+    at += 3;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(buf + at, wide ? "\xE2\x82\xAC" : "\xC3\xA9", wide ? 3 : 2);
+        at += wide ? 3 : 2;
+    }
+    buf[at++] = '\n';
+    return at;
+}
+
+/* Item 7: a title from a long first heading and a long question are cut at
+ * a character boundary, below what the store keeps, with warnings. */
+static void run_caps(void)
+{
+    char err[512];
+    struct deck *d = NULL;
+    char *buf = malloc(8192);
+    CHECK(buf != NULL);
+    if (!buf)
+        return;
+    size_t n = put_heading(buf, 0, 300, false);
+    memcpy(buf + n, "---\n<!-- poll: yesno -->\n", 25);
+    n = put_heading(buf, n + 25, 700, true);
+    CHECK(deck_parse("caps.md", buf, n, &d, err, sizeof err) == HU_OK);
+    if (d) {
+        CHECK(strlen(d->title) <= HU_TITLE_MAX && strlen(d->title) >= HU_TITLE_MAX - 3);
+        CHECK(utf8_ok(d->title));
+        CHECK(strlen(d->slides[0].title) <= DECK_QUESTION_MAX);
+        CHECK(utf8_ok(d->slides[0].title));
+        const char *q = d->slides[1].question;
+        CHECK(q && strlen(q) <= DECK_QUESTION_MAX && strlen(q) >= DECK_QUESTION_MAX - 3 && utf8_ok(q));
+        CHECK(q && strcmp(q, d->slides[1].title) == 0);
+        CHECK(d->n_warnings == 2);
+        if (d->n_warnings == 2) {
+            CHECK_STR(d->warnings[0], "caps.md:1: warning: the deck's title, taken from this heading, is cut to 200 "
+                                      "bytes; set a shorter \"title:\" in the front matter");
+            CHECK_STR(d->warnings[1], "caps.md:4: warning: the question is longer than 1000 bytes and is cut to "
+                                      "that; shorten the heading");
+        }
+    }
+    deck_free(d);
+    free(buf);
+}
+
+/* The warning channel: deck_load_warn prints what deck->warnings holds, in
+ * file order, and a flood of warnings is capped with a count. */
+static void run_warning_channel(const char *tests)
+{
+    char err[512], path[1024];
+    struct deck *d = NULL;
+    snprintf(path, sizeof path, "%s/decks/valid/unknown-directive-warn.md", tests);
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    CHECK(deck_load_warn(path, f, &d, err, sizeof err) == HU_OK);
+    if (d && f) {
+        char got[2048];
+        rewind(f);
+        size_t n = fread(got, 1, sizeof got - 1, f);
+        got[n] = '\0';
+        char *nl = strchr(got, '\n');
+        CHECK(d->n_warnings == 2 && nl != NULL);
+        if (nl && d->n_warnings == 2) {
+            *nl = '\0';
+            CHECK_STR(got, d->warnings[0]);
+            CHECK(strstr(d->warnings[0], ":6: warning: unknown directive \"timer\"") != NULL);
+            CHECK(strstr(nl + 1, d->warnings[1]) == nl + 1);
+        }
+    }
+    if (f)
+        fclose(f);
+    deck_free(d);
+    d = NULL;
+    CHECK(deck_load_warn(path, NULL, &d, err, sizeof err) == HU_OK); /* NULL: collect only */
+    CHECK(d && d->n_warnings == 2);
+    deck_free(d);
+    d = NULL;
+
+    /* 150 unknown directives: 100 warnings, then one with the count. */
+    size_t cap = 150 * 20 + 16;
+    char *buf = malloc(cap);
+    CHECK(buf != NULL);
+    if (buf) {
+        size_t n = 0;
+        memcpy(buf, "# Many\n", 7);
+        n = 7;
+        for (int i = 0; i < 150; i++) {
+            memcpy(buf + n, "<!-- timer: 5m -->\n", 19);
+            n += 19;
+        }
+        CHECK(deck_parse("many.md", buf, n, &d, err, sizeof err) == HU_OK);
+        CHECK(d && d->n_warnings == 101);
+        if (d && d->n_warnings == 101) {
+            CHECK(strncmp(d->warnings[0], "many.md:2: warning:", 19) == 0);
+            CHECK_STR(d->warnings[100], "many.md: warning: 50 more warnings not shown");
+        }
+        deck_free(d);
+    }
+    free(buf);
+}
+
 /* What is easier to build than to check in: caps, NUL bytes, bad UTF-8, I/O. */
 static void run_built(const char *tests)
 {
@@ -360,6 +499,9 @@ static void run_built(const char *tests)
     CHECK(deck_parse("x.md", "", 0, &d, small, sizeof small) == HU_ERR_PARSE);
     CHECK(strlen(small) == sizeof small - 1);
     deck_free(NULL);
+
+    run_caps();
+    run_warning_channel(tests);
 }
 
 /* Invariants every parsed deck keeps, whatever its input. */
@@ -368,9 +510,16 @@ static bool deck_sane(const struct deck *d)
     size_t polls = 0;
     if (!d->title || !d->path || d->n_slides < 1 || d->n_slides > HU_DECK_MAX_SLIDES)
         return false;
+    if (strlen(d->title) > HU_TITLE_MAX || !utf8_ok(d->title))
+        return false;
+    for (size_t i = 0; i < d->n_warnings; i++)
+        if (strncmp(d->warnings[i], d->path, strlen(d->path)) != 0 || !strstr(d->warnings[i], "warning: "))
+            return false;
     for (size_t i = 0; i < d->n_slides; i++) {
         const struct deck_slide *sl = &d->slides[i];
         if (!sl->html || strstr(sl->html, "<script"))
+            return false;
+        if (sl->title && (strlen(sl->title) > DECK_QUESTION_MAX || !utf8_ok(sl->title)))
             return false;
         if (sl->kind == DECK_SLIDE_POLL) {
             polls++;
@@ -387,7 +536,9 @@ static bool deck_sane(const struct deck *d)
 static void run_mutations(const char *tests)
 {
     static const char *const bits[] = {"---\n", "<!--", "-->", "```\n", "~~~", "\r", "\n", "poll: yesno\n",
-                                       "discuss: 5m", "id: x", "# ", "\xEF\xBB\xBF", "\xC3\xA9", "<script>"};
+                                       "discuss: 5m", "id: x", "# ", "\xEF\xBB\xBF", "\xC3\xA9", "<script>",
+                                       "<!-- poll: yesno --> ", "<!---", "--->", "...\n", "title: >\n", "    ",
+                                       "\\\n", "`", "> ", "- ", "\n\n", "title: \"a\\\"b\" # c\n"};
     char dir[512], path[1024], err[512];
     char **names;
     snprintf(dir, sizeof dir, "%s/decks/valid", tests);
