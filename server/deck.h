@@ -14,17 +14,12 @@
 #include "hu_limits.h"
 #include "pollkind.h"
 
-/* Longest poll question, bytes.  The store copies questions into 1024-byte
- * buffers (store.h), so this stays below that; longer headings are cut at a
- * character boundary with a warning.  Slide titles share the cap. */
-#define DECK_QUESTION_MAX 1000
-
 enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL };
 
 struct deck_slide {
     enum deck_slide_kind kind;
     int line;                 /* 1-based line of the slide's first line in the file */
-    char *title;              /* plain text of the first heading, at most DECK_QUESTION_MAX bytes,
+    char *title;              /* plain text of the first heading, at most HU_QUESTION_MAX bytes,
                                  or NULL. From malloc() */
     char *html;               /* rendered body, never NULL. From malloc() */
     char *notes;              /* non-directive comments (speaker notes), or NULL. From malloc() */

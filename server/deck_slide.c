@@ -69,7 +69,7 @@ static int deck_html_node(struct deck_ctx *c, const char *lit, int line, const s
 }
 
 /* Plain text of a heading: its text and code, emphasis and links flattened,
- * whitespace runs collapsed, at most DECK_QUESTION_MAX bytes (cut between
+ * whitespace runs collapsed, at most HU_QUESTION_MAX bytes (cut between
  * characters; *cut says so).  Returns a malloc'd string, "" when the heading
  * has no text, or NULL when out of memory. */
 static char *deck_heading_text(cmark_node *heading, bool *cut)
@@ -105,8 +105,8 @@ static char *deck_heading_text(cmark_node *heading, bool *cut)
     }
     cmark_iter_free(it);
     *cut = false;
-    if (ok && b.len > DECK_QUESTION_MAX) {
-        size_t n = deck_utf8_cut(b.data, b.len, DECK_QUESTION_MAX);
+    if (ok && b.len > HU_QUESTION_MAX) {
+        size_t n = deck_utf8_cut(b.data, b.len, HU_QUESTION_MAX);
         while (n > 0 && b.data[n - 1] == ' ')
             n--;
         b.data[n] = '\0';
@@ -358,7 +358,7 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
             if (rc == HU_OK && cut)
                 rc = deck_warnf(c, info->title_line,
                                 "the question is longer than %d bytes and is cut to that; shorten the heading",
-                                DECK_QUESTION_MAX);
+                                HU_QUESTION_MAX);
         }
     }
     free(starts);

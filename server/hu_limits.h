@@ -22,6 +22,8 @@
 #define HU_DECK_MAX_SLIDES 1000
 #define HU_DECK_MAX_DISCUSS_SECONDS (24 * 3600)
 #define HU_TITLE_MAX 200         /* front matter title, bytes */
+#define HU_QUESTION_MAX 1000     /* poll question and slide title, bytes; longer headings are cut
+                                    at a character boundary with a warning */
 
 #define HU_SESSION_MAX_PARTICIPANTS 200000
 #define HU_SESSIONS_MAX 64       /* decks on one command line */

@@ -67,7 +67,7 @@ int store_session_update(struct store *st, const struct store_session_row *row);
 
 struct store_poll_row {
     char poll_id[HU_POLL_ID_MAX + 1];
-    char question[1024];               /* truncated copy, for exports of removed polls */
+    char question[HU_QUESTION_MAX + 1]; /* for exports of removed polls */
     char kind[16];
     int slide_index;
     int status;                        /* 0 pending (never opened), 1 open, 2 closed */

@@ -42,8 +42,12 @@ void store_copy_text(sqlite3_stmt *q, int col, char *dst, size_t dstlen)
     size_t len = s && n > 0 ? (size_t)n : 0;
     if (dstlen == 0)
         return;
-    if (len >= dstlen)
+    if (len >= dstlen) {
+        /* Cut between characters, never inside one. */
         len = dstlen - 1;
+        while (len > 0 && (s[len] & 0xC0) == 0x80)
+            len--;
+    }
     if (len)
         memcpy(dst, s, len);
     dst[len] = '\0';

@@ -354,10 +354,10 @@ static void run_caps(void)
     if (d) {
         CHECK(strlen(d->title) <= HU_TITLE_MAX && strlen(d->title) >= HU_TITLE_MAX - 3);
         CHECK(utf8_ok(d->title));
-        CHECK(strlen(d->slides[0].title) <= DECK_QUESTION_MAX);
+        CHECK(strlen(d->slides[0].title) <= HU_QUESTION_MAX);
         CHECK(utf8_ok(d->slides[0].title));
         const char *q = d->slides[1].question;
-        CHECK(q && strlen(q) <= DECK_QUESTION_MAX && strlen(q) >= DECK_QUESTION_MAX - 3 && utf8_ok(q));
+        CHECK(q && strlen(q) <= HU_QUESTION_MAX && strlen(q) >= HU_QUESTION_MAX - 3 && utf8_ok(q));
         CHECK(q && strcmp(q, d->slides[1].title) == 0);
         CHECK(d->n_warnings == 2);
         if (d->n_warnings == 2) {
@@ -519,7 +519,7 @@ static bool deck_sane(const struct deck *d)
         const struct deck_slide *sl = &d->slides[i];
         if (!sl->html || strstr(sl->html, "<script"))
             return false;
-        if (sl->title && (strlen(sl->title) > DECK_QUESTION_MAX || !utf8_ok(sl->title)))
+        if (sl->title && (strlen(sl->title) > HU_QUESTION_MAX || !utf8_ok(sl->title)))
             return false;
         if (sl->kind == DECK_SLIDE_POLL) {
             polls++;
