@@ -146,6 +146,27 @@ struct deck_lines {
 /* File line of slide line k (1-based); clamped, so any k gives a line. */
 int deck_file_line(const struct deck_lines *l, int k);
 
+/* deck.c: fills t->line_start (malloc'd) and t->n_lines from t->s. */
+int deck_index_lines(struct deck_text *t);
+
+/* deck_scan.c: one slide's lines before it is built, body lines (0-based)
+ * [first, end). */
+struct deck_segment {
+    size_t first, end;
+    bool blank;  /* only whitespace */
+    bool setext; /* ends at a "---" that follows a paragraph line (see deck_slide_info) */
+};
+
+/* Rewrites file lines [from, n_lines) of t into body, each comment that cmark
+ * would not keep whole on a line of its own; *text (body's characters) and
+ * *line_of (the file line of each body line) are malloc'd. */
+int deck_rewrite(const struct deck_text *t, size_t from, char **text, struct deck_text *body, int **line_of);
+
+/* Cuts the body's lines into segments at "---" lines outside code and
+ * comments.  *segs is malloc'd. */
+int deck_split(struct deck_ctx *c, const struct deck_text *t, const int *line_of, struct deck_segment **segs,
+               size_t *n_segs);
+
 /* What deck_slide_build tells the caller besides the slide. */
 struct deck_slide_info {
     int id_line;          /* poll: the "id:" directive's line, else the "poll:" line */
