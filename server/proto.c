@@ -279,6 +279,25 @@ char *proto_error(int err, bool has_id, int64_t id, const char *message)
     return proto_error_id(err, &pid, message);
 }
 
+/* True when s needs no escaping in JSON: the identifier alphabet of poll ids
+ * and option ids (docs/protocol.md). */
+static bool proto_plain(const char *s, size_t max)
+{
+    size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+    return n > 0 && n <= max && s[n] == '\0';
+}
+
+size_t proto_ack_write(char *buf, size_t cap, const struct proto_id *id, const char *poll, const char *choice)
+{
+    if (id->kind == PROTO_ID_STR || !proto_plain(poll, HU_POLL_ID_MAX) || !proto_plain(choice, HU_POLL_ID_MAX))
+        return 0;
+    int n = id->kind == PROTO_ID_INT
+                ? snprintf(buf, cap, "{\"type\":\"ack\",\"poll\":\"%s\",\"choice\":\"%s\",\"id\":%lld}", poll, choice,
+                           (long long)id->num)
+                : snprintf(buf, cap, "{\"type\":\"ack\",\"poll\":\"%s\",\"choice\":\"%s\"}", poll, choice);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
 char *proto_ack(const struct proto_id *id, const char *poll, const char *choice)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "type", "ack", "poll", poll, "choice", choice);

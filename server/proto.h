@@ -82,6 +82,11 @@ const char *proto_type_name(enum proto_type type);
  * NULL (no id); a message that is NULL or empty takes err's default text. */
 char *proto_error_id(int err, const struct proto_id *id, const char *message);
 char *proto_ack(const struct proto_id *id, const char *poll, const char *choice);
+/* The same ack written into buf, without jansson or an allocation, for the
+ * common case (an integer id or none, identifier poll and choice: nothing
+ * to escape), since every vote gets one.  Returns its length, or 0 when the
+ * case is not that one or buf is too small: then use proto_ack. */
+size_t proto_ack_write(char *buf, size_t cap, const struct proto_id *id, const char *poll, const char *choice);
 char *proto_pong(const struct proto_id *id, int64_t server_time);
 /* proto_error_id for an integer id or none, for callers that have no
  * request at hand (ws_out.c). */

@@ -15,6 +15,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "hu_err.h"
 
@@ -42,6 +45,12 @@ static void *store_checkpoint_main(void *arg)
 {
     struct store *st = arg;
     char logged[STORE_ERR_MAX] = "";
+    /* Maintenance yields to the event loop and the writer, which answer
+     * phones: at the lowest priority of the normal class (never starved
+     * outright, unlike SCHED_IDLE, so the log cannot grow for ever under
+     * sustained load).  Raising one's own niceness needs no privilege; if
+     * it fails, checkpoints simply compete as equals. */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
     pthread_mutex_lock(&st->ckpt_mu);
     for (;;) {
         while (!st->ckpt_due && !st->ckpt_stop)

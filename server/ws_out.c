@@ -16,29 +16,23 @@ static struct server *ws_conn_server(struct conn *c)
     return lws_context_user(lws_get_context(c->wsi));
 }
 
-void ws_queue_text(struct conn *c, char *text)
+/* Queues a copy of len bytes of text. */
+static void ws_queue_copy(struct conn *c, const char *text, size_t len)
 {
-    if (!text)
-        return;
     if (c->outq_len >= HU_OUTQ_MAX) {
         /* A client that does not read its replies is dropped rather than
          * buffered without bound. */
-        free(text);
         c->closing = true;
         c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
         ws_want_write(ws_conn_server(c), c);
         return;
     }
-    size_t len = strlen(text);
     struct outmsg *m = malloc(sizeof *m + len);
-    if (!m) {
-        free(text);
+    if (!m)
         return;
-    }
     m->next = NULL;
     m->len = len;
     memcpy(m->text, text, len);
-    free(text);
     if (c->tail)
         c->tail->next = m;
     else
@@ -46,6 +40,24 @@ void ws_queue_text(struct conn *c, char *text)
     c->tail = m;
     c->outq_len++;
     ws_want_write(ws_conn_server(c), c);
+}
+
+void ws_queue_text(struct conn *c, char *text)
+{
+    if (!text)
+        return;
+    ws_queue_copy(c, text, strlen(text));
+    free(text);
+}
+
+void ws_queue_ack(struct conn *c, const struct proto_id *id, const char *poll, const char *choice)
+{
+    char buf[256];
+    size_t n = proto_ack_write(buf, sizeof buf, id, poll, choice);
+    if (n)
+        ws_queue_copy(c, buf, n);
+    else
+        ws_queue_text(c, proto_ack(id, poll, choice));
 }
 
 void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message)

@@ -101,7 +101,7 @@ void ws_store_done(struct server *srv)
                 session_vote_commit(ss->session, pv->participant, &pv->vote);
             if (pv->conn) {
                 if (ok)
-                    ws_queue_text(pv->conn, proto_ack(&pv->id, pv->vote.poll_id, pv->vote.option));
+                    ws_queue_ack(pv->conn, &pv->id, pv->vote.poll_id, pv->vote.option);
                 else
                     ws_queue_text(pv->conn, proto_error_id(HU_ERR_STORE, &pv->id, NULL));
             }

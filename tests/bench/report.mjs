@@ -122,6 +122,7 @@ Run of ${machine.date} at commit \`${machine.commit}\`.
 | open files per process | ${machine.nofile} (hard limit) |
 | ephemeral ports | ${machine.port_range}, per source address |
 | data file | ${machine.disk}; one 4 KiB write + fsync takes ${machine.fsync_ms} ms |
+| pauses of a busy thread, machine idle (5 s per CPU) | ${Object.keys(machine).filter((k) => k.startsWith('jitter_')).map((k) => `${k.replace('jitter_', '')}: ${machine[k]}`).join('; ') || 'n/a'} |
 | handsup | libwebsockets ${machine.lws.replace(/-$/, '')} on libev, SQLite ${machine.sqlite} (WAL, synchronous=FULL) |
 | baseline | Node.js ${machine.node}, ws ${machine.ws}, in memory |
 | other load during the runs | handsup: ${machine.handsup_other_cpu ?? 'n/a'}; baseline: ${machine.baseline_other_cpu ?? 'n/a'} |

@@ -4,6 +4,7 @@
  * valid/<type>-<name>.json must decode to <type>; invalid/<name>.json must be
  * refused with the protocol error code in invalid/<name>.code. */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,9 +216,39 @@ static void check_encoders(void)
     free(s);
 }
 
+/* The written ack says exactly what the general one says, or declines. */
+static void check_ack_write(void)
+{
+    const struct proto_id ids[] = {
+        {.kind = PROTO_ID_NONE},
+        {.kind = PROTO_ID_INT, .num = 0},
+        {.kind = PROTO_ID_INT, .num = -9007199254740993LL},
+        {.kind = PROTO_ID_INT, .num = INT64_MAX},
+    };
+    char buf[256];
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        size_t n = proto_ack_write(buf, sizeof buf, &ids[i], "poll-3_b", "yes");
+        CHECK(n > 0);
+        char *general = proto_ack(&ids[i], "poll-3_b", "yes");
+        json_t *a = n ? json_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL) : NULL;
+        json_t *b = general ? json_loads(general, 0, NULL) : NULL;
+        CHECK(a != NULL && b != NULL && json_equal(a, b));
+        json_decref(a);
+        json_decref(b);
+        free(general);
+    }
+    struct proto_id str = {.kind = PROTO_ID_STR, .len = 3};
+    memcpy(str.str, "a\"b", 4);
+    CHECK(proto_ack_write(buf, sizeof buf, &str, "q", "yes") == 0); /* needs escaping: declined */
+    CHECK(proto_ack_write(buf, sizeof buf, &ids[1], "q\"", "yes") == 0);
+    CHECK(proto_ack_write(buf, sizeof buf, &ids[1], "", "yes") == 0);
+    CHECK(proto_ack_write(buf, 20, &ids[1], "q", "yes") == 0); /* too small: declined, not cut */
+}
+
 int main(int argc, char **argv)
 {
     const char *root = argc > 1 ? argv[1] : "tests";
+    check_ack_write();
     check_dir(root, 1);
     check_dir(root, 0);
     check_fields();
