@@ -183,7 +183,7 @@ static int ws_command(struct conn *c, const struct proto_msg *m, char *why, size
 
 static bool ws_rate_ok(struct conn *c)
 {
-    uint32_t now = server_mono_ms();
+    uint32_t now = c->seen_ms; /* this message's arrival, read by ws_keepalive_seen */
     uint32_t elapsed = now - c->refill_ms;
     c->refill_ms = now;
     c->tokens += (float)elapsed * (WS_RATE_PER_S / 1000.0f);
