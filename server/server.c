@@ -310,6 +310,7 @@ static int server_listen(struct server *srv, char *err, size_t errlen)
         return HU_ERR_IO;
     }
     srv->foreign_loops[0] = srv->loop;
+    ws_linger_init(srv);
     info.foreign_loops = srv->foreign_loops;
     info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8 |
                    LWS_SERVER_OPTION_DISABLE_IPV6;
@@ -522,6 +523,7 @@ void server_free(struct server *srv)
     if (srv->context)
         lws_context_destroy(srv->context);
     /* Closing connections above may have armed tally timers. */
+    ws_linger_stop(srv);
     for (size_t i = 0; srv->loop && i < srv->n_sessions; i++)
         ev_timer_stop(srv->loop, &srv->sessions[i].tally_timer);
     if (srv->loop)

@@ -47,8 +47,10 @@ struct conn {
     struct conn *all_prev, *all_next; /* in srv->conns: every open WebSocket */
     uint32_t participant;       /* attendees: index in the session */
     bool presenter;
-    bool closing;               /* send what is queued, then close */
+    bool closing;               /* send what is queued, drain, then close (ws_linger.c) */
+    bool lingering;             /* in srv->lingering, waiting for the peer to go quiet */
     uint16_t close_status;
+    uint32_t close_ms;          /* monotonic ms the close was decided (wraps) */
     uint16_t outq_len;
     struct outmsg *head, *tail; /* queued replies, oldest first */
     uint64_t sent_version;      /* session version of the last state sent */
@@ -66,6 +68,7 @@ struct conn {
     bool ping_sent;             /* a ping went out since the last frame received */
     bool write_listed;          /* in srv->writes (ws_out.c) */
     struct conn *write_next;
+    struct conn *linger_next;   /* in srv->lingering */
 };
 
 /* A session plus its connections. */
@@ -107,6 +110,8 @@ struct server {
     unsigned defer_depth;       /* inside ws_defer_begin/end: writes are collected */
     struct conn *writes;        /* connections with something to write, collected */
     ev_timer keepalive;         /* that sweep (ws_keepalive.c) */
+    struct conn *lingering;     /* closing connections draining their peer (ws_linger.c) */
+    ev_timer linger;            /* looks at them while there are any */
     uint32_t keepalive_rng;     /* spreads the connections' pings */
     struct server_session *sessions; /* From malloc() */
     size_t n_sessions;
@@ -142,6 +147,11 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 void ws_want_write(struct server *srv, struct conn *c);
 void ws_defer_begin(struct server *srv);
 void ws_defer_end(struct server *srv);
+
+/* ws_linger.c: the timer behind closing connections; stopped before the
+ * loop is destroyed. */
+void ws_linger_init(struct server *srv);
+void ws_linger_stop(struct server *srv);
 
 /* ws_keepalive.c: pings idle connections and hangs up silent ones. */
 void ws_keepalive_start(struct server *srv);

@@ -213,10 +213,8 @@ static void ws_command_answer(struct conn *c)
  * HU_MSG_MAX bytes, and a connection that keeps flooding is closed. */
 static void ws_rate_refuse(struct conn *c, const char *buf, size_t len)
 {
-    if (++c->strikes > WS_RATE_STRIKES) {
-        c->closing = true;
-        c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-    }
+    if (++c->strikes > WS_RATE_STRIKES)
+        ws_close_soon(c, LWS_CLOSE_STATUS_POLICY_VIOLATION);
     struct proto_msg m;
     char err[160];
     (void)proto_decode(buf, len, &m, err, sizeof err);
@@ -269,16 +267,13 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
  * soon as its size is known, before it is buffered whole. */
 static void ws_receive(struct server *srv, struct conn *c, struct lws *wsi, const char *in, size_t len)
 {
-    if (c->closing)
-        return;
     size_t remaining = lws_remaining_packet_payload(wsi);
     if ((size_t)c->rx_len + len + remaining > HU_MSG_MAX) {
         free(c->rx);
         c->rx = NULL;
         c->rx_len = 0;
         ws_queue_error(c, HU_ERR_TOO_LARGE, false, 0, "messages are limited to 4096 bytes");
-        c->closing = true;
-        c->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+        ws_close_soon(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE);
         return;
     }
     bool final = lws_is_final_fragment(wsi) && remaining == 0;
@@ -361,7 +356,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
         ws_keepalive_seen(c);
         break;
     case LWS_CALLBACK_RECEIVE:
-        ws_keepalive_seen(c);
+        ws_keepalive_seen(c); /* also what a closing connection waits on */
+        if (c->closing)
+            break; /* read and dropped: ws_linger.c */
         if (lws_frame_is_binary(wsi)) {
             ws_queue_error(c, HU_ERR_BAD_MESSAGE, false, 0, "only text frames are accepted");
             break;
@@ -372,6 +369,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
         return ws_writeable(srv, c);
     case LWS_CALLBACK_CLOSED:
         ws_forget_write(srv, c);
+        ws_linger_forget(srv, c);
         if (c->wsi)
             ws_keepalive_remove(srv, c);
         ws_vote_orphan(c);

@@ -28,6 +28,16 @@ void ws_store_done(struct server *srv);
  * a closed connection. */
 void ws_vote_orphan(struct conn *c);
 
+/* ws_linger.c */
+/* Decides to close c with status, after its queued replies (first call wins). */
+void ws_close_soon(struct conn *c, uint16_t status);
+/* For ws_writeable, once a closing c has nothing left to send: true when
+ * the peer has gone quiet (or lingered long enough) and the close frame may
+ * go; otherwise c waits and gets a writable callback when it may. */
+bool ws_linger_done(struct server *srv, struct conn *c);
+/* Drops a closed c from the waiting list. */
+void ws_linger_forget(struct server *srv, struct conn *c);
+
 /* ws_keepalive.c: the list of open connections the sweep walks, and the
  * timestamp every received frame (data or pong) refreshes. */
 void ws_keepalive_add(struct server *srv, struct conn *c);

@@ -22,8 +22,7 @@ static void ws_queue_copy(struct conn *c, const char *text, size_t len)
     if (c->outq_len >= HU_OUTQ_MAX) {
         /* A client that does not read its replies is dropped rather than
          * buffered without bound. */
-        c->closing = true;
-        c->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+        ws_close_soon(c, LWS_CLOSE_STATUS_POLICY_VIOLATION);
         ws_want_write(ws_conn_server(c), c);
         return;
     }
@@ -192,6 +191,8 @@ static void ws_batch_attendee_state(struct ws_batch *b, struct conn *c)
 int ws_writeable(struct server *srv, struct conn *c)
 {
     if (!c->head && !c->ping_due && c->closing) {
+        if (!ws_linger_done(srv, c))
+            return 0;
         lws_close_reason(c->wsi, c->close_status, NULL, 0);
         return -1;
     }
