@@ -312,8 +312,9 @@ static int server_listen(struct server *srv, char *err, size_t errlen)
     srv->foreign_loops[0] = srv->loop;
     ws_linger_init(srv);
     info.foreign_loops = srv->foreign_loops;
-    info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8 |
-                   LWS_SERVER_OPTION_DISABLE_IPV6;
+    info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8;
+    if (!netaddr_listen_ipv6(srv->cfg.host))
+        info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     info.retry_and_idle_policy = &server_no_validity;
     info.timeout_secs = 10;
     info.timeout_secs_ah_idle = 10;
@@ -349,8 +350,9 @@ static int server_base_url(struct server *srv)
         n = snprintf(srv->base_url, sizeof srv->base_url, "%.*s", (int)len, srv->cfg.public_url);
     } else {
         char addr[64];
-        if (srv->cfg.host && strcmp(srv->cfg.host, "0.0.0.0") != 0)
-            snprintf(addr, sizeof addr, "%s", srv->cfg.host);
+        const char *host = srv->cfg.host;
+        if (host && strcmp(host, "0.0.0.0") != 0 && strcmp(host, "::") != 0)
+            snprintf(addr, sizeof addr, strchr(host, ':') ? "[%s]" : "%s", host);
         else if (netaddr_lan_ipv4(addr, sizeof addr) != HU_OK)
             snprintf(addr, sizeof addr, "127.0.0.1");
         n = snprintf(srv->base_url, sizeof srv->base_url, "http://%s:%d", addr, srv->port);

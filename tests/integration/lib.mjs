@@ -106,7 +106,7 @@ export class Server {
   // opts: decks (paths), data (file; default a new temp dir's db), key,
   // port (default a free one), args (extra arguments before the decks),
   // host (--host, default 127.0.0.1; '0.0.0.0' listens on every address;
-  // the helpers still connect over 127.0.0.1), argv (the arguments after
+  // the helpers connect over 127.0.0.1, or over an IPv6 host), argv (the arguments after
   // "serve", used as they are instead of all of the above but port 0).
   constructor(opts = {}) {
     this.argv = opts.argv;
@@ -122,9 +122,11 @@ export class Server {
     this.exited = null;  // promise of { code, signal }
   }
 
-  get base() { return `http://127.0.0.1:${this.port}`; }
+  // Where the helpers connect: 127.0.0.1, or the IPv6 address listened on.
+  get address() { return this.host.includes(':') && this.host !== '::' ? `[${this.host}]` : '127.0.0.1'; }
+  get base() { return `http://${this.address}:${this.port}`; }
   get origin() { return this.base; }
-  get wsUrl() { return `ws://127.0.0.1:${this.port}/ws`; }
+  get wsUrl() { return `ws://${this.address}:${this.port}/ws`; }
   url(p) { return this.base + p; }
 
   // The server's output so far, for failure messages.
