@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  OTHER_CODE, Server, command, deck, joinAttendee, joinPresenter, runCli, tempDir,
+  OTHER_CODE, Server, command, deck, joinAttendee, joinPresenter, runCli, sleep, tempDir,
 } from './lib.mjs';
 import { csvObjects } from './durable-lib.mjs';
 
@@ -187,7 +187,25 @@ test('results.csv, results.json and results.html over HTTP give the exact number
   }
 });
 
+// Votes are in the file once acknowledged, but a close has no acknowledgement
+// (docs/storage.md, Durability): the writer commits it a few milliseconds
+// after the presenter sees it.  So the file is read until both closes are
+// there (bounded) before its exports are checked.
+async function untilClosesStored(timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs;
+  let polls = [];
+  while (Date.now() < deadline) {
+    const r = await runCli(['export', '--data', data, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    polls = JSON.parse(r.stdout).sessions.flatMap((x) => x.polls.map((q) => `${x.code}/${q.id}: ${q.status}`));
+    if (polls.length && polls.every((q) => q.endsWith(': closed'))) return;
+    await sleep(50);
+  }
+  assert.fail(`the closes did not reach the data file within ${timeoutMs} ms: ${polls.join(', ')}`);
+}
+
 test('handsup export works while a server runs on the file', async () => {
+  await untilClosesStored();
   for (const fmt of ['csv', 'json', 'html']) {
     const r = await runCli(['export', '--data', data, '--format', fmt]);
     assert.equal(r.code, 0, `export --format ${fmt} while serving: ${r.stderr}`);
