@@ -50,6 +50,11 @@ class Voter {
     this.token = undefined;
     this.polls = new Map();
     this.c = null;
+    // Keys of the unanswered votes.  Not the request id: every connection
+    // counts ids from 1, so a vote of the next round would take the place of
+    // an unanswered one of this round (which may have committed), and the
+    // check would then wrongly refuse the stored row.
+    this.sent = 0;
   }
 
   poll(id) {
@@ -207,7 +212,8 @@ async function voteLoop(v, stats, problems) {
     } catch {
       break;  // the socket is closing
     }
-    v.poll(poll).pending.set(id, choice);
+    const key = ++v.sent;
+    v.poll(poll).pending.set(key, choice);
     stats.sent++;
     let m;
     try {
@@ -222,7 +228,7 @@ async function voteLoop(v, stats, problems) {
       p.pending.clear();  // every earlier unanswered vote came before this one
       stats.acked++;
     } else {
-      p.pending.delete(id);  // refused: nothing was recorded
+      p.pending.delete(key);  // refused: nothing was recorded
       if (m.code === 'poll_closed') stats.closed++;
       else problems.push(`${v.label}: vote refused ${JSON.stringify(m)}`);
     }
