@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "deck.h"
-#include "export.h"
-#include "hu_err.h"
-#include "hu_limits.h"
+#include "base/hu_err.h"
+#include "base/hu_limits.h"
+#include "deck/deck.h"
+#include "export/export.h"
 #include "server.h"
-#include "store.h"
+#include "store/store.h"
 
 #define MAIN_DEFAULT_DATA "handsup.db"
 #define MAIN_DEFAULT_PORT 8080

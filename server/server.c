@@ -1,4 +1,4 @@
-/* server.c -- start-up, the event loop, and fan-out scheduling.
+/* server.c -- start-up, the event loop and shutdown.
  *
  * One lws context on the libev back end (the default poll() loop scans every
  * socket per event; see DESIGN section 5).  Start-up loads every deck first
@@ -13,82 +13,14 @@
 #include <strings.h>
 #include <time.h>
 
-#include "export.h"
-#include "hu_err.h"
-#include "hu_limits.h"
-#include "netaddr.h"
-#include "qr.h"
-#include "server_impl.h"
-#include "token.h"
-
-int64_t server_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-uint32_t server_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint32_t)((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
-struct server_session *server_find_session(struct server *srv, const char *code)
-{
-    for (size_t i = 0; i < srv->n_sessions; i++)
-        if (strcmp(session_code(srv->sessions[i].session), code) == 0)
-            return &srv->sessions[i];
-    return NULL;
-}
-
-bool server_upgrade_ok(const char *upgrade)
-{
-    return upgrade && strcasecmp(upgrade, "websocket") == 0;
-}
-
-/* --- fan-out --- */
-
-static void server_tally_due(struct ev_loop *loop, ev_timer *w, int revents)
-{
-    (void)loop;
-    (void)revents;
-    struct server_session *ss = w->data;
-    ss->tally_pending = false;
-    ss->tally_last_ms = (int64_t)server_mono_ms();
-    for (struct conn *c = ss->presenters; c; c = c->next)
-        lws_callback_on_writable(c->wsi);
-}
-
-void server_session_notify(struct server_session *ss)
-{
-    struct session *s = ss->session;
-    if (ss->notified_version != session_version(s)) {
-        ss->notified_version = session_version(s);
-        ws_defer_begin(ss->srv);
-        for (struct conn *c = ss->attendees; c; c = c->next)
-            ws_want_write(ss->srv, c);
-        for (struct conn *c = ss->presenters; c; c = c->next)
-            ws_want_write(ss->srv, c);
-        ws_defer_end(ss->srv);
-    }
-    if (ss->notified_tally == session_tally_version(s))
-        return;
-    ss->notified_tally = session_tally_version(s);
-    if (ss->tally_pending)
-        return; /* the scheduled tally will read the newest counts */
-    /* At most one tally per interval: a burst of votes becomes a few
-     * updates, and the timer guarantees that the last one goes out.  This is
-     * a libev timer of our own: lws 4.1's libev glue does not re-arm its
-     * timer for a deadline earlier than the one already armed. */
-    int64_t wait = ss->tally_last_ms + HU_TALLY_INTERVAL_MS - (int64_t)server_mono_ms();
-    if (wait < 0 || wait > HU_TALLY_INTERVAL_MS)
-        wait = 0;
-    ss->tally_pending = true;
-    ev_timer_set(&ss->tally_timer, (double)wait / 1000.0, 0.0);
-    ev_timer_start(ss->srv->loop, &ss->tally_timer);
-}
+#include "base/hu_err.h"
+#include "base/hu_limits.h"
+#include "base/token.h"
+#include "export/export.h"
+#include "export/qr.h"
+#include "net/net.h"
+#include "net/netaddr.h"
+#include "server.h"
 
 /* --- start-up --- */
 
@@ -155,7 +87,7 @@ static int server_open_session(struct server *srv, struct server_session *ss, st
             do {
                 if ((rc = token_random_code(row.code)) != HU_OK)
                     break;
-            } while (server_find_session(srv, row.code));
+            } while (net_find_session(srv, row.code));
         }
         if (rc == HU_OK || rc == HU_ERR_NOT_FOUND) {
             rc = srv->cfg.presenter_key
@@ -165,7 +97,7 @@ static int server_open_session(struct server *srv, struct server_session *ss, st
         if (rc == HU_OK) {
             snprintf(row.deck_path, sizeof row.deck_path, "%s", abs);
             snprintf(row.title, sizeof row.title, "%s", deck->title);
-            row.created_at = server_now_ms();
+            row.created_at = net_now_ms();
             rc = store_session_create(srv->store, &row);
         }
     } else if (rc == HU_OK) {
@@ -181,14 +113,13 @@ static int server_open_session(struct server *srv, struct server_session *ss, st
         deck_free(deck);
         return rc;
     }
-    if (server_find_session(srv, row.code)) {
+    if (net_find_session(srv, row.code)) {
         snprintf(err, errlen, "%s: join code %s is already used by another deck", deck->path, row.code);
         deck_free(deck);
         return HU_ERR_EXISTS;
     }
     ss->srv = srv;
-    ev_timer_init(&ss->tally_timer, server_tally_due, 0.0, 0.0);
-    ss->tally_timer.data = ss;
+    fanout_init(ss);
     if ((rc = server_urls(srv, ss, row.code, row.key)) != HU_OK) {
         deck_free(deck);
         return rc;
@@ -204,7 +135,7 @@ static int server_open_session(struct server *srv, struct server_session *ss, st
                  hu_strerror(rc));
         return rc;
     }
-    session_start(ss->session, server_now_ms());
+    session_start(ss->session, net_now_ms());
     return HU_OK;
 }
 
@@ -527,7 +458,7 @@ void server_free(struct server *srv)
     /* Closing connections above may have armed tally timers. */
     ws_linger_stop(srv);
     for (size_t i = 0; srv->loop && i < srv->n_sessions; i++)
-        ev_timer_stop(srv->loop, &srv->sessions[i].tally_timer);
+        fanout_stop(&srv->sessions[i]);
     if (srv->loop)
         ev_loop_destroy(srv->loop);
     /* After the context: closing connections still reaches the sessions.

@@ -11,25 +11,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct server;
+#include "net/config.h"
 
-struct server_config {
-    int port;                   /* 0 = any free port */
-    const char *host;           /* interface to bind, NULL = all */
-    const char *data_path;      /* SQLite data file */
-    const char *public_url;     /* base URL for phones, NULL = http://<LAN address>:<port> */
-    const char *presenter_key;  /* fixed key for every session, NULL = random per session */
-    const char *asset_dir;      /* folder holding web/ and presenter/ */
-    const char *const *allow_origins; /* extra Origins accepted for WebSockets */
-    size_t n_allow_origins;
-    const char *const *allow_hosts; /* extra Host names accepted for WebSockets */
-    size_t n_allow_hosts;
-    unsigned max_conns_per_ip;  /* WebSockets per source address */
-    unsigned max_joins_burst;   /* new participant tokens per address, at once */
-    unsigned ping_secs;         /* ping a connection silent this long; hang up at 1.5x */
-    const char *const *decks;   /* deck paths, one session each */
-    size_t n_decks;
-};
+struct server;
 
 /* Loads every deck, opens the data file, resumes or creates the sessions and
  * starts listening.  On failure prints nothing, writes the reason to err,

@@ -1,15 +1,15 @@
 /* fuzz_deck.c -- libFuzzer target for the deck parser.
  *
  * Parses arbitrary bytes as a deck named "fuzz.md", then walks every field
- * of the result and traps on any broken promise of server/deck.h, so the
+ * of the result and traps on any broken promise of server/deck/deck.h, so the
  * fuzzer finds wrong answers as well as memory errors. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "deck.h"
-#include "hu_err.h"
-#include "hu_limits.h"
+#include "base/hu_err.h"
+#include "base/hu_limits.h"
+#include "deck/deck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hu_err.h"
-#include "hu_limits.h"
-#include "proto.h"
+#include "base/hu_err.h"
+#include "base/hu_limits.h"
+#include "net/proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hu_limits.h"
-#include "route.h"
+#include "base/hu_limits.h"
+#include "net/route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

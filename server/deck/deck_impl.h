@@ -1,0 +1,185 @@
+/* deck_impl.h -- what the deck parser's files share, private to them.
+ *
+ * deck.c splits the text into slides, deck_front.c reads the front matter,
+ * deck_directive.c finds and reads the HTML comments of one slide and
+ * deck_slide.c turns one slide into HTML with cmark.  Nothing here is used
+ * outside deck*.c. */
+#ifndef HU_DECK_IMPL_H
+#define HU_DECK_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "deck.h"
+
+#define DECK_NOTES_MAX (64 * 1024) /* speaker notes of one slide, bytes */
+#define DECK_WARNINGS_MAX 100      /* warnings kept per deck; more are counted, not kept */
+#define DECK_TICKS_MAX 64          /* longer backtick runs never open a code span (keeps scans linear) */
+
+/* Where errors and warnings go. */
+struct deck_ctx {
+    const char *name; /* file name for messages; borrowed */
+    char *err;        /* caller's buffer; always NUL-terminated after an error */
+    size_t errlen;
+    char **warnings;  /* "name:line: warning: ..." lines. From malloc(), each too */
+    int *warning_lines; /* the line of each, to print them in file order. From malloc() */
+    size_t n_warnings;
+    size_t warnings_dropped; /* beyond DECK_WARNINGS_MAX */
+};
+
+/* Writes "name:line: message" (or "name: message" when line is 0) and returns
+ * HU_ERR_PARSE, so callers can write "return deck_errorf(...)". */
+int deck_errorf(struct deck_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Records "name:line: warning: message" (no line when line is 0), up to
+ * DECK_WARNINGS_MAX of them.  Returns HU_OK or HU_ERR_NOMEM. */
+int deck_warnf(struct deck_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Puts the warnings in file order and adds "name: warning: N more warnings
+ * not shown" when some were dropped.  Returns HU_OK or HU_ERR_NOMEM. */
+int deck_warn_finish(struct deck_ctx *c);
+
+/* The longest prefix of s[0..len) that is at most max bytes and does not end
+ * inside a UTF-8 character (s is valid UTF-8). */
+size_t deck_utf8_cut(const char *s, size_t len, size_t max);
+
+/* The directives found on one slide.  A *_line of 0 means "not given". */
+struct deck_directives {
+    int poll_line;
+    const struct pollkind *kind;
+    int discuss_line;
+    int discuss_seconds;
+    int id_line;
+    char id[HU_POLL_ID_MAX + 1];
+    int results_line;
+    bool results_hidden;
+    struct hu_buf notes; /* plain comments, separated by blank lines */
+};
+
+void deck_directives_init(struct deck_directives *d);
+void deck_directives_free(struct deck_directives *d);
+
+/* Reads the body of one HTML comment (the text between "<!--" and "-->"),
+ * whose first byte is on file line `line`.  A comment whose first line is a
+ * known directive or Marp key, or whose lines are all "key: value" with at
+ * least one handsup directive among them, is a directive comment; any other
+ * comment is appended to d->notes (with a warning when it looks like a
+ * directive).  Returns HU_OK, HU_ERR_PARSE or HU_ERR_NOMEM. */
+int deck_comment(struct deck_ctx *c, const char *body, size_t len, int line, struct deck_directives *d);
+
+/* Parses a discussion length ("90s", "5 min", "1m30s", "2:30", "1h", "300")
+ * into seconds.  Returns HU_OK, HU_ERR_PARSE when the text has another
+ * shape, or HU_ERR_TOO_LARGE when the length is not within 1 s ..
+ * HU_DECK_MAX_DISCUSS_SECONDS (0 counts as out of range too). */
+int deck_duration(const char *s, size_t len, int *seconds);
+
+/* True when s[0..len) is a valid poll id: [A-Za-z0-9_-]{1,HU_POLL_ID_MAX}. */
+bool deck_id_valid(const char *s, size_t len);
+
+/* Finds the HTML comments of one line outside code spans, the way cmark
+ * will: "<!--" escaped as "\<!--" or inside `code` is text.  One scanner per
+ * line; its position only moves forward, which keeps it linear. */
+struct deck_cscan {
+    const char *s;
+    size_t len, pos;
+    bool in_comment;                     /* inside a comment at pos */
+    bool past_line;                      /* the comment going on past the line was reported */
+    bool no_close[DECK_TICKS_MAX + 1];   /* backtick runs known to have no closing run */
+};
+
+void deck_cscan_init(struct deck_cscan *cs, const char *s, size_t len, bool in_comment);
+
+/* The next comment: *open is where its "<!--" is (SIZE_MAX for the comment
+ * the line started inside), *close where its "-->" is, or len when it goes
+ * on past the line.  Returns false when the line has no more comments; then
+ * cs->in_comment tells whether the next line starts inside one. */
+bool deck_cscan_next(struct deck_cscan *cs, size_t *open, size_t *close);
+
+/* Would cmark 0.30 read "<!--" body "-->" inside a paragraph as a comment?
+ * It refuses bodies that start with ">" or "->", end with "-" or hold "--". */
+bool deck_inline_comment_ok(const char *body, size_t len);
+
+/* Where the "-->" closing a comment whose "<!--" is at s is, searching from
+ * s + 2 so that "<!-->" closes at once as in HTML; NULL when none. */
+const char *deck_comment_end(const char *s, size_t len);
+
+/* A text after normalisation: every line ending is "\n". */
+struct deck_text {
+    const char *s;      /* NUL-terminated; borrowed */
+    size_t len;
+    size_t *line_start; /* offset of line i + 1. From malloc() */
+    size_t n_lines;
+};
+
+/* Line i + 1 (0-based i < t->n_lines), without its "\n". */
+const char *deck_line(const struct deck_text *t, size_t i, size_t *len);
+
+/* Front matter: what deck_front_parse found. */
+struct deck_front {
+    char title[HU_TITLE_MAX + 1]; /* "" when not given */
+    bool has_code;
+    char code[HU_CODE_LEN + 1];
+};
+
+/* Where the front matter is: whether there is one and, if so, the 0-based
+ * lines [first, end) between its markers; *body is the first line after it
+ * (the first line of the file when there is none).  A first "---" followed by
+ * anything but YAML-like lines is a slide separator, not front matter.
+ * Returns HU_OK, or HU_ERR_PARSE when front matter is opened and not closed. */
+int deck_front_find(struct deck_ctx *c, const struct deck_text *t, bool *found, size_t *first, size_t *end,
+                    size_t *body);
+
+/* Reads the front matter, file lines (0-based) [first, end): key: value
+ * pairs.  Returns HU_OK or HU_ERR_PARSE. */
+int deck_front_parse(struct deck_ctx *c, const struct deck_text *t, size_t first, size_t end,
+                     struct deck_front *out);
+
+/* The file line of each line of a slide's text: line_of[k] for slide line
+ * k + 1 (the text cmark sees may have more lines than the file, see deck.c). */
+struct deck_lines {
+    const int *line_of;
+    size_t n;
+    int fallback; /* the line to name when the slide has no lines */
+};
+
+/* File line of slide line k (1-based); clamped, so any k gives a line. */
+int deck_file_line(const struct deck_lines *l, int k);
+
+/* deck.c: fills t->line_start (malloc'd) and t->n_lines from t->s. */
+int deck_index_lines(struct deck_text *t);
+
+/* deck_scan.c: one slide's lines before it is built, body lines (0-based)
+ * [first, end). */
+struct deck_segment {
+    size_t first, end;
+    bool blank;  /* only whitespace */
+    bool setext; /* ends at a "---" that follows a paragraph line (see deck_slide_info) */
+};
+
+/* Rewrites file lines [from, n_lines) of t into body, each comment that cmark
+ * would not keep whole on a line of its own; *text (body's characters) and
+ * *line_of (the file line of each body line) are malloc'd. */
+int deck_rewrite(const struct deck_text *t, size_t from, char **text, struct deck_text *body, int **line_of);
+
+/* Cuts the body's lines into segments at "---" lines outside code and
+ * comments.  *segs is malloc'd. */
+int deck_split(struct deck_ctx *c, const struct deck_text *t, const int *line_of, struct deck_segment **segs,
+               size_t *n_segs);
+
+/* What deck_slide_build tells the caller besides the slide. */
+struct deck_slide_info {
+    int id_line;          /* poll: the "id:" directive's line, else the "poll:" line */
+    int title_line;       /* the line of the heading the title comes from, or 0 */
+    const char *setext;   /* the text line just above the "---" that ends the slide (for a hint), or NULL */
+    size_t setext_len;
+};
+
+/* Fills sl (kind, title, html, notes, question, poll fields except the
+ * derived id) from the slide text [text, text + len).  Returns HU_OK,
+ * HU_ERR_PARSE or HU_ERR_NOMEM; on failure sl may hold allocations that
+ * deck_free releases. */
+int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const struct deck_lines *lines,
+                     struct deck_slide *sl, struct deck_slide_info *info);
+
+#endif

@@ -1,0 +1,40 @@
+/* export_internal.h -- what the export formats share; private to export*.c.
+ *
+ * export.c dispatches to one writer per format (export_csv.c,
+ * export_json.c, export_html.c); each appends its whole document to a
+ * capped buffer and returns HU_OK or a negative hu_err. */
+#ifndef HU_EXPORT_INTERNAL_H
+#define HU_EXPORT_INTERNAL_H
+
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "model/results.h"
+
+/* The largest document an export may produce.  64 sessions of 1000 polls
+ * with long questions stay far below it; it only stops a runaway. */
+#define EXPORT_MAX_BYTES (64u * 1024u * 1024u)
+
+/* Room for "2026-11-22T09:15:00Z" and its NUL, with margin for odd years. */
+#define EXPORT_TIME_LEN 32
+
+/* Unix milliseconds as ISO 8601 UTC to the second ("2026-11-22T09:15:00Z")
+ * in out; the empty string for 0 or a negative time, which the results use
+ * for "never".  Returns out. */
+const char *export_iso_time(int64_t ms, char out[EXPORT_TIME_LEN]);
+
+/* Votes for the option called name in p, 0 when p has no such option. */
+uint32_t export_option_count(const struct results_poll *p, const char *name);
+
+/* Options of p that can be read safely: n_options capped at HU_OPTION_MAX. */
+unsigned export_n_options(const struct results_poll *p);
+
+/* Name of option i of p, never NULL ("option3" style when unnamed, written
+ * into spare, which must outlive the use of the result). */
+const char *export_option_name(const struct results_poll *p, unsigned i, char spare[16]);
+
+int export_csv(const struct results *r, struct hu_buf *b);
+int export_json(const struct results *r, struct hu_buf *b);
+int export_html(const struct results *r, struct hu_buf *b);
+
+#endif

@@ -1,0 +1,179 @@
+/* export_json.c -- results as one JSON document, built with jansson.
+ *
+ * {"format":"handsup-results","version":1,"sessions":[...]}: a session has
+ * code, title, deck, createdAt, participants, slides and polls; a poll has
+ * id, question, kind, slide, status, options, counts (by option name),
+ * voters, participants, openedAt, closedAt and removed.  Times are ISO 8601
+ * UTC strings, or null for "never"; unknowns (slide of a removed poll, slide
+ * count of an unknown deck) are null too.  Pretty printed, 2-space indent. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/hu_err.h"
+#include "export_internal.h"
+
+#define JSON_EXPORT_VERSION 1
+
+/* Length of the valid UTF-8 sequence at s (with n bytes left), or 0.  The
+ * same rules as jansson: no overlong forms, surrogates or code points past
+ * U+10FFFF. */
+static size_t json_utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t k;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        k = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        k = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        k = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < k)
+        return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return k;
+}
+
+/* A JSON string of s, or null for NULL.  Text comes from decks and data
+ * files that should be UTF-8; a stray invalid byte becomes U+FFFD rather
+ * than making the whole export fail.  NULL only when out of memory. */
+static json_t *json_text(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    size_t n = strlen(s);
+    struct hu_buf b;
+    hu_buf_init(&b, 3 * n);
+    int rc = HU_OK;
+    for (size_t i = 0; rc == HU_OK && i < n;) {
+        size_t k = json_utf8_len((const unsigned char *)s + i, n - i);
+        rc = k ? hu_buf_append(&b, s + i, k) : hu_buf_puts(&b, "\xef\xbf\xbd");
+        i += k ? k : 1;
+    }
+    j = rc == HU_OK && b.data ? json_string(b.data) : NULL;
+    hu_buf_free(&b);
+    return j;
+}
+
+/* An ISO time string, or null for "never". */
+static json_t *json_time(int64_t ms)
+{
+    char t[EXPORT_TIME_LEN];
+    return ms > 0 && export_iso_time(ms, t)[0] ? json_string(t) : json_null();
+}
+
+/* Sets o[key] = v, stealing v; false (with v released) when v is NULL or
+ * the set fails, so a chain of sets reports the first out-of-memory. */
+static bool json_put(json_t *o, const char *key, json_t *v)
+{
+    return v && json_object_set_new(o, key, v) == 0;
+}
+
+static json_t *json_poll(const struct results_poll *p)
+{
+    json_t *o = json_object(), *options = json_array(), *counts = json_object();
+    bool ok = o && options && counts;
+    for (unsigned i = 0; ok && i < export_n_options(p); i++) {
+        char spare[16];
+        const char *name = export_option_name(p, i, spare);
+        ok = json_array_append_new(options, json_text(name)) == 0 &&
+             json_put(counts, name, json_integer(p->counts[i]));
+    }
+    ok = ok && json_put(o, "id", json_text(p->poll_id)) && json_put(o, "question", json_text(p->question)) &&
+         json_put(o, "kind", json_text(p->kind)) &&
+         json_put(o, "slide", p->slide_index >= 0 ? json_integer(p->slide_index) : json_null()) &&
+         json_put(o, "status", json_text(p->status));
+    if (ok) {
+        ok = json_put(o, "options", options) && json_put(o, "counts", counts);
+        options = counts = NULL; /* stolen, even on failure */
+    }
+    ok = ok && json_put(o, "voters", json_integer(p->voters)) &&
+         json_put(o, "participants", json_integer(p->participants)) &&
+         json_put(o, "openedAt", json_time(p->opened_at)) && json_put(o, "closedAt", json_time(p->closed_at)) &&
+         json_put(o, "removed", json_boolean(p->removed));
+    json_decref(options);
+    json_decref(counts);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *json_session(const struct results_session *s)
+{
+    json_t *o = json_object(), *polls = json_array();
+    bool ok = o && polls;
+    for (size_t i = 0; ok && s->polls && i < s->n_polls; i++)
+        ok = json_array_append_new(polls, json_poll(&s->polls[i])) == 0;
+    ok = ok && json_put(o, "code", json_text(s->code)) && json_put(o, "title", json_text(s->title)) &&
+         json_put(o, "deck", json_text(s->deck_path)) && json_put(o, "createdAt", json_time(s->created_at)) &&
+         json_put(o, "participants", json_integer(s->participants)) &&
+         json_put(o, "slides", s->n_slides ? json_integer((json_int_t)s->n_slides) : json_null());
+    if (ok) {
+        ok = json_put(o, "polls", polls);
+        polls = NULL;
+    }
+    json_decref(polls);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Where jansson's dump callback writes, and why it stopped. */
+struct json_sink_ctx {
+    struct hu_buf *b;
+    int rc;
+};
+
+static int json_sink(const char *chunk, size_t n, void *data)
+{
+    struct json_sink_ctx *ctx = data;
+    ctx->rc = hu_buf_append(ctx->b, chunk, n);
+    return ctx->rc == HU_OK ? 0 : -1;
+}
+
+int export_json(const struct results *r, struct hu_buf *b)
+{
+    json_t *root = json_object(), *sessions = json_array();
+    bool ok = root && sessions && json_put(root, "format", json_string("handsup-results")) &&
+              json_put(root, "version", json_integer(JSON_EXPORT_VERSION));
+    for (size_t i = 0; ok && i < r->n_sessions; i++)
+        ok = json_array_append_new(sessions, json_session(&r->sessions[i])) == 0;
+    if (ok) {
+        ok = json_put(root, "sessions", sessions);
+        sessions = NULL;
+    }
+    json_decref(sessions);
+    int rc = ok ? HU_OK : HU_ERR_NOMEM;
+    struct json_sink_ctx ctx = {b, HU_OK};
+    if (rc == HU_OK && json_dump_callback(root, json_sink, &ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+        rc = ctx.rc ? ctx.rc : HU_ERR_NOMEM;
+    if (rc == HU_OK)
+        rc = hu_buf_puts(b, "\n");
+    json_decref(root);
+    return rc;
+}

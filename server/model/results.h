@@ -1,0 +1,50 @@
+/* results.h -- the results of sessions, as plain data for exports.
+ *
+ * A running server builds them from memory (session_results); `handsup
+ * export` builds them from the data file (store_read_results).  The export
+ * formats (export.h) only ever see this shape. */
+#ifndef HU_RESULTS_H
+#define HU_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/hu_limits.h"
+
+struct results_poll {
+    char *poll_id;               /* From malloc() */
+    char *question;              /* From malloc() */
+    char *kind;                  /* "yesno". From malloc() */
+    int slide_index;             /* 0-based slide in the deck, -1 when the poll left the deck */
+    unsigned n_options;
+    char *options[HU_OPTION_MAX]; /* option names ("yes", "no"). From malloc() */
+    uint32_t counts[HU_OPTION_MAX];
+    uint32_t voters;
+    uint32_t participants;       /* joined the session when the poll closed (now, if open) */
+    char *status;                /* "pending" (never opened), "open" or "closed". From malloc() */
+    int64_t opened_at;           /* unix ms of the first opening, 0 = never */
+    int64_t closed_at;           /* unix ms of the last closing, 0 = not closed */
+    bool removed;                /* in the data file but no longer in the deck */
+};
+
+struct results_session {
+    char *code;                  /* From malloc() */
+    char *title;                 /* From malloc() */
+    char *deck_path;             /* From malloc() */
+    int64_t created_at;          /* unix ms */
+    uint32_t participants;       /* joined, all time */
+    size_t n_slides;             /* slides in the deck (0 when unknown) */
+    size_t n_polls;
+    struct results_poll *polls;  /* in deck order. From malloc() */
+};
+
+struct results {
+    size_t n_sessions;
+    struct results_session *sessions; /* From malloc() */
+};
+
+/* Frees r and everything it owns.  Accepts NULL. */
+void results_free(struct results *r);
+
+#endif

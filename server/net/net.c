@@ -1,0 +1,36 @@
+/* net.c -- small services of the server context that every file of the
+ * network edge uses: the clocks, the session registry by join code, and the
+ * one Upgrade the server accepts.  Kept apart from server.c (start-up, at the
+ * top of the tree) so that the edge never reaches up for them. */
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "net.h"
+
+int64_t net_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint32_t net_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+struct server_session *net_find_session(struct server *srv, const char *code)
+{
+    for (size_t i = 0; i < srv->n_sessions; i++)
+        if (strcmp(session_code(srv->sessions[i].session), code) == 0)
+            return &srv->sessions[i];
+    return NULL;
+}
+
+bool net_upgrade_ok(const char *upgrade)
+{
+    return upgrade && strcasecmp(upgrade, "websocket") == 0;
+}

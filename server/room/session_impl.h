@@ -1,0 +1,75 @@
+/* session_impl.h -- the session's fields, shared by session*.c only.
+ *
+ * Nothing outside session*.c includes this: other modules see struct session
+ * as opaque through session.h. */
+#ifndef HU_SESSION_IMPL_H
+#define HU_SESSION_IMPL_H
+
+#include "model/tally.h"
+#include "session.h"
+
+struct session_poll {
+    const struct deck_slide *slide; /* in the deck, owned by it */
+    int slide_index;
+    enum session_poll_status status;
+    bool revealed;
+    int64_t opened_at, closed_at;   /* unix ms, 0 = never */
+    uint32_t participants_at_close;
+    uint32_t epoch;                 /* resets so far: votes checked earlier are void */
+    struct tally *tally;            /* owned */
+};
+
+/* A poll the data file has and the deck no longer does: its results as
+ * replayed at start-up, so a running server's exports keep them too. */
+struct session_removed {
+    struct store_poll_row row;
+    const struct pollkind *kind;    /* static; NULL for a kind this build lacks */
+    uint32_t counts[HU_OPTION_MAX];
+    uint32_t voters;
+};
+
+struct session {
+    struct deck *deck;              /* owned */
+    char code[HU_CODE_LEN + 1];
+    char key[HU_KEY_MAX + 1];
+    char *join_url;                 /* From malloc() */
+    struct store *store;            /* not owned; NULL = no persistence */
+    int64_t store_id;
+    int64_t created_at;             /* unix ms */
+
+    int current;                    /* slide index */
+    uint64_t version;
+    uint64_t tally_version;
+
+    struct session_poll *polls;     /* deck->n_polls entries, deck order. From malloc() */
+    int *slide_poll;                /* per slide: index into polls, or -1. From malloc() */
+
+    /* Discussion timer of the current slide, on the server clock. */
+    bool timer_running;
+    int64_t timer_ends_at;          /* unix ms, when running */
+    int64_t timer_remaining;        /* ms, when stopped */
+
+    /* Participants: token hashes by index, plus an open-addressing table from
+     * hash to index + 1 (0 = empty slot). */
+    unsigned char (*hashes)[HU_HASH_LEN]; /* From malloc() */
+    uint32_t n_participants;
+    uint32_t cap_participants;
+    uint32_t *table;                /* From malloc() */
+    uint32_t table_size;            /* power of two */
+    uint32_t connected;
+
+    struct session_removed *removed; /* From malloc() */
+    size_t n_removed;
+};
+
+/* session_people.c */
+int session_people_find(const struct session *s, const unsigned char hash[HU_HASH_LEN]);
+int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN], uint32_t *idx);
+void session_people_free(struct session *s);
+
+/* session.c: the poll shown on the current slide, or NULL. */
+struct session_poll *session_current_poll(const struct session *s);
+/* Saves a poll's row to the store (no-op without a store). */
+void session_save_poll(struct session *s, const struct session_poll *p);
+
+#endif

@@ -1,0 +1,200 @@
+/* session_json.c -- a session seen from outside: protocol messages and results.
+ *
+ * Builds the "state", "tally" and welcome parts of docs/protocol.md with
+ * jansson, and the neutral results struct that the exports format. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hu_err.h"
+#include "session_impl.h"
+
+static const char *const session_kind_names[] = {"content", "discuss", "poll"};
+static const char *const session_status_names[] = {"pending", "open", "closed"};
+
+static json_t *session_options_json(const struct pollkind *k)
+{
+    json_t *a = json_array();
+    for (unsigned i = 0; a && i < k->n_options; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s}", "id", k->options[i], "label", k->labels[i]));
+    return a;
+}
+
+static json_t *session_counts_json(const struct session_poll *p)
+{
+    json_t *o = json_object();
+    const struct pollkind *k = p->slide->poll_kind;
+    for (unsigned i = 0; o && i < k->n_options; i++)
+        json_object_set_new(o, k->options[i], json_integer(tally_count(p->tally, i)));
+    return o;
+}
+
+static bool session_results_visible(const struct session_poll *p)
+{
+    return !p->slide->results_hidden || p->revealed;
+}
+
+static json_t *session_discuss_json(const struct session *s, const struct deck_slide *sl, int64_t now_ms)
+{
+    int64_t remaining = s->timer_running ? s->timer_ends_at - now_ms : s->timer_remaining;
+    if (remaining < 0)
+        remaining = 0;
+    return json_pack("{s:i, s:b, s:o, s:I}", "seconds", sl->discuss_seconds, "running",
+                     s->timer_running,
+                     "endsAt", s->timer_running ? json_integer(s->timer_ends_at) : json_null(),
+                     "remaining", (json_int_t)((remaining + 999) / 1000));
+}
+
+json_t *session_state_json(const struct session *s, bool presenter, int64_t now_ms)
+{
+    const struct deck_slide *sl = &s->deck->slides[s->current];
+    json_t *slide = json_pack("{s:i, s:I, s:s, s:o}", "index", s->current,
+                              "count", (json_int_t)s->deck->n_slides,
+                              "kind", session_kind_names[sl->kind],
+                              "title", sl->title ? json_string(sl->title) : json_null());
+    if (!slide)
+        return NULL;
+    /* Content slides are for the projector; phones only need their title. */
+    if (presenter || sl->kind != DECK_SLIDE_CONTENT)
+        json_object_set_new(slide, "html", json_string(sl->html));
+    if (sl->kind == DECK_SLIDE_DISCUSS)
+        json_object_set_new(slide, "discuss", session_discuss_json(s, sl, now_ms));
+
+    json_t *poll = json_null();
+    const struct session_poll *p = session_current_poll(s);
+    if (p) {
+        json_t *results = json_null();
+        if (presenter || (p->status == SESSION_POLL_CLOSED && session_results_visible(p)))
+            results = json_pack("{s:o, s:I}", "counts", session_counts_json(p), "voters",
+                                (json_int_t)tally_voters(p->tally));
+        poll = json_pack("{s:s, s:s, s:s, s:o, s:s, s:b, s:b, s:o}", "id", p->slide->poll_id,
+                         "question", p->slide->question, "kind", p->slide->poll_kind->name,
+                         "options", session_options_json(p->slide->poll_kind),
+                         "status", session_status_names[p->status],
+                         "resultsHidden", p->slide->results_hidden, "revealed", p->revealed,
+                         "results", results ? results : json_null());
+    }
+    return json_pack("{s:s, s:I, s:I, s:s, s:o, s:o}", "type", "state", "version",
+                     (json_int_t)s->version, "serverTime", (json_int_t)now_ms, "session", s->code,
+                     "slide", slide, "poll", poll ? poll : json_null());
+}
+
+json_t *session_tally_json(const struct session *s)
+{
+    const struct session_poll *p = session_current_poll(s);
+    if (!p)
+        return NULL;
+    return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:b, s:b, s:b}", "type", "tally", "poll",
+                     p->slide->poll_id, "status", session_status_names[p->status], "counts",
+                     session_counts_json(p), "voters", (json_int_t)tally_voters(p->tally),
+                     "participants", (json_int_t)s->n_participants, "connected",
+                     (json_int_t)s->connected, "resultsHidden", p->slide->results_hidden,
+                     "revealed", p->revealed, "visible", session_results_visible(p));
+}
+
+json_t *session_room_json(const struct session *s)
+{
+    return json_pack("{s:s, s:I, s:I}", "type", "room", "participants", (json_int_t)s->n_participants,
+                     "connected", (json_int_t)s->connected);
+}
+
+json_t *session_info_json(const struct session *s, bool presenter)
+{
+    json_t *o = json_pack("{s:s, s:s}", "code", s->code, "title", s->deck->title);
+    if (o && presenter)
+        json_object_set_new(o, "joinUrl", json_string(s->join_url));
+    return o;
+}
+
+json_t *session_deck_json(const struct session *s)
+{
+    json_t *slides = json_array();
+    if (!slides)
+        return NULL;
+    for (size_t i = 0; i < s->deck->n_slides; i++) {
+        const struct deck_slide *sl = &s->deck->slides[i];
+        json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:o}", "index", (json_int_t)i, "kind",
+                              session_kind_names[sl->kind], "title",
+                              sl->title ? json_string(sl->title) : json_null(), "html", sl->html,
+                              "notes", sl->notes ? json_string(sl->notes) : json_null());
+        if (!o)
+            continue;
+        if (sl->kind == DECK_SLIDE_DISCUSS)
+            json_object_set_new(o, "discuss", json_pack("{s:i}", "seconds", sl->discuss_seconds));
+        if (sl->kind == DECK_SLIDE_POLL)
+            json_object_set_new(o, "poll",
+                                json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", sl->poll_id,
+                                          "question", sl->question, "kind", sl->poll_kind->name,
+                                          "options", session_options_json(sl->poll_kind),
+                                          "resultsHidden", sl->results_hidden));
+        json_array_append_new(slides, o);
+    }
+    return json_pack("{s:s, s:o}", "title", s->deck->title, "slides", slides);
+}
+
+/* A removed poll as the data file has it (store_read.c reads the same). */
+static int session_removed_results(const struct session *s, const struct session_removed *rm,
+                                   struct results_poll *r)
+{
+    const struct store_poll_row *row = &rm->row;
+    r->poll_id = strdup(row->poll_id);
+    r->question = strdup(row->question);
+    r->kind = strdup(row->kind);
+    r->status = strdup(session_status_names[row->status >= 0 && row->status <= 2 ? row->status : 0]);
+    if (!r->poll_id || !r->question || !r->kind || !r->status)
+        return HU_ERR_NOMEM;
+    r->slide_index = -1;
+    r->removed = true;
+    r->n_options = rm->kind ? rm->kind->n_options : 0;
+    for (unsigned o = 0; o < r->n_options; o++) {
+        if (!(r->options[o] = strdup(rm->kind->options[o])))
+            return HU_ERR_NOMEM;
+        r->counts[o] = rm->counts[o];
+    }
+    r->voters = rm->voters;
+    r->participants = row->status == 2 ? row->participants_at_close : s->n_participants;
+    r->opened_at = row->opened_at;
+    r->closed_at = row->status == 2 ? row->closed_at : 0;
+    return HU_OK;
+}
+
+int session_results(const struct session *s, struct results_session *out, int64_t now_ms)
+{
+    (void)now_ms;
+    memset(out, 0, sizeof *out);
+    out->code = strdup(s->code);
+    out->title = strdup(s->deck->title);
+    out->deck_path = strdup(s->deck->path);
+    out->created_at = s->created_at;
+    out->participants = s->n_participants;
+    out->n_slides = s->deck->n_slides;
+    out->polls = calloc(s->deck->n_polls + s->n_removed + 1, sizeof *out->polls);
+    if (!out->code || !out->title || !out->deck_path || !out->polls)
+        return HU_ERR_NOMEM;
+    for (size_t i = 0; i < s->deck->n_polls; i++) {
+        const struct session_poll *p = &s->polls[i];
+        struct results_poll *r = &out->polls[i];
+        out->n_polls = i + 1;
+        const struct pollkind *k = p->slide->poll_kind;
+        r->poll_id = strdup(p->slide->poll_id);
+        r->question = strdup(p->slide->question);
+        r->kind = strdup(k->name);
+        r->status = strdup(session_status_names[p->status]);
+        if (!r->poll_id || !r->question || !r->kind || !r->status)
+            return HU_ERR_NOMEM;
+        r->slide_index = p->slide_index;
+        r->n_options = k->n_options;
+        for (unsigned o = 0; o < k->n_options; o++) {
+            if (!(r->options[o] = strdup(k->options[o])))
+                return HU_ERR_NOMEM;
+            r->counts[o] = tally_count(p->tally, o);
+        }
+        r->voters = tally_voters(p->tally);
+        r->participants = p->status == SESSION_POLL_CLOSED ? p->participants_at_close : s->n_participants;
+        r->opened_at = p->opened_at;
+        r->closed_at = p->status == SESSION_POLL_CLOSED ? p->closed_at : 0;
+    }
+    for (size_t i = 0; i < s->n_removed; i++)
+        if (session_removed_results(s, &s->removed[i], &out->polls[out->n_polls++]) != HU_OK)
+            return HU_ERR_NOMEM;
+    return HU_OK;
+}

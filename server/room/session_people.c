@@ -1,0 +1,83 @@
+/* session_people.c -- participants of a session, found by token hash.
+ *
+ * Only SHA-256 hashes of tokens are kept.  The hash is already uniform, so
+ * its first bytes index an open-addressing table directly. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hu_err.h"
+#include "session_impl.h"
+
+static uint32_t session_people_slot(const unsigned char hash[HU_HASH_LEN], uint32_t size)
+{
+    uint32_t h;
+    memcpy(&h, hash, sizeof h);
+    return h & (size - 1);
+}
+
+int session_people_find(const struct session *s, const unsigned char hash[HU_HASH_LEN])
+{
+    if (!s->table_size)
+        return -1;
+    for (uint32_t i = session_people_slot(hash, s->table_size);; i = (i + 1) & (s->table_size - 1)) {
+        uint32_t v = s->table[i];
+        if (!v)
+            return -1;
+        if (memcmp(s->hashes[v - 1], hash, HU_HASH_LEN) == 0)
+            return (int)(v - 1);
+    }
+}
+
+static int session_people_rehash(struct session *s, uint32_t size)
+{
+    uint32_t *t = calloc(size, sizeof *t);
+    if (!t)
+        return HU_ERR_NOMEM;
+    for (uint32_t idx = 0; idx < s->n_participants; idx++) {
+        uint32_t i = session_people_slot(s->hashes[idx], size);
+        while (t[i])
+            i = (i + 1) & (size - 1);
+        t[i] = idx + 1;
+    }
+    free(s->table);
+    s->table = t;
+    s->table_size = size;
+    return HU_OK;
+}
+
+int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN], uint32_t *idx)
+{
+    if (s->n_participants >= HU_SESSION_MAX_PARTICIPANTS)
+        return HU_ERR_FULL;
+    if (s->n_participants == s->cap_participants) {
+        uint32_t cap = s->cap_participants ? s->cap_participants * 2 : 64;
+        void *p = realloc(s->hashes, (size_t)cap * HU_HASH_LEN);
+        if (!p)
+            return HU_ERR_NOMEM;
+        s->hashes = p;
+        s->cap_participants = cap;
+    }
+    /* Keep the load factor under one half so probes stay short. */
+    if ((uint64_t)(s->n_participants + 1) * 2 > s->table_size) {
+        int rc = session_people_rehash(s, s->table_size ? s->table_size * 2 : 128);
+        if (rc)
+            return rc;
+    }
+    uint32_t n = s->n_participants;
+    memcpy(s->hashes[n], hash, HU_HASH_LEN);
+    uint32_t i = session_people_slot(hash, s->table_size);
+    while (s->table[i])
+        i = (i + 1) & (s->table_size - 1);
+    s->table[i] = n + 1;
+    s->n_participants = n + 1;
+    *idx = n;
+    return HU_OK;
+}
+
+void session_people_free(struct session *s)
+{
+    free(s->hashes);
+    free(s->table);
+    s->hashes = NULL;
+    s->table = NULL;
+}

@@ -1,0 +1,122 @@
+/* store.h -- the durable record: sessions, polls, participants and votes.
+ *
+ * SQLite in WAL mode with synchronous=FULL, written by one writer thread with
+ * group commit.  The event loop never touches the disk after start-up: it
+ * enqueues operations (never blocking; a full queue is an error) and later
+ * collects the completions of votes with store_take_done(), after the writer
+ * has called the wake-up function (lws_cancel_service in the server).
+ *
+ * Operations are applied in the order they were enqueued.  A vote's
+ * completion is delivered only after the transaction holding it committed
+ * (err == HU_OK) or failed (err == HU_ERR_STORE): the server acknowledges a
+ * vote to a phone only on HU_OK.  Other operations have no completion; when
+ * one fails the writer logs it and retries it with the next batch.
+ *
+ * The synchronous calls (open, session find/create/load, read results) are for
+ * start-up and for `handsup export`, never for the event loop. */
+#ifndef HU_STORE_H
+#define HU_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/hu_limits.h"
+#include "model/results.h"
+
+struct store;
+
+/* Opens (creating if needed) the database at path, migrates its schema, and
+ * takes an exclusive lock so a second server on the same file fails here with
+ * a clear message.  With readonly set, opens for `handsup export`: no lock, no
+ * writer thread, no schema change.  On failure writes a sentence naming path
+ * and the cause into err.  Stores a new store in *out (store_close frees). */
+int store_open(const char *path, bool readonly, struct store **out, char *err, size_t errlen);
+
+/* Commits everything enqueued, stops the writer and frees st.  Accepts NULL. */
+void store_close(struct store *st);
+
+/* fn(arg) is called from the writer thread after each batch that completed
+ * votes.  It must be safe to call from another thread (lws_cancel_service). */
+void store_set_wakeup(struct store *st, void (*fn)(void *arg), void *arg);
+
+/* --- start-up (synchronous) --- */
+
+struct store_session_row {
+    int64_t id;                        /* OUT: rowid */
+    char code[HU_CODE_LEN + 1];
+    char key[HU_KEY_MAX + 1];          /* presenter key, kept so a restart prints the same URL */
+    char deck_path[4096];              /* absolute path of the deck */
+    char title[HU_TITLE_MAX + 1];
+    int current_slide;
+    int64_t created_at;                /* unix ms */
+};
+
+/* Finds the session for a deck: by code when code is non-NULL (a code fixed by
+ * the deck's front matter), else by deck_path.  Fills *row.  Returns HU_OK or
+ * HU_ERR_NOT_FOUND (or another hu_err on an I/O error). */
+int store_session_find(struct store *st, const char *code, const char *deck_path,
+                       struct store_session_row *row);
+
+/* Inserts a new session from row (code, key, deck_path, title, created_at) and
+ * fills row->id.  HU_ERR_EXISTS when the code is taken. */
+int store_session_create(struct store *st, struct store_session_row *row);
+
+/* Updates a found session's deck path and title (a deck may be renamed). */
+int store_session_update(struct store *st, const struct store_session_row *row);
+
+struct store_poll_row {
+    char poll_id[HU_POLL_ID_MAX + 1];
+    char question[HU_QUESTION_MAX + 1]; /* for exports of removed polls */
+    char kind[16];
+    int slide_index;
+    int status;                        /* 0 pending (never opened), 1 open, 2 closed */
+    bool revealed;
+    int64_t opened_at, closed_at;      /* unix ms, 0 = never */
+    uint32_t participants_at_close;
+};
+
+/* Callbacks for store_session_load; ctx is passed through.  Strings are only
+ * valid during the call. */
+struct store_load_cb {
+    void (*poll)(void *ctx, const struct store_poll_row *row);
+    void (*participant)(void *ctx, uint32_t idx, const unsigned char hash[HU_HASH_LEN]);
+    void (*vote)(void *ctx, const char *poll_id, uint32_t participant, const char *choice);
+};
+
+/* Replays a session's polls, then participants (by idx), then votes. */
+int store_session_load(struct store *st, int64_t session_id, const struct store_load_cb *cb, void *ctx);
+
+/* --- event loop (asynchronous, never blocks) --- */
+
+/* Each returns HU_OK once enqueued, HU_ERR_FULL when HU_STORE_QUEUE_MAX
+ * operations wait, or HU_ERR_STORE when the store has failed for good. */
+int store_vote(struct store *st, int64_t session_id, const char *poll_id, uint32_t participant,
+               const char *choice, void *cookie);
+int store_participant(struct store *st, int64_t session_id, uint32_t idx,
+                      const unsigned char hash[HU_HASH_LEN]);
+int store_slide(struct store *st, int64_t session_id, int slide);
+int store_poll(struct store *st, int64_t session_id, const struct store_poll_row *row);
+/* Deletes every vote of the poll (the presenter's "reset"). */
+int store_poll_reset(struct store *st, int64_t session_id, const char *poll_id);
+
+struct store_done {
+    void *cookie;                      /* as given to store_vote */
+    int err;                           /* HU_OK once committed, else HU_ERR_STORE */
+};
+
+/* Moves up to max vote completions into out, oldest first; returns how many. */
+size_t store_take_done(struct store *st, struct store_done *out, size_t max);
+
+/* Last write error as a sentence, or NULL when the last commit succeeded.
+ * The string stays valid until the next call. */
+const char *store_last_error(struct store *st, char *buf, size_t buflen);
+
+/* --- exports (synchronous) --- */
+
+/* Results of the sessions whose codes are listed (all sessions when n_codes is
+ * 0), in creation order.  HU_ERR_NOT_FOUND names the first unknown code in err. */
+int store_read_results(struct store *st, const char *const *codes, size_t n_codes,
+                       struct results **out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,230 @@
+/* store_session.c -- the synchronous start-up calls: find, create, update
+ * and replay a session.
+ *
+ * They run on the caller's thread, on the store's one connection, taking
+ * db_mu so that a batch of the writer thread never interleaves with them.
+ * They are for start-up only; the event loop never calls them. */
+#include "store_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/hu_err.h"
+
+/* Logs an unexpected SQLite failure (the header's calls return only a
+ * hu_err, so the details would otherwise be lost) and maps it. */
+static int store_fail(struct store *st, const char *what, int rc)
+{
+    fprintf(stderr, "error: data file %s: cannot %s: %s\n", st->path, what, sqlite3_errmsg(st->db));
+    return store_sqlite_err(rc);
+}
+
+int store_session_find(struct store *st, const char *code, const char *deck_path,
+                       struct store_session_row *row)
+{
+    static const char cols[] = "SELECT id, code, presenter_key, deck_path, title, current_slide,"
+                               " created_at FROM sessions ";
+    char sql[256];
+    const char *key = code ? code : deck_path;
+    if (!st || !row || !key)
+        return HU_ERR_INTERNAL;
+    int n = snprintf(sql, sizeof sql, "%s%s", cols,
+                     code ? "WHERE code = ?1" : "WHERE deck_path = ?1 ORDER BY id DESC LIMIT 1");
+    if (n < 0 || (size_t)n >= sizeof sql)
+        return HU_ERR_INTERNAL;
+    pthread_mutex_lock(&st->db_mu);
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(q);
+    int e;
+    if (rc == SQLITE_ROW) {
+        memset(row, 0, sizeof *row);
+        row->id = sqlite3_column_int64(q, 0);
+        store_copy_text(q, 1, row->code, sizeof row->code);
+        store_copy_text(q, 2, row->key, sizeof row->key);
+        store_copy_text(q, 3, row->deck_path, sizeof row->deck_path);
+        store_copy_text(q, 4, row->title, sizeof row->title);
+        row->current_slide = sqlite3_column_int(q, 5);
+        row->created_at = sqlite3_column_int64(q, 6);
+        e = HU_OK;
+    } else if (rc == SQLITE_DONE) {
+        e = HU_ERR_NOT_FOUND;
+    } else {
+        e = store_fail(st, "look up a session", rc);
+    }
+    sqlite3_finalize(q);
+    pthread_mutex_unlock(&st->db_mu);
+    return e;
+}
+
+int store_session_create(struct store *st, struct store_session_row *row)
+{
+    if (!st || !row)
+        return HU_ERR_INTERNAL;
+    pthread_mutex_lock(&st->db_mu);
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "INSERT INTO sessions(code, presenter_key, deck_path, title,"
+                                " current_slide, created_at, updated_at)"
+                                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, row->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, row->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, row->deck_path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, row->title, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 5, row->current_slide);
+        sqlite3_bind_int64(q, 6, row->created_at);
+        sqlite3_bind_int64(q, 7, store_now_ms());
+        rc = sqlite3_step(q);
+    }
+    int e = HU_OK;
+    if (rc == SQLITE_DONE)
+        row->id = sqlite3_last_insert_rowid(st->db);
+    else if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        e = HU_ERR_EXISTS; /* the only unique column besides the rowid is code */
+    else
+        e = store_fail(st, "create a session", rc);
+    sqlite3_finalize(q);
+    pthread_mutex_unlock(&st->db_mu);
+    return e;
+}
+
+int store_session_update(struct store *st, const struct store_session_row *row)
+{
+    if (!st || !row)
+        return HU_ERR_INTERNAL;
+    pthread_mutex_lock(&st->db_mu);
+    sqlite3_stmt *q = NULL;
+    /* The presenter key changes too when --presenter-key fixes a new one;
+     * an empty key keeps the stored one. */
+    int rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE sessions SET deck_path = ?2, title = ?3,"
+                                " presenter_key = coalesce(nullif(?4, ''), presenter_key),"
+                                " updated_at = ?5 WHERE id = ?1",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, row->id);
+        sqlite3_bind_text(q, 2, row->deck_path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, row->title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, row->key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 5, store_now_ms());
+        rc = sqlite3_step(q);
+    }
+    int e = HU_OK;
+    if (rc != SQLITE_DONE)
+        e = store_fail(st, "update a session", rc);
+    else if (sqlite3_changes(st->db) == 0)
+        e = HU_ERR_NOT_FOUND;
+    sqlite3_finalize(q);
+    pthread_mutex_unlock(&st->db_mu);
+    return e;
+}
+
+/* --- replay --- */
+
+static int store_load_polls(struct store *st, int64_t sid, const struct store_load_cb *cb, void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT poll_id, question, kind, slide_index, status, revealed,"
+                                " opened_at, closed_at, participants_at_close FROM polls"
+                                " WHERE session_id = ?1 ORDER BY slide_index < 0, slide_index, poll_id",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_poll_row row;
+        memset(&row, 0, sizeof row);
+        store_copy_text(q, 0, row.poll_id, sizeof row.poll_id);
+        store_copy_text(q, 1, row.question, sizeof row.question);
+        store_copy_text(q, 2, row.kind, sizeof row.kind);
+        row.slide_index = sqlite3_column_int(q, 3);
+        row.status = sqlite3_column_int(q, 4);
+        row.revealed = sqlite3_column_int(q, 5) != 0;
+        row.opened_at = sqlite3_column_int64(q, 6);
+        row.closed_at = sqlite3_column_int64(q, 7);
+        row.participants_at_close = (uint32_t)sqlite3_column_int64(q, 8);
+        if (cb->poll)
+            cb->poll(ctx, &row);
+        rc = SQLITE_OK;
+    }
+    int e = rc == SQLITE_DONE ? HU_OK : store_fail(st, "read polls", rc);
+    sqlite3_finalize(q);
+    return e;
+}
+
+static int store_load_participants(struct store *st, int64_t sid, const struct store_load_cb *cb,
+                                   void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT idx, token_hash FROM participants WHERE session_id = ?1 ORDER BY idx",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    int e = HU_OK;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const void *hash = sqlite3_column_blob(q, 1);
+        int64_t idx = sqlite3_column_int64(q, 0);
+        if (!hash || sqlite3_column_bytes(q, 1) != HU_HASH_LEN || idx < 0 || idx > UINT32_MAX) {
+            fprintf(stderr, "error: data file %s: participant %lld of session %lld is damaged\n",
+                    st->path, (long long)idx, (long long)sid);
+            e = HU_ERR_PARSE;
+            rc = SQLITE_DONE;
+            break;
+        }
+        if (cb->participant)
+            cb->participant(ctx, (uint32_t)idx, hash);
+        rc = SQLITE_OK;
+    }
+    if (e == HU_OK && rc != SQLITE_DONE)
+        e = store_fail(st, "read participants", rc);
+    sqlite3_finalize(q);
+    return e;
+}
+
+static int store_load_votes(struct store *st, int64_t sid, const struct store_load_cb *cb, void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT poll_id, participant, choice FROM votes WHERE session_id = ?1"
+                                " ORDER BY poll_id, participant",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *poll = sqlite3_column_text(q, 0);
+        const unsigned char *choice = sqlite3_column_text(q, 2);
+        int64_t who = sqlite3_column_int64(q, 1);
+        if (poll && choice && who >= 0 && who <= UINT32_MAX && cb->vote)
+            cb->vote(ctx, (const char *)poll, (uint32_t)who, (const char *)choice);
+        rc = SQLITE_OK;
+    }
+    int e = rc == SQLITE_DONE ? HU_OK : store_fail(st, "read votes", rc);
+    sqlite3_finalize(q);
+    return e;
+}
+
+int store_session_load(struct store *st, int64_t session_id, const struct store_load_cb *cb, void *ctx)
+{
+    if (!st || !cb)
+        return HU_ERR_INTERNAL;
+    pthread_mutex_lock(&st->db_mu);
+    /* One read transaction, so the three replays see the same snapshot. */
+    int rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+    int e = rc == SQLITE_OK ? HU_OK : store_fail(st, "read a session", rc);
+    if (e == HU_OK)
+        e = store_load_polls(st, session_id, cb, ctx);
+    if (e == HU_OK)
+        e = store_load_participants(st, session_id, cb, ctx);
+    if (e == HU_OK)
+        e = store_load_votes(st, session_id, cb, ctx);
+    if (!sqlite3_get_autocommit(st->db))
+        (void)sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    pthread_mutex_unlock(&st->db_mu);
+    return e;
+}

@@ -1,0 +1,58 @@
+/* test_route.c -- request paths to routes, including hostile ones. */
+#include <string.h>
+
+#include "../check.h"
+#include "net/route.h"
+
+static void expect(const char *path, enum route_kind kind, const char *code)
+{
+    struct route r;
+    route_parse(path, &r);
+    if (r.kind != kind)
+        fprintf(stderr, "%s: kind %d, expected %d\n", path, (int)r.kind, (int)kind);
+    CHECK(r.kind == kind);
+    CHECK_STR(r.code, code);
+}
+
+int main(void)
+{
+    expect("/j/40455687", ROUTE_JOIN, "40455687");
+    expect("/j/40455687/", ROUTE_JOIN, "40455687");
+    expect("/j/4045568", ROUTE_NONE, "");
+    expect("/j/404556877", ROUTE_NONE, "");
+    expect("/j/4045568a", ROUTE_NONE, "");
+    expect("/j/40455687/../../etc/passwd", ROUTE_NONE, "");
+    expect("/j/%3440455687", ROUTE_NONE, "");
+    /* lws hands over the path %-decoded: a code read out with a space. */
+    expect("/j/4045 5687", ROUTE_JOIN, "40455687");
+    expect("/j/ 4045 5687 /", ROUTE_JOIN, "40455687");
+    expect("/j/4 0 4 5 5 6 8 7", ROUTE_JOIN, "40455687");
+    expect("/j/4045 56877", ROUTE_NONE, "");
+    expect("/j/4045 568", ROUTE_NONE, "");
+    expect("/j/        ", ROUTE_NONE, "");
+    expect("/j/4045\t5687", ROUTE_NONE, "");
+    expect("/qr/4045 5687.svg", ROUTE_QR, "40455687");
+    expect("/api/sessions/4045 5687/results.csv", ROUTE_RESULTS, "40455687");
+    expect("/j/", ROUTE_NONE, "");
+    expect("/j", ROUTE_NONE, "");
+    expect("/qr/40455687.svg", ROUTE_QR, "40455687");
+    expect("/qr/40455687.png", ROUTE_NONE, "");
+    expect("/qr/40455687.svgx", ROUTE_NONE, "");
+    expect("/api/sessions/40455687/results.csv", ROUTE_RESULTS, "40455687");
+    expect("/api/sessions/40455687/results.json", ROUTE_RESULTS, "40455687");
+    expect("/api/sessions/40455687/results.html", ROUTE_RESULTS, "40455687");
+    expect("/api/sessions/40455687/results.xml", ROUTE_API_NONE, "");
+    expect("/api/sessions/40455687/results.csv/", ROUTE_API_NONE, "");
+    expect("/api/sessions/4045/results.csv", ROUTE_API_NONE, "");
+    expect("/api/", ROUTE_API_NONE, "");
+    expect("/healthz", ROUTE_HEALTH, "");
+    expect("/healthz/", ROUTE_HEALTH, "");
+    expect("/healthzz", ROUTE_NONE, "");
+    expect("", ROUTE_NONE, "");
+    expect("/", ROUTE_NONE, "");
+
+    struct route r;
+    route_parse("/api/sessions/12345678/results.json", &r);
+    CHECK(r.format == EXPORT_JSON);
+    return check_done();
+}
