@@ -1,0 +1,61 @@
+/* cli.c -- the helpers every command's option parsing uses (cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "handsup: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'handsup --help'.\n");
+    va_end(ap);
+    return 2;
+}
+
+int cli_parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_port(const char *s, int *port)
+{
+    long v;
+    if (cli_parse_long(s, 0, 65535, &v))
+        return -1;
+    *port = (int)v;
+    return 0;
+}
+
+int cli_parse_uint(const char *s, long min, long max, unsigned *out)
+{
+    long v;
+    if (cli_parse_long(s, min, max, &v))
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+bool cli_code(const char *arg, char out[HU_CODE_LEN + 1])
+{
+    size_t k = 0;
+    for (; *arg; arg++) {
+        if (*arg == ' ')
+            continue;
+        if (*arg < '0' || *arg > '9' || k == HU_CODE_LEN)
+            return false;
+        out[k++] = *arg;
+    }
+    out[k] = '\0';
+    return k == HU_CODE_LEN;
+}

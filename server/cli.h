@@ -1,0 +1,40 @@
+/* cli.h -- what the commands of the command line share.
+ *
+ * Each command lives in cmd_<name>.c with an entry point, a synopsis (one
+ * usage line, without "handsup ") and a help paragraph; main.c dispatches
+ * on the first word and prints them all for --help.  Options are parsed
+ * with getopt_long, GNU style: they may follow the decks and codes, and
+ * "--" ends them.  Usage errors exit with 2, failures with 1. */
+#ifndef HU_CLI_H
+#define HU_CLI_H
+
+#include <stdbool.h>
+
+#include "base/hu_limits.h"
+
+#define CLI_DEFAULT_DATA "handsup.db"
+
+/* The commands: argv[0] is the command's name. */
+int cmd_serve(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+extern const char cmd_serve_synopsis[], cmd_serve_usage[];
+extern const char cmd_export_synopsis[], cmd_export_usage[];
+
+/* Prints the whole --help text to standard output; returns 0. */
+int cli_help(void);
+
+/* Prints "handsup: <message>" and the hint to --help on stderr; returns 2,
+ * the exit status of a usage error. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Decimal integers within [min, max], the whole string: 0, or -1 with *out
+ * unchanged. */
+int cli_parse_long(const char *s, long min, long max, long *out);
+int cli_parse_port(const char *s, int *port);
+int cli_parse_uint(const char *s, long min, long max, unsigned *out);
+
+/* Copies a join code given on the command line into out without its
+ * spaces ("4045 5687", as it is read out); false unless 8 digits remain. */
+bool cli_code(const char *arg, char out[HU_CODE_LEN + 1]);
+
+#endif

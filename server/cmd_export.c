@@ -1,0 +1,144 @@
+/* cmd_export.c -- `handsup export`: results from the data file, with or
+ * without a running server (the data file is opened read-only). */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/hu_err.h"
+#include "base/hu_limits.h"
+#include "cli.h"
+#include "export/export.h"
+#include "store/store.h"
+
+const char cmd_export_synopsis[] =
+    "export [--data FILE] [--format csv|json|html] [--out DIR] [CODE...]";
+
+const char cmd_export_usage[] =
+    "export   writes results from the data file, with or without a running server.\n"
+    "         --format F          csv (default), json or html\n"
+    "         --out DIR           one file per session in DIR instead of standard output\n"
+    "         CODE...             join codes of the sessions to export, spaces allowed\n"
+    "                             (\"4045 5687\"; default: all)\n";
+
+;
+
+static int export_write_file(const char *dir, const char *name, const char *ext, const char *data, size_t len)
+{
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        fprintf(stderr, "handsup: output path too long\n");
+        return 1;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "handsup: cannot write %s: %s\n", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return 1;
+    }
+    printf("%s\n", path);
+    return 0;
+}
+
+/* Exports the sessions with these codes (all when n_codes is 0). */
+static int export_codes(const char *data, const char *out_dir, enum export_format fmt,
+                             const char *const *codes, size_t n_codes)
+{
+    if (access(data, F_OK) != 0) {
+        fprintf(stderr, "handsup: no data file at %s (use --data FILE)\n", data);
+        return 1;
+    }
+    char err[1024];
+    struct store *st = NULL;
+    if (store_open(data, true, &st, err, sizeof err) != HU_OK) {
+        fprintf(stderr, "handsup: %s\n", err);
+        return 1;
+    }
+    struct results *r = NULL;
+    int rc = store_read_results(st, codes, n_codes, &r, err, sizeof err);
+    store_close(st);
+    if (rc) {
+        fprintf(stderr, "handsup: %s\n", err);
+        return 1;
+    }
+    int status = 0;
+    if (out_dir) {
+        /* One file per session, named by its code. */
+        struct results one = {1, NULL};
+        for (size_t i = 0; i < r->n_sessions && !status; i++) {
+            one.sessions = &r->sessions[i];
+            char *text = NULL;
+            size_t len = 0;
+            if ((rc = export_render(&one, fmt, &text, &len)) != HU_OK) {
+                fprintf(stderr, "handsup: cannot format results: %s\n", hu_strerror(rc));
+                status = 1;
+                break;
+            }
+            status = export_write_file(out_dir, r->sessions[i].code, export_ext(fmt), text, len);
+            free(text);
+        }
+    } else {
+        char *text = NULL;
+        size_t len = 0;
+        if ((rc = export_render(r, fmt, &text, &len)) != HU_OK) {
+            fprintf(stderr, "handsup: cannot format results: %s\n", hu_strerror(rc));
+            status = 1;
+        } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+            fprintf(stderr, "handsup: cannot write results: %s\n", strerror(errno));
+            status = 1;
+        }
+        free(text);
+    }
+    results_free(r);
+    return status;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *data = CLI_DEFAULT_DATA, *out_dir = NULL;
+    enum export_format fmt = EXPORT_CSV;
+    int c;
+    while ((c = getopt_long(argc, argv, "d:f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'f':
+            if (export_format_parse(optarg, &fmt) != HU_OK)
+                return cli_usage_error("--format must be csv, json or html, not '%s'", optarg);
+            break;
+        case 'o': out_dir = optarg; break;
+        case 'h': cli_help(); return 0;
+        default: return cli_usage_error("%s", "unknown option");
+        }
+    }
+    size_t n_codes = (size_t)(argc - optind);
+    char(*codes)[HU_CODE_LEN + 1] = calloc(n_codes ? n_codes : 1, sizeof *codes);
+    const char **code_list = calloc(n_codes ? n_codes : 1, sizeof *code_list);
+    if (!codes || !code_list) {
+        free(codes);
+        free(code_list);
+        fprintf(stderr, "handsup: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < n_codes; i++) {
+        if (!cli_code(argv[optind + (int)i], codes[i])) {
+            free(codes);
+            free(code_list);
+            return cli_usage_error("'%s' is not an 8-digit join code", argv[optind + (int)i]);
+        }
+        code_list[i] = codes[i];
+    }
+    int status = export_codes(data, out_dir, fmt, code_list, n_codes);
+    free(codes);
+    free(code_list);
+    return status;
+}

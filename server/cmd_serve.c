@@ -1,0 +1,187 @@
+/* cmd_serve.c -- `handsup serve`: options, checks, the server's life.
+ *
+ * Turns the command line into a server_config, refuses what would go wrong
+ * later (a deck named twice, a bad key), starts the server, prints the
+ * banner and runs the loop until SIGINT or SIGTERM. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/hu_err.h"
+#include "base/hu_limits.h"
+#include "cli.h"
+#include "server.h"
+
+#define SERVE_DEFAULT_PORT 8080
+#define SERVE_MAX_ORIGINS 16
+/* A --presenter-key shorter than this is accepted (a test or a rehearsal
+ * may well use "secret") but warned about: the generated key has 32. */
+#define SERVE_KEY_WEAK 16
+
+const char cmd_serve_synopsis[] =
+    "serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
+    "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
+    "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
+    "                     DECK.md...";
+
+const char cmd_serve_usage[] =
+    "serve    runs one voting session per deck and prints, for each, its join code,\n"
+    "         attendee URL, QR code and presenter URL.\n"
+    "         --port N            port to listen on (default 8080; 0 = any free port)\n"
+    "         --host ADDR         address to listen on (default: all)\n"
+    "         --data FILE         data file holding sessions and votes (default handsup.db)\n"
+    "         --public-url URL    base URL phones use (default http://<LAN address>:<port>)\n"
+    "         --presenter-key KEY fixed presenter key for every session (1 to 128 printable\n"
+    "                             ASCII characters, no spaces; 16 or more advised)\n"
+    "         --allow-origin O    also accept WebSockets from pages at origin O (repeatable)\n"
+    "         --allow-host NAME   also accept WebSockets sent to host NAME, e.g. laptop.local\n"
+    "         --max-conns-per-ip N  WebSockets from one address (default 4000)\n"
+    "         --max-joins-burst N   new participants from one address at once (default 1000,\n"
+    "                             then 20 a second)\n"
+    "         --ping-interval S   ping a silent phone after S seconds, hang up after 1.5 S\n"
+    "                             (default 20)\n";
+
+/* Printable ASCII without spaces: what a shell, a URL fragment (the
+ * presenter URL percent-encodes it) and an Authorization header all carry
+ * unchanged. */
+static bool serve_key_ok(const char *k)
+{
+    size_t n = strlen(k);
+    if (n < 1 || n > HU_KEY_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (k[i] <= ' ' || k[i] > '~')
+            return false;
+    return true;
+}
+
+/* Refuses a deck named twice (also under another path), which would
+ * otherwise resume the same session twice.  Returns 0 or the exit status. */
+static int serve_check_decks(char *const *decks, size_t n)
+{
+    struct stat *seen = calloc(n, sizeof *seen);
+    bool *have = calloc(n, sizeof *have);
+    int status = 0;
+    if (!seen || !have) {
+        fprintf(stderr, "handsup: out of memory\n");
+        status = 1;
+    }
+    for (size_t i = 0; i < n && !status; i++) {
+        have[i] = stat(decks[i], &seen[i]) == 0;
+        for (size_t j = 0; j < i && have[i]; j++)
+            if (have[j] && seen[j].st_dev == seen[i].st_dev && seen[j].st_ino == seen[i].st_ino) {
+                status = cli_usage_error("%s and %s are the same deck file: name each deck once "
+                                          "(each one is a session)",
+                                          decks[j], decks[i]);
+                break;
+            }
+    }
+    free(seen);
+    free(have);
+    return status;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"port", required_argument, NULL, 'p'},     {"host", required_argument, NULL, 'H'},
+        {"data", required_argument, NULL, 'd'},     {"public-url", required_argument, NULL, 'u'},
+        {"presenter-key", required_argument, NULL, 'k'},
+        {"allow-origin", required_argument, NULL, 'o'},
+        {"allow-host", required_argument, NULL, 'A'},
+        {"max-conns-per-ip", required_argument, NULL, 'C'},
+        {"max-joins-burst", required_argument, NULL, 'J'},
+        {"ping-interval", required_argument, NULL, 'P'},
+        {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct server_config cfg = {
+        .port = SERVE_DEFAULT_PORT, .data_path = CLI_DEFAULT_DATA, .ping_secs = HU_PING_SECS};
+    const char *origins[SERVE_MAX_ORIGINS], *hosts[SERVE_MAX_ORIGINS];
+    cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
+    int c;
+    /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
+     * works as most command lines do. */
+    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (cli_parse_port(optarg, &cfg.port))
+                return cli_usage_error("--port needs a number from 0 to 65535, not '%s'", optarg);
+            break;
+        case 'H': cfg.host = optarg; break;
+        case 'd': cfg.data_path = optarg; break;
+        case 'u':
+            if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
+                return cli_usage_error("--public-url must start with http:// or https://, not '%s'", optarg);
+            cfg.public_url = optarg;
+            break;
+        case 'k':
+            if (!serve_key_ok(optarg))
+                return cli_usage_error("%s", "--presenter-key needs 1 to 128 printable ASCII characters, "
+                                              "without spaces");
+            cfg.presenter_key = optarg;
+            break;
+        case 'o':
+            if (cfg.n_allow_origins >= SERVE_MAX_ORIGINS)
+                return cli_usage_error("%s", "too many --allow-origin");
+            origins[cfg.n_allow_origins++] = optarg;
+            break;
+        case 'A':
+            if (cfg.n_allow_hosts >= SERVE_MAX_ORIGINS)
+                return cli_usage_error("%s", "too many --allow-host");
+            hosts[cfg.n_allow_hosts++] = optarg;
+            break;
+        case 'C':
+            if (cli_parse_uint(optarg, 1, 1000000, &cfg.max_conns_per_ip))
+                return cli_usage_error("--max-conns-per-ip needs a number from 1 to 1000000, not '%s'", optarg);
+            break;
+        case 'J':
+            if (cli_parse_uint(optarg, 1, 1000000, &cfg.max_joins_burst))
+                return cli_usage_error("--max-joins-burst needs a number from 1 to 1000000, not '%s'", optarg);
+            break;
+        case 'P':
+            if (cli_parse_uint(optarg, 1, 3600, &cfg.ping_secs))
+                return cli_usage_error("--ping-interval needs seconds from 1 to 3600, not '%s'", optarg);
+            break;
+        case 'a': cfg.asset_dir = optarg; break;
+        case 'h': cli_help(); return 0;
+        default: return cli_usage_error("%s", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("%s", "serve needs at least one deck file");
+    if (argc - optind > HU_SESSIONS_MAX)
+        return cli_usage_error("%s", "too many decks");
+    cfg.decks = (const char *const *)&argv[optind];
+    cfg.n_decks = (size_t)(argc - optind);
+    cfg.allow_origins = origins;
+    cfg.allow_hosts = hosts;
+    if (cfg.presenter_key && strlen(cfg.presenter_key) < SERVE_KEY_WEAK)
+        fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "
+                        "easy to guess (use %d or more, or leave it out for a random one)\n",
+                strlen(cfg.presenter_key), SERVE_KEY_WEAK);
+    int bad = serve_check_decks(&argv[optind], cfg.n_decks);
+    if (bad)
+        return bad;
+
+    char err[1024];
+    int why;
+    struct server *srv = server_new(&cfg, &why, err, sizeof err);
+    if (!srv) {
+        /* A broken deck is reported the way compilers do, "file:line: what
+         * was expected" at the start of the line; other errors say who. */
+        fprintf(stderr, why == HU_ERR_PARSE ? "%s\n" : "handsup: %s\n", err);
+        return 1;
+    }
+    server_print_banner(srv, stdout, isatty(STDOUT_FILENO));
+    signal(SIGPIPE, SIG_IGN);
+    /* SIGINT and SIGTERM stop the loop (server_run watches them). */
+    int rc = server_run(srv);
+    server_free(srv);
+    fprintf(stderr, "handsup: stopped\n");
+    return rc;
+}
