@@ -7,6 +7,7 @@
 #ifndef HU_DECK_IMPL_H
 #define HU_DECK_IMPL_H
 
+#include <cmark-gfm.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -181,5 +182,12 @@ struct deck_slide_info {
  * deck_free releases. */
 int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const struct deck_lines *lines,
                      struct deck_slide *sl, struct deck_slide_info *info);
+
+/* deck_md.c: a parser for the deck's Markdown dialect (GFM tables,
+ * strikethrough, autolinks), or NULL when out of memory; the caller frees it
+ * with cmark_parser_free after rendering. */
+cmark_parser *deck_md_parser(void);
+/* The document parsed by p as HTML in safe mode (malloc'd), or NULL. */
+char *deck_md_render(cmark_parser *p, cmark_node *doc);
 
 #endif

@@ -6,7 +6,6 @@
  * Smart punctuation stays off, so titles and questions read as typed. */
 #include "deck_impl.h"
 
-#include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,8 +189,7 @@ static int deck_walk(struct deck_ctx *c, cmark_node *doc, const struct deck_src 
             last_end = cmark_node_get_start_line(n);
         } else if (type == CMARK_NODE_LINEBREAK) {
             breaks += deck_src_backslash(src, last_end + breaks);
-        } else if (type >= CMARK_NODE_FIRST_INLINE && type <= CMARK_NODE_LAST_INLINE &&
-                   cmark_node_get_end_line(n) > 0) {
+        } else if ((type & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE && cmark_node_get_end_line(n) > 0) {
             last_end = cmark_node_get_end_line(n);
         }
         if (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE)
@@ -319,9 +317,12 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
     int title_line = 0;
     deck_directives_init(&d);
     sl->line = deck_file_line(lines, 1);
-    /* No CMARK_OPT_SMART: a question must reach phones and exports exactly
-     * as the deck spells it. */
-    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
+    cmark_parser *parser = deck_md_parser();
+    cmark_node *doc = NULL;
+    if (parser) {
+        cmark_parser_feed(parser, text, len);
+        doc = cmark_parser_finish(parser);
+    }
     int rc = doc ? deck_src_init(&src, text, len, &starts) : HU_ERR_NOMEM;
     if (rc == HU_OK)
         rc = deck_walk(c, doc, &src, lines, &d, &dr);
@@ -333,9 +334,7 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
         rc = deck_slide_check(c, &d, sl->title, info);
     info->title_line = title_line ? deck_file_line(lines, title_line) : sl->line;
     if (rc == HU_OK) {
-        /* CMARK_OPT_SAFE is the default since cmark 0.29; it is spelled out
-         * so that no one "simplifies" raw HTML back in. */
-        sl->html = cmark_render_html(doc, CMARK_OPT_SAFE);
+        sl->html = deck_md_render(parser, doc);
         if (!sl->html)
             rc = HU_ERR_NOMEM;
     }
@@ -365,6 +364,8 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
     free(dr.nodes);
     if (doc)
         cmark_node_free(doc);
+    if (parser)
+        cmark_parser_free(parser);
     deck_directives_free(&d);
     return rc;
 }
