@@ -9,10 +9,14 @@
 #include "deck_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/hu_err.h"
 
@@ -180,6 +184,12 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
         return HU_ERR_NOMEM;
     }
     int rc = HU_OK;
+    /* The front matter's local directives hold from the first slide on. */
+    for (int k = 0; k < DECK_MK_COUNT && rc == HU_OK; k++) {
+        c->res->running.has[k] = c->res->front.has[k];
+        if (c->res->front.val[k] && !(c->res->running.val[k] = strdup(c->res->front.val[k])))
+            rc = HU_ERR_NOMEM;
+    }
     for (size_t i = 0; i < n_segs && rc == HU_OK; i++) {
         const struct deck_segment *sg = &segs[i];
         size_t from = sg->first < t->n_lines ? t->line_start[sg->first] : t->len;
@@ -193,6 +203,8 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
         rc = deck_slide_build(c, t->s + from, to - from, &lines, &d->slides[i], &info[i]);
     }
     if (rc == HU_OK)
+        rc = deck_pdf_expand(c, d, &info);
+    if (rc == HU_OK)
         rc = deck_poll_ids(c, d, info);
     if (rc == HU_OK)
         rc = deck_same_questions(c, d, info);
@@ -202,6 +214,8 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
     }
     if (rc == HU_OK)
         rc = deck_title(c, d, front, &info[0]);
+    for (size_t i = 0; i < d->n_slides; i++)
+        free(info[i].pdf);
     free(info);
     return rc;
 }
@@ -260,9 +274,11 @@ static void deck_ctx_free_warnings(struct deck_ctx *c)
     c->n_warnings = 0;
 }
 
-int deck_parse(const char *name, const char *buf, size_t len, struct deck **out, char *err, size_t errlen)
+/* Parses with what deck_load_opts found on disk (res->dir may be NULL). */
+static int deck_parse_res(const char *name, const char *buf, size_t len, struct deck_res *res, struct deck **out,
+                          char *err, size_t errlen)
 {
-    struct deck_ctx c = {name, err, errlen, NULL, NULL, 0, 0};
+    struct deck_ctx c = {name, err, errlen, NULL, NULL, 0, 0, res};
     struct deck_text t = {NULL, 0, NULL, 0};
     char *text = NULL;
     if (errlen)
@@ -274,6 +290,8 @@ int deck_parse(const char *name, const char *buf, size_t len, struct deck **out,
     if (rc != HU_OK)
         return rc;
     struct deck *d = calloc(1, sizeof *d);
+    if (d)
+        d->dir_fd = d->cache_fd = d->logo = -1;
     if (!d || (d->path = strdup(name)) == NULL || deck_normalise(buf, len, &text, &t) != HU_OK) {
         deck_free(d);
         snprintf(err, errlen, "%s: %s", name, hu_strerror(HU_ERR_NOMEM));
@@ -282,6 +300,16 @@ int deck_parse(const char *name, const char *buf, size_t len, struct deck **out,
     rc = deck_parse_text(&c, &t, d);
     free(text);
     free(t.line_start);
+    /* The images belong to the deck from here, whatever happened. */
+    d->media = res->media;
+    d->n_media = res->n_media;
+    res->media = NULL;
+    res->n_media = res->cap_media = 0;
+    d->theme = res->theme;
+    memcpy(d->accent, res->accent, sizeof d->accent);
+    d->logo = res->logo;
+    deck_marp_set_free(&res->front);
+    deck_marp_set_free(&res->running);
     if (rc == HU_OK)
         rc = deck_warn_finish(&c);
     if (rc == HU_ERR_NOMEM)
@@ -298,6 +326,21 @@ int deck_parse(const char *name, const char *buf, size_t len, struct deck **out,
     return HU_OK;
 }
 
+static void deck_res_init(struct deck_res *res, const struct deck_opts *opts)
+{
+    static const struct deck_opts none;
+    memset(res, 0, sizeof *res);
+    res->opts = opts ? opts : &none;
+    res->logo = -1;
+}
+
+int deck_parse(const char *name, const char *buf, size_t len, struct deck **out, char *err, size_t errlen)
+{
+    struct deck_res res;
+    deck_res_init(&res, NULL);
+    return deck_parse_res(name, buf, len, &res, out, err, errlen);
+}
+
 int deck_print_warnings(const struct deck *deck, FILE *f)
 {
     for (size_t i = 0; deck && f && i < deck->n_warnings; i++)
@@ -308,7 +351,47 @@ int deck_print_warnings(const struct deck *deck, FILE *f)
 
 int deck_load_warn(const char *path, FILE *warn, struct deck **out, char *err, size_t errlen)
 {
-    struct deck_ctx c = {path, err, errlen, NULL, NULL, 0, 0};
+    return deck_load_opts(path, NULL, warn, out, err, errlen);
+}
+
+/* The deck's folder, symlinks resolved, into dir; opens it and the page
+ * cache (created when missing) as O_PATH descriptors for the HTTP edge. */
+static int deck_open_dirs(struct deck_ctx *c, const char *path, const struct deck_opts *opts, char *dir,
+                          int *dir_fd, int *cache_fd)
+{
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    char *slash = strrchr(copy, '/');
+    if (slash == copy)
+        copy[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        snprintf(copy, sizeof copy, ".");
+    *dir_fd = *cache_fd = -1;
+    if (!realpath(copy, dir) || (*dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        deck_errorf(c, 0, "cannot open the deck's folder: %s", strerror(errno));
+        return HU_ERR_IO;
+    }
+    if (opts && opts->pdf_cache) {
+        if (mkdir(opts->pdf_cache, 0755) != 0 && errno != EEXIST) {
+            deck_errorf(c, 0, "cannot create the PDF page cache %s: %s", opts->pdf_cache, strerror(errno));
+            return HU_ERR_IO;
+        }
+        if ((*cache_fd = open(opts->pdf_cache, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+            deck_errorf(c, 0, "cannot open the PDF page cache %s: %s", opts->pdf_cache, strerror(errno));
+            return HU_ERR_IO;
+        }
+    }
+    return HU_OK;
+}
+
+int deck_load_opts(const char *path, const struct deck_opts *opts, FILE *warn, struct deck **out, char *err,
+                   size_t errlen)
+{
+    struct deck_res res;
+    deck_res_init(&res, opts);
+    struct deck_ctx c = {path, err, errlen, NULL, NULL, 0, 0, &res};
     *out = NULL;
     if (errlen)
         err[0] = '\0';
@@ -334,7 +417,21 @@ int deck_load_warn(const char *path, FILE *warn, struct deck **out, char *err, s
     } else if (n > HU_DECK_MAX_BYTES) {
         rc = deck_errorf(&c, 0, "the deck is larger than %d bytes", HU_DECK_MAX_BYTES);
     } else {
-        rc = deck_parse(path, buf, n, out, err, errlen);
+        char dir[PATH_MAX];
+        int dir_fd = -1, cache_fd = -1;
+        rc = deck_open_dirs(&c, path, opts, dir, &dir_fd, &cache_fd);
+        res.dir = dir;
+        if (rc == HU_OK)
+            rc = deck_parse_res(path, buf, n, &res, out, err, errlen);
+        if (rc == HU_OK) {
+            (*out)->dir_fd = dir_fd;
+            (*out)->cache_fd = cache_fd;
+        } else {
+            if (dir_fd >= 0)
+                close(dir_fd);
+            if (cache_fd >= 0)
+                close(cache_fd);
+        }
     }
     free(buf);
     /* Warnings are advice: failing to print one does not fail the load. */
@@ -356,16 +453,37 @@ int deck_find_poll(const struct deck *deck, const char *poll_id)
     return -1;
 }
 
+void deck_slide_free(struct deck_slide *sl)
+{
+    free(sl->title);
+    free(sl->html);
+    free(sl->notes);
+    free(sl->question);
+    free(sl->bgs);
+    deck_look_free(&sl->look);
+    memset(sl, 0, sizeof *sl);
+}
+
+static void deck_media_free(struct deck_media *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(m[i].key);
+        free(m[i].file);
+    }
+    free(m);
+}
+
 void deck_free(struct deck *deck)
 {
     if (!deck)
         return;
-    for (size_t i = 0; i < deck->n_slides; i++) {
-        free(deck->slides[i].title);
-        free(deck->slides[i].html);
-        free(deck->slides[i].notes);
-        free(deck->slides[i].question);
-    }
+    for (size_t i = 0; i < deck->n_slides; i++)
+        deck_slide_free(&deck->slides[i]);
+    deck_media_free(deck->media, deck->n_media);
+    if (deck->dir_fd >= 0)
+        close(deck->dir_fd);
+    if (deck->cache_fd >= 0)
+        close(deck->cache_fd);
     for (size_t i = 0; i < deck->n_warnings; i++)
         free(deck->warnings[i]);
     free(deck->warnings);

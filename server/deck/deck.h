@@ -16,6 +16,38 @@
 
 enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL };
 
+/* An image a deck shows, served at /media/<code>/<key> (deck_media.c). */
+struct deck_media {
+    char *key;         /* the path below /media/<code>/: the file relative to the deck's folder once
+                          symlinks are resolved ("images/map.png"), or "<pdf>/page-N.png" for a PDF
+                          page. From malloc() */
+    char *file;        /* the file relative to its root folder, no symlink, "." or "..". From malloc() */
+    bool cached;       /* its root is the PDF page cache, else the deck's folder */
+    bool ok;           /* found, inside, an image, within HU_MEDIA_MAX_BYTES: served */
+    const char *mime;  /* static; NULL unless ok */
+    char etag[48];     /* "size-mtime-inode" in hex at load, "" unless ok */
+    int line;          /* first reference in the file */
+};
+
+/* A Marp background image ("![bg](x)") of a slide. */
+struct deck_bg {
+    int media;         /* index into deck->media */
+    char size[8];      /* "cover" (default), "contain", "auto" or "NNN%" */
+};
+
+enum deck_split { DECK_SPLIT_NONE, DECK_SPLIT_LEFT, DECK_SPLIT_RIGHT };
+
+/* A slide's look after Marp's global, local and spot directives. */
+struct deck_look {
+    bool paginate;
+    char *header, *footer;   /* inline HTML rendered from Markdown, or NULL. From malloc() */
+    char *bg_color, *color;  /* checked CSS colours, or NULL. From malloc() */
+    char *bg_css;            /* a checked CSS gradient for backgroundImage, or NULL. From malloc() */
+    char *classes;           /* Marp classes ("lead invert"), checked, or NULL. From malloc() */
+};
+
+enum deck_theme { DECK_THEME_LIGHT, DECK_THEME_DARK, DECK_THEME_CONTRAST };
+
 struct deck_slide {
     enum deck_slide_kind kind;
     int line;                 /* 1-based line of the slide's first line in the file */
@@ -29,6 +61,14 @@ struct deck_slide {
     char *question;           /* plain text of the first heading. From malloc() */
     const struct pollkind *poll_kind; /* static */
     bool results_hidden;      /* "results: hidden": tallies hidden until closed and revealed */
+    /* Look (docs/deck-format.md "Images", "Marp"): */
+    struct deck_bg *bgs;      /* background images in order. From malloc() */
+    size_t n_bgs;
+    enum deck_split split;    /* "bg left" / "bg right": the backgrounds take one side */
+    int split_pct;            /* their share of the width, 1..99 (50 unless "bg left:40%") */
+    int fragments;            /* list items shown one by one ("*" bullets, "1)" items) */
+    int pdf_page;             /* 1-based page of a PDF this slide shows, else 0 */
+    struct deck_look look;
 };
 
 struct deck {
@@ -43,6 +83,21 @@ struct deck {
     char **warnings;          /* "path:line: warning: ..." lines without "\n", in file order.
                                  From malloc(), each too */
     size_t n_warnings;
+    struct deck_media *media; /* every image referenced, in order of first use. From malloc() */
+    size_t n_media;
+    size_t n_pdf_pages;       /* slides that show a PDF page */
+    enum deck_theme theme;
+    char accent[8];           /* "#rrggbb", or "" for the theme's own */
+    int logo;                 /* index into media, or -1 */
+    int dir_fd;               /* the deck's folder (O_PATH), or -1 when parsed from memory */
+    int cache_fd;             /* the PDF page cache folder (O_PATH), or -1 */
+};
+
+/* How deck_load reads what a deck refers to.  All fields may be zero. */
+struct deck_opts {
+    const char *pdf_cache;    /* folder for rendered PDF pages (created when missing); NULL: PDFs are
+                                 checked and counted, not rendered (handsup check) */
+    double *pdf_seconds;      /* when not NULL, adds the time spent rendering PDF pages */
 };
 
 /* Parse len bytes of buf as a deck.  name is used in error messages only.
@@ -61,6 +116,24 @@ int deck_load_warn(const char *path, FILE *warn, struct deck **out, char *err, s
 /* deck_load_warn(path, stderr, ...): a facilitator sees the warnings where
  * the server prints its banner. */
 int deck_load(const char *path, struct deck **out, char *err, size_t errlen);
+
+/* deck_load_warn with options: images are looked up in the deck's folder,
+ * PDF pages counted and (with opts->pdf_cache) rendered.  opts may be NULL. */
+int deck_load_opts(const char *path, const struct deck_opts *opts, FILE *warn, struct deck **out, char *err,
+                   size_t errlen);
+
+/* Rewrites every image URL of the deck for the session with join code
+ * code: "/media/<code>/<key>?v=<etag>" (deck_media.c).  Call once, before
+ * the deck is shown.  Returns HU_OK or HU_ERR_NOMEM (the deck is then
+ * unchanged or partly rewritten, and still valid to free). */
+int deck_bind(struct deck *deck, const char *code);
+
+/* The URL of deck->media[i] for code into out ("" when the image is not
+ * served).  Returns false when out is too small. */
+bool deck_media_url(const struct deck *deck, size_t i, const char *code, char *out, size_t outlen);
+
+/* The media whose key is key (as decoded from a request path), or NULL. */
+const struct deck_media *deck_media_find(const struct deck *deck, const char *key);
 
 /* Writes deck->warnings to f, one per line.  Returns 0, or -1 on a write error. */
 int deck_print_warnings(const struct deck *deck, FILE *f);

@@ -21,15 +21,6 @@ enum deck_key { DECK_KEY_POLL, DECK_KEY_DISCUSS, DECK_KEY_ID, DECK_KEY_RESULTS, 
 
 static const char *const deck_key_names[DECK_KEY_COUNT] = {"poll", "discuss", "id", "results"};
 
-/* Marp's directives (global and local) and its "fit" heading keyword.  Keys
- * starting with "_" (Marp's scoped form) are recognised by their prefix. */
-static const char *const deck_marp_keys[] = {
-    "marp",  "theme",       "style",   "headingDivider", "size",   "math",   "title",           "description",
-    "author", "image",      "keywords", "url",           "lang",   "paginate", "header",        "footer",
-    "class", "backgroundColor", "backgroundImage", "backgroundPosition", "backgroundRepeat", "backgroundSize",
-    "color", "transition",  "inlineSVG", "fit",
-};
-
 /* Labels people start speaker notes with ("<!-- TODO: check figures -->"):
  * a note, not a mistyped directive, so no warning. */
 static const char *const deck_note_labels[] = {"todo", "fixme", "note", "notes", "nb", "xxx", "tip", "reminder",
@@ -41,7 +32,14 @@ void deck_directives_init(struct deck_directives *d)
     hu_buf_init(&d->notes, DECK_NOTES_MAX);
 }
 
-void deck_directives_free(struct deck_directives *d) { hu_buf_free(&d->notes); }
+void deck_directives_free(struct deck_directives *d)
+{
+    hu_buf_free(&d->notes);
+    deck_marp_set_free(&d->local);
+    deck_marp_set_free(&d->spot);
+    free(d->pdf);
+    d->pdf = NULL;
+}
 
 static bool deck_is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n'; }
 
@@ -208,6 +206,17 @@ static bool deck_key_line(const char *s, size_t len, const char **key, size_t *k
         return false;
     *val = s + i + 1;
     *vlen = len - i - 1;
+    /* A YAML comment ("headingDivider: 1 # per section"), as Marp reads
+     * directives as YAML; a "#" inside quotes is text. */
+    for (size_t k = 0; k < *vlen; k++) {
+        char ch = (*val)[k];
+        if (ch == '"' || ch == '\'')
+            break;
+        if (ch == '#' && k > 0 && ((*val)[k - 1] == ' ' || (*val)[k - 1] == '\t')) {
+            *vlen = k;
+            break;
+        }
+    }
     deck_trim(val, vlen);
     deck_unquote(val, vlen);
     return true;
@@ -229,10 +238,11 @@ static int deck_key_find(const char *key, size_t klen)
     return -1;
 }
 
+/* Marp's keys, handsup's look keys ("pdf") and any "_" spot form
+ * (deck_marp.c), which warns about one it does not know. */
 static bool deck_marp_key(const char *key, size_t klen)
 {
-    return (klen > 0 && key[0] == '_') ||
-           deck_word_in(deck_marp_keys, sizeof deck_marp_keys / sizeof deck_marp_keys[0], key, klen);
+    return (klen > 0 && key[0] == '_') || deck_marp_key_known(key, klen);
 }
 
 /* The poll kind written as "yesno", "YesNo", "yes/no" or "yes-no". */
@@ -334,7 +344,45 @@ struct deck_comment_shape {
     const char *first_key;
     size_t first_klen;
     int first_line;
+    bool first_bare;      /* the first line is a lone word ("prettier-ignore-start") */
+    bool first_url;       /* its value starts with "//" ("<!-- https://... -->") */
 };
+
+/* Edit distance of at most 2 between a and b (short words). */
+static bool deck_close(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t row[32], prev;
+    if (na >= 31 || nb >= 31)
+        return false;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t cost = (a[i - 1] | 32) == (b[j - 1] | 32) ? 0 : 1, cur = row[j];
+            size_t best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[nb] <= 2;
+}
+
+/* A lone word is a directive mistyped when it is near a handsup one
+ * ("discus", "pol"); other lone words are tools' marks ("prettier-ignore",
+ * "more", "toc") and stay quiet notes. */
+static bool deck_near_directive(const char *w, size_t n)
+{
+    for (int k = 0; k < DECK_KEY_COUNT; k++)
+        if (deck_close(w, n, deck_key_names[k], strlen(deck_key_names[k])))
+            return true;
+    return deck_close(w, n, "pdf", 3);
+}
 
 static void deck_comment_shape(const char *body, size_t len, int line, struct deck_comment_shape *sh)
 {
@@ -356,6 +404,8 @@ static void deck_comment_shape(const char *body, size_t len, int line, struct de
             sh->first_key = shaped ? key : NULL;
             sh->first_klen = shaped ? klen : 0;
             sh->first_line = line;
+            sh->first_bare = shaped && klen == slen;
+            sh->first_url = shaped && vlen >= 2 && val[0] == '/' && val[1] == '/';
             for (size_t i = 0; shaped && i < vlen; i++)
                 sh->first_words += (i == 0 || val[i - 1] == ' ') && val[i] != ' ';
         }
@@ -372,7 +422,8 @@ static int deck_note_warnings(struct deck_ctx *c, const struct deck_comment_shap
     int kl = sh->first_klen > 64 ? 64 : (int)sh->first_klen;
     /* A directive's value is a word or two ("yesno", "5 min"); a longer one
      * is prose ("Remember: ask the back row first"). */
-    if (sh->all_keys && sh->first_key && sh->first_words <= 3 &&
+    if (sh->all_keys && sh->first_key && sh->first_words <= 3 && !sh->first_url &&
+        (!sh->first_bare || deck_near_directive(sh->first_key, sh->first_klen)) &&
         !deck_word_in(deck_note_labels, sizeof deck_note_labels / sizeof deck_note_labels[0], sh->first_key,
                       sh->first_klen))
         return deck_warnf(c, sh->first_line,
@@ -422,7 +473,12 @@ int deck_comment(struct deck_ctx *c, const char *body, size_t len, int line, str
                     return rc;
                 in_marp = false;
             } else if (marp) {
+                int rc = deck_marp_directive(c, d, key, klen, val, vlen, line);
+                if (rc != HU_OK)
+                    return rc;
                 in_marp = true;
+            } else if (s[0] == '#') {
+                /* A YAML comment line, as Marp allows in a directive comment. */
             } else if (in_marp && indented) {
                 /* The continuation of a multi-line Marp value ("style: |"). */
             } else if (shaped) {
