@@ -218,7 +218,8 @@ static int server_listen(struct server *srv, char *err, size_t errlen)
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     struct lws_http_mount *m = srv->mounts;
-    server_mount(&m[5], NULL, "/healthz", "handsup-http", LWSMPRO_CALLBACK, NULL);
+    server_mount(&m[6], NULL, "/media", "handsup-http", LWSMPRO_CALLBACK, NULL);
+    server_mount(&m[5], &m[6], "/healthz", "handsup-http", LWSMPRO_CALLBACK, NULL);
     server_mount(&m[4], &m[5], "/api", "handsup-http", LWSMPRO_CALLBACK, NULL);
     server_mount(&m[3], &m[4], "/qr", "handsup-http", LWSMPRO_CALLBACK, NULL);
     server_mount(&m[2], &m[3], "/j", "handsup-http", LWSMPRO_CALLBACK, NULL);

@@ -13,6 +13,7 @@
 #include "base/hu_err.h"
 #include "export/export.h"
 #include "export/qr.h"
+#include "http_media.h"
 #include "net.h"
 #include "route.h"
 
@@ -186,6 +187,7 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
     case ROUTE_RESULTS: return http_results(srv, wsi, p, &r);
     case ROUTE_API_NONE: return http_api_error(wsi, p, 404, "not_found", "no such route");
     case ROUTE_HEALTH: return http_health(srv, wsi, p);
+    case ROUTE_MEDIA: return http_media(srv, wsi, p, &r);
     case ROUTE_NONE: break;
     }
     /* Also reached when a file mount has no such file. */
@@ -194,6 +196,8 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
 
 static int http_writeable(struct lws *wsi, struct http_pss *p)
 {
+    if (p->file_open)
+        return http_media_writeable(wsi, p);
     if (!p->body)
         return 0;
     size_t chunk = p->len - p->sent;
@@ -222,6 +226,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     case LWS_CALLBACK_HTTP:
         free(p->body);
         p->body = NULL;
+        http_media_close(p);
         return http_route(srv, wsi, p);
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
         /* See ws.c: only WebSocket upgrades, never h2c or unknown values. */
@@ -233,6 +238,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         if (p) {
             free(p->body);
             p->body = NULL;
+            http_media_close(p);
         }
         break;
     default:

@@ -122,7 +122,7 @@ struct server {
     char base_url[512];         /* http://host:port, no trailing slash */
     char public_origin[512];    /* scheme://host[:port] of --public-url, or "" */
     char web_dir[4096], presenter_dir[4096];
-    struct lws_http_mount mounts[6];
+    struct lws_http_mount mounts[7];
     struct lws_protocol_vhost_options headers[5];
     char csp[512];              /* Content-Security-Policy of every response */
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
@@ -172,6 +172,9 @@ struct http_pss {
     char *body;                 /* From malloc(); NULL when nothing is pending */
     size_t len, sent;
     bool head;                  /* a HEAD request: headers as for GET, no body */
+    bool file_open;             /* an image being sent from file_fd (http_media.c) */
+    int file_fd;
+    uint64_t file_left;         /* bytes of it still to send */
 };
 
 #endif

@@ -16,12 +16,15 @@ enum route_kind {
     ROUTE_RESULTS,  /* /api/sessions/<code>/results.<csv|json|html> */
     ROUTE_API_NONE, /* under /api/ but no such route: a JSON 404 */
     ROUTE_HEALTH,   /* /healthz or /healthz/ */
+    ROUTE_MEDIA,    /* /media/<code>/<path>: an image of the session's deck */
 };
 
 struct route {
     enum route_kind kind;
     char code[HU_CODE_LEN + 1];   /* JOIN, QR, RESULTS */
     enum export_format format;    /* RESULTS */
+    const char *media;            /* MEDIA: the path after the code, inside the parsed string;
+                                     plain components only (base/media.h media_rel_ok) */
 };
 
 /* Parses the NUL-terminated path (no query string: lws keeps it apart). */

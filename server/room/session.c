@@ -14,7 +14,6 @@
 
 static void session_poll_set_status(struct session *s, struct session_poll *p,
                                     enum session_poll_status st, int64_t now_ms);
-static void session_timer_arm(struct session *s, int64_t now_ms);
 
 struct session *session_new(struct deck *deck, const char *code, const char *key,
                             const char *join_url, struct store *st, int64_t store_id,
@@ -24,6 +23,10 @@ struct session *session_new(struct deck *deck, const char *code, const char *key
     if (!s)
         return NULL;
     s->deck = deck;
+    if (deck_bind(deck, code) != HU_OK) {
+        free(s);
+        return NULL;
+    }
     s->store = st;
     s->store_id = store_id;
     s->created_at = created_at;
@@ -64,7 +67,12 @@ void session_free(struct session *s)
         for (size_t i = 0; i < s->deck->n_polls; i++)
             tally_free(s->polls[i].tally);
     free(s->polls);
+    for (size_t i = 0; i < s->n_removed; i++)
+        tally_free(s->removed[i].tally);
     free(s->removed);
+    for (size_t i = 0; i < s->n_retired; i++)
+        deck_free(s->retired[i]);
+    free(s->retired);
     free(s->slide_poll);
     free(s->join_url);
     session_people_free(s);
@@ -292,7 +300,7 @@ static void session_poll_set_status(struct session *s, struct session_poll *p,
     s->tally_version++;
 }
 
-static void session_timer_arm(struct session *s, int64_t now_ms)
+void session_timer_arm(struct session *s, int64_t now_ms)
 {
     const struct deck_slide *sl = &s->deck->slides[s->current];
     int secs = sl->kind == DECK_SLIDE_DISCUSS ? sl->discuss_seconds : 0;
@@ -311,6 +319,7 @@ int session_goto(struct session *s, int slide, int64_t now_ms)
     if (leaving && leaving->status == SESSION_POLL_OPEN)
         session_poll_set_status(s, leaving, SESSION_POLL_CLOSED, now_ms);
     s->current = slide;
+    s->fragment = 0;
     struct session_poll *arriving = session_current_poll(s);
     if (arriving && arriving->status == SESSION_POLL_PENDING)
         session_poll_set_status(s, arriving, SESSION_POLL_OPEN, now_ms);
@@ -406,6 +415,7 @@ int session_vote_check(const struct session *s, const char *poll_id, const char 
     if (p->status != SESSION_POLL_OPEN)
         return HU_ERR_POLL_CLOSED;
     v->poll = pi;
+    v->generation = s->generation;
     v->choice = c;
     v->epoch = p->epoch;
     v->poll_id = p->slide->poll_id;
@@ -423,6 +433,10 @@ int session_vote_save(struct session *s, uint32_t participant, const struct sess
 
 void session_vote_commit(struct session *s, uint32_t participant, const struct session_vote *v)
 {
+    if (v->generation != s->generation) {
+        session_reload_commit(s, participant, v);
+        return;
+    }
     struct session_poll *p = &s->polls[v->poll];
     if (v->epoch != p->epoch)
         return;

@@ -81,13 +81,41 @@ int session_reveal(struct session *s, bool revealed);
 int session_reset(struct session *s);
 int session_timer(struct session *s, bool start, int64_t now_ms);
 
+struct session_vote;
+
+/* --- look and reload (session_look.c, session_reload.c) --- */
+
+/* "next" and "prev" of the presenter: a slide's fragmented list items are
+ * revealed one by one before the next slide, and hidden again going back
+ * (DESIGN section 8, as Marp's presenter does). */
+int session_next(struct session *s, int64_t now_ms);
+int session_prev(struct session *s, int64_t now_ms);
+
+/* Replaces the deck (ownership passes) as a restart with the changed deck
+ * would: polls matched by id keep their votes and status, removed polls keep
+ * their results for export (a warning on stderr), the position follows the
+ * current poll or stays, and a pending poll arrived at opens.  The old deck
+ * is kept until the session ends: votes in flight point into it.  HU_OK or
+ * HU_ERR_NOMEM (then the session is unchanged and deck freed). */
+int session_reload(struct session *s, struct deck *deck, int64_t now_ms);
+
+/* A vote checked before a reload, committed after it (session_reload.c). */
+void session_reload_commit(struct session *s, uint32_t participant, const struct session_vote *v);
+
+/* The look of slide i for JSON: "bg", "split", "fragments", "look" and
+ * "pdfPage" added to o. */
+void session_slide_look_json(const struct session *s, size_t i, json_t *o);
+/* The deck's theme, accent and logo URL added to o. */
+void session_deck_look_json(const struct session *s, json_t *o);
+
 /* --- votes --- */
 
 struct session_vote {
-    int poll;            /* index into the session's polls */
+    int poll;            /* index into the session's polls of this generation */
+    uint32_t generation; /* the session's deck reloads when the vote was checked */
     int choice;          /* option index */
     uint32_t epoch;      /* the poll's reset count when the vote was checked */
-    const char *poll_id; /* static for the session's lifetime */
+    const char *poll_id; /* static for the session's lifetime (reloaded decks are kept) */
     const char *option;  /* static */
 };
 

@@ -26,6 +26,8 @@ struct session_removed {
     const struct pollkind *kind;    /* static; NULL for a kind this build lacks */
     uint32_t counts[HU_OPTION_MAX];
     uint32_t voters;
+    struct tally *tally;            /* removed by a --watch reload: its votes, should it come
+                                       back. Owned; NULL when replayed from the data file */
 };
 
 struct session {
@@ -60,12 +62,21 @@ struct session {
 
     struct session_removed *removed; /* From malloc() */
     size_t n_removed;
+
+    int fragment;                   /* list items shown so far on the current slide */
+    uint32_t generation;            /* deck reloads so far (session_reload.c) */
+    struct deck **retired;          /* decks replaced by a reload: votes in flight point into
+                                       them. Owned, freed with the session. From malloc() */
+    size_t n_retired;
 };
 
 /* session_people.c */
 int session_people_find(const struct session *s, const unsigned char hash[HU_HASH_LEN]);
 int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN], uint32_t *idx);
 void session_people_free(struct session *s);
+
+/* session.c: arms the discussion timer of the current slide. */
+void session_timer_arm(struct session *s, int64_t now_ms);
 
 /* session.c: the poll shown on the current slide, or NULL. */
 struct session_poll *session_current_poll(const struct session *s);

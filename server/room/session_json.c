@@ -54,8 +54,11 @@ json_t *session_state_json(const struct session *s, bool presenter, int64_t now_
     if (!slide)
         return NULL;
     /* Content slides are for the projector; phones only need their title. */
-    if (presenter || sl->kind != DECK_SLIDE_CONTENT)
+    if (presenter || sl->kind != DECK_SLIDE_CONTENT) {
         json_object_set_new(slide, "html", json_string(sl->html));
+        session_slide_look_json(s, (size_t)s->current, slide);
+    }
+    json_object_set_new(slide, "fragment", json_integer(s->fragment));
     if (sl->kind == DECK_SLIDE_DISCUSS)
         json_object_set_new(slide, "discuss", session_discuss_json(s, sl, now_ms));
 
@@ -100,6 +103,8 @@ json_t *session_room_json(const struct session *s)
 json_t *session_info_json(const struct session *s, bool presenter)
 {
     json_t *o = json_pack("{s:s, s:s}", "code", s->code, "title", s->deck->title);
+    if (o)
+        session_deck_look_json(s, o);
     if (o && presenter)
         json_object_set_new(o, "joinUrl", json_string(s->join_url));
     return o;
@@ -118,6 +123,7 @@ json_t *session_deck_json(const struct session *s)
                               "notes", sl->notes ? json_string(sl->notes) : json_null());
         if (!o)
             continue;
+        session_slide_look_json(s, i, o);
         if (sl->kind == DECK_SLIDE_DISCUSS)
             json_object_set_new(o, "discuss", json_pack("{s:i}", "seconds", sl->discuss_seconds));
         if (sl->kind == DECK_SLIDE_POLL)
@@ -128,7 +134,10 @@ json_t *session_deck_json(const struct session *s)
                                           "resultsHidden", sl->results_hidden));
         json_array_append_new(slides, o);
     }
-    return json_pack("{s:s, s:o}", "title", s->deck->title, "slides", slides);
+    json_t *deck = json_pack("{s:s, s:o}", "title", s->deck->title, "slides", slides);
+    if (deck)
+        session_deck_look_json(s, deck);
+    return deck;
 }
 
 /* A removed poll as the data file has it (store_read.c reads the same). */
