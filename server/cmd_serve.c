@@ -26,7 +26,7 @@ const char cmd_serve_synopsis[] =
     "serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
     "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
-    "                     DECK.md...";
+    "                     [--watch] DECK.md...";
 
 const char cmd_serve_usage[] =
     "serve    runs one voting session per deck and prints, for each, its join code,\n"
@@ -43,7 +43,9 @@ const char cmd_serve_usage[] =
     "         --max-joins-burst N   new participants from one address at once (default 1000,\n"
     "                             then 20 a second)\n"
     "         --ping-interval S   ping a silent phone after S seconds, hang up after 1.5 S\n"
-    "                             (default 20)\n";
+    "                             (default 20)\n"
+    "         --watch             reload a deck when it, its images or PDFs change; a broken\n"
+    "                             edit keeps the running version\n";
 
 /* Printable ASCII without spaces: what a shell, a URL fragment (the
  * presenter URL percent-encodes it) and an Authorization header all carry
@@ -97,6 +99,7 @@ int cmd_serve(int argc, char **argv)
         {"max-joins-burst", required_argument, NULL, 'J'},
         {"ping-interval", required_argument, NULL, 'P'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
+        {"watch", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
     };
     struct server_config cfg = {
@@ -106,7 +109,7 @@ int cmd_serve(int argc, char **argv)
     int c;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
      * works as most command lines do. */
-    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:hw", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (cli_parse_port(optarg, &cfg.port))
@@ -148,6 +151,7 @@ int cmd_serve(int argc, char **argv)
                 return cli_usage_error("--ping-interval needs seconds from 1 to 3600, not '%s'", optarg);
             break;
         case 'a': cfg.asset_dir = optarg; break;
+        case 'w': cfg.watch = true; break;
         case 'h': cli_help(); return 0;
         default: return cli_usage_error("%s", "unknown option");
         }

@@ -16,6 +16,7 @@ static const struct {
 } main_commands[] = {
     {"serve", cmd_serve, cmd_serve_synopsis, cmd_serve_usage},
     {"export", cmd_export, cmd_export_synopsis, cmd_export_usage},
+    {"check", cmd_check, cmd_check_synopsis, cmd_check_usage},
 };
 
 #define MAIN_N_COMMANDS (sizeof main_commands / sizeof main_commands[0])

@@ -5,6 +5,7 @@
  * and only then touches the data file, so a broken deck never leaves a
  * half-created session behind. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "net/net.h"
 #include "net/netaddr.h"
 #include "server.h"
+#include "server_watch.h"
 
 /* --- start-up --- */
 
@@ -345,10 +347,22 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
         srv->cfg.ping_secs = HU_PING_SECS;
     if (server_origins(srv, err, errlen) != HU_OK)
         goto fail;
-    /* Every deck parses before anything else happens. */
+    /* Every deck parses before anything else happens; PDF pages are
+     * rendered here, before the loop, into the cache beside the data file. */
+    char pdf_cache[PATH_MAX];
+    double pdf_seconds = 0;
+    struct deck_opts dopts = {pdf_cache, &pdf_seconds};
+    if (!server_pdf_cache(cfg->data_path, pdf_cache, sizeof pdf_cache)) {
+        snprintf(err, errlen, "--data path too long");
+        goto fail;
+    }
     for (size_t i = 0; i < cfg->n_decks; i++) {
-        if ((*why = deck_load(cfg->decks[i], &decks[i], err, errlen)) != HU_OK)
+        if ((*why = deck_load_opts(cfg->decks[i], &dopts, stderr, &decks[i], err, errlen)) != HU_OK)
             goto fail;
+        if (decks[i]->n_pdf_pages)
+            fprintf(stderr, "handsup: %s: %zu PDF page%s ready (%.1f s rendering)\n", cfg->decks[i],
+                    decks[i]->n_pdf_pages, decks[i]->n_pdf_pages == 1 ? "" : "s", pdf_seconds);
+        pdf_seconds = 0;
         *why = HU_ERR_INTERNAL;
         for (size_t j = 0; j < i; j++)
             if (decks[i]->has_code && decks[j]->has_code && strcmp(decks[i]->code, decks[j]->code) == 0) {
@@ -391,6 +405,8 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
         srv->n_sessions = i + 1;
     }
     store_set_wakeup(srv->store, server_wake, srv);
+    if (cfg->watch && server_watch_start(srv, err, errlen) != HU_OK)
+        goto fail;
     free(decks);
     *why = HU_OK;
     return srv;
@@ -454,6 +470,8 @@ void server_free(struct server *srv)
 {
     if (!srv)
         return;
+    /* First: the watcher hands decks to the sessions freed below. */
+    server_watch_stop(srv);
     if (srv->context)
         lws_context_destroy(srv->context);
     /* Closing connections above may have armed tally timers. */

@@ -303,6 +303,7 @@ static int deck_parse_res(const char *name, const char *buf, size_t len, struct 
     /* The images belong to the deck from here, whatever happened. */
     d->media = res->media;
     d->n_media = res->n_media;
+    d->n_media_bad = res->n_media_bad;
     res->media = NULL;
     res->n_media = res->cap_media = 0;
     d->theme = res->theme;

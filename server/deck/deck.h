@@ -85,6 +85,7 @@ struct deck {
     size_t n_warnings;
     struct deck_media *media; /* every image referenced, in order of first use. From malloc() */
     size_t n_media;
+    size_t n_media_bad;       /* image references not shown: missing, outside, not an image ... */
     size_t n_pdf_pages;       /* slides that show a PDF page */
     enum deck_theme theme;
     char accent[8];           /* "#rrggbb", or "" for the theme's own */

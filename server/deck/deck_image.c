@@ -274,7 +274,15 @@ static int deck_image_one(struct deck_ctx *c, cmark_node *img, const struct deck
         struct hu_buf html;
         hu_buf_init(&html, HU_DECK_MAX_BYTES);
         cmark_node *ci = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-        rc = ci ? deck_image_html(&html, media, data ? url : NULL, &kw) : HU_ERR_NOMEM;
+        /* An image that cannot be shown leaves its alt text (and the warning). */
+        if (ci && media < 0 && !data)
+            rc = hu_buf_append(&html, "<span class=\"hu-missing-image\">", 32) == HU_OK &&
+                         deck_html_escape(&html, kw.alt.data ? kw.alt.data : "", kw.alt.len) == HU_OK &&
+                         hu_buf_append(&html, "</span>", 7) == HU_OK
+                     ? HU_OK
+                     : HU_ERR_NOMEM;
+        else
+            rc = ci ? deck_image_html(&html, media, data ? url : NULL, &kw) : HU_ERR_NOMEM;
         if (rc == HU_OK && (!cmark_node_set_on_enter(ci, html.data) || !cmark_node_replace(img, ci)))
             rc = HU_ERR_NOMEM;
         if (rc == HU_OK)

@@ -36,6 +36,7 @@ struct deck_res {
                                  (deck_parse from memory, the fuzzer). Borrowed */
     struct deck_media *media; /* From malloc() */
     size_t n_media, cap_media;
+    size_t n_media_bad;       /* references not shown (each warned about) */
     int heading_divider;      /* Marp's headingDivider: split before headings of level 1..N; 0 = off */
     enum deck_theme theme;
     char accent[8];

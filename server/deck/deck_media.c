@@ -170,7 +170,7 @@ static const char *deck_media_check(const char *full, struct deck_media *m, char
     return bad;
 }
 
-int deck_media_ref(struct deck_ctx *c, const char *url, int line, bool *nomem)
+static int deck_media_ref1(struct deck_ctx *c, const char *url, int line, bool *nomem)
 {
     struct deck_res *r = c->res;
     char path[HU_MEDIA_PATH_MAX + 1], full[PATH_MAX + HU_MEDIA_PATH_MAX + 2], real[PATH_MAX], why[128];
@@ -239,6 +239,14 @@ int deck_media_ref(struct deck_ctx *c, const char *url, int line, bool *nomem)
         *nomem = true;
     }
     return idx;
+}
+
+int deck_media_ref(struct deck_ctx *c, const char *url, int line, bool *nomem)
+{
+    int i = deck_media_ref1(c, url, line, nomem);
+    if (i < 0 && !*nomem)
+        c->res->n_media_bad++;
+    return i;
 }
 
 int deck_media_add_page(struct deck_ctx *c, const char *key, const char *file, const char *etag, int line)

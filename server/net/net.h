@@ -126,6 +126,7 @@ struct server {
     struct lws_protocol_vhost_options headers[5];
     char csp[512];              /* Content-Security-Policy of every response */
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
+    struct server_watch *watch; /* --watch (server_watch.c), or NULL. Owned */
     unsigned char *scratch;     /* frames being written, after LWS_PRE headroom. From malloc() */
     size_t scratch_cap;
 };
@@ -143,6 +144,9 @@ bool net_upgrade_ok(const char *upgrade);
 void fanout_notify(struct server_session *ss);
 void fanout_init(struct server_session *ss);
 void fanout_stop(struct server_session *ss);
+/* fanout.c: the session's deck was reloaded: presenters get the new deck
+ * ({"type":"deck"}), everyone a new state. */
+void fanout_deck(struct server_session *ss);
 
 /* ws.c / http.c: the lws protocol callbacks. */
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
