@@ -276,7 +276,7 @@ static int deck_image_one(struct deck_ctx *c, cmark_node *img, const struct deck
         cmark_node *ci = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
         /* An image that cannot be shown leaves its alt text (and the warning). */
         if (ci && media < 0 && !data)
-            rc = hu_buf_append(&html, "<span class=\"hu-missing-image\">", 32) == HU_OK &&
+            rc = hu_buf_append(&html, "<span class=\"hu-missing-image\">", 31) == HU_OK &&
                          deck_html_escape(&html, kw.alt.data ? kw.alt.data : "", kw.alt.len) == HU_OK &&
                          hu_buf_append(&html, "</span>", 7) == HU_OK
                      ? HU_OK

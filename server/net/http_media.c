@@ -96,7 +96,8 @@ int http_media(struct server *srv, struct lws *wsi, struct http_pss *p, const st
                  (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)st.st_mtim.tv_nsec,
                  (unsigned long long)st.st_ino);
     snprintf(quoted, sizeof quoted, "\"%s\"", etag);
-    bool immutable = lws_get_urlarg_by_name(wsi, "v=", v, sizeof v) && strcmp(v, etag) == 0;
+    const char *version = lws_get_urlarg_by_name(wsi, "v=", v, sizeof v); /* points after "v=" in v */
+    bool immutable = version && strcmp(version, etag) == 0;
     bool fresh = lws_hdr_copy(wsi, inm, sizeof inm, WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0 && strstr(inm, quoted);
     unsigned char hdr[LWS_PRE + 2048];
     unsigned char *start = hdr + LWS_PRE, *pos = start, *end = hdr + sizeof hdr - 1;
