@@ -128,6 +128,7 @@
     case 'state': onState(msg); break;
     case 'tally': onTally(msg); break;
     case 'room': onRoom(msg); break;
+    case 'deck': onDeck(msg); break;
     case 'error': onError(msg); break;
     case 'pong':
       if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
@@ -148,6 +149,16 @@
     setConnStatus('joined');
     showStage();
     renderSession();
+  }
+
+  /* The deck file changed (serve --watch): the new deck, shown at once. */
+  function onDeck(msg) {
+    if (msg.session) app.session = msg.session;
+    app.deck = msg.deck || { slides: [] };
+    app.shownIndex = -1;
+    app.barsKey = null;
+    renderSession();
+    render();
   }
 
   function onError(msg) {
@@ -191,6 +202,7 @@
     var title = s.title || (app.deck && app.deck.title) || '';
     $('session-title').textContent = title;
     document.title = (title ? title + ' \u2013 ' : '') + 'handsup presenter';
+    if (window.HandsupLook) window.HandsupLook.deck(app.deck || s, $('deck-logo'));
   }
 
   /* The URL may wrap in the narrow corner: let it break after "/j/", not
@@ -287,6 +299,10 @@
       Array.prototype.forEach.call($('slide-body').querySelectorAll('img'), function (img) {
         img.addEventListener('load', fitSlide);
       });
+      if (window.HandsupLook) window.HandsupLook.slide(slideEl, $('slide-body'), ds, idx, count);
+    }
+    if (window.HandsupLook) {
+      window.HandsupLook.fragments($('slide-body'), typeof st.slide.fragment === 'number' ? st.slide.fragment : 1e9);
     }
     $('join-panel').hidden = idx !== 0;
 
