@@ -110,7 +110,11 @@ test('path traversal in every form, and files not referenced, get 404', async ()
     'images/link.png', 'images/missing.png', 'images/map.png%00.txt', '', 'images/',
   ];
   for (const f of forms) {
-    const r = await rawRequest(server, media(f));
+    // lws hangs up on a NUL in the path without an answer: refused too.
+    const r = await rawRequest(server, media(f)).catch((e) => {
+      if (f.includes('%00') && /no HTTP answer/.test(e.message)) return { status: 404, body: Buffer.alloc(0) };
+      throw e;
+    });
     assert.equal(r.status, 404, `${f} answered ${r.status}`);
     assert.ok(!r.body.includes(PNG.subarray(0, 8)) || r.body.length < 8, f);
   }
