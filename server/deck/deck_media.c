@@ -70,34 +70,38 @@ static bool deck_media_path(const char *url, char *out, size_t outlen)
     return k > 0;
 }
 
-/* Removes "." and "x/.." steps and doubled slashes in place; false when the
- * path climbs above its start. */
+/* Removes "." and "x/.." steps and doubled slashes (p has at most
+ * HU_MEDIA_PATH_MAX bytes); false when the path climbs above its start or
+ * nothing is left.  Written through a copy: in place, the "/" after the last
+ * component would land on the terminator (the fuzzer found that). */
 static bool deck_media_lexical(char *p)
 {
-    char *w = p;
+    char out[HU_MEDIA_PATH_MAX + 1];
+    size_t w = 0;
     const char *r = p;
     while (*r) {
         size_t n = strcspn(r, "/");
         if (n == 0 || (n == 1 && r[0] == '.')) {
         } else if (n == 2 && r[0] == '.' && r[1] == '.') {
-            if (w == p)
+            if (w == 0)
                 return false;
-            w--;
-            while (w > p && w[-1] != '/')
+            while (w > 0 && out[w - 1] != '/')
                 w--;
+            if (w > 0)
+                w--; /* the "/" before the dropped component */
         } else {
-            memmove(w, r, n);
+            if (w > 0)
+                out[w++] = '/';
+            memcpy(out + w, r, n);
             w += n;
-            *w++ = '/';
         }
         r += n;
         if (*r == '/')
             r++;
     }
-    if (w > p)
-        w--;
-    *w = '\0';
-    return w > p;
+    out[w] = '\0';
+    memcpy(p, out, w + 1);
+    return w > 0;
 }
 
 static bool deck_has_scheme(const char *url)
