@@ -14,6 +14,7 @@
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
 #include "cli.h"
+#include "serve_ops.h"
 #include "server.h"
 
 #define SERVE_DEFAULT_PORT 8080
@@ -45,7 +46,7 @@ const char cmd_serve_usage[] =
     "         --ping-interval S   ping a silent phone after S seconds, hang up after 1.5 S\n"
     "                             (default 20)\n"
     "         --watch             reload a deck when it, its images or PDFs change; a broken\n"
-    "                             edit keeps the running version\n";
+    "                             edit keeps the running version\n" SERVE_OPS_USAGE;
 
 /* Printable ASCII without spaces: what a shell, a URL fragment (the
  * presenter URL percent-encodes it) and an Authorization header all carry
@@ -89,7 +90,7 @@ static int serve_check_decks(char *const *decks, size_t n)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
+    static const struct option own[] = {
         {"port", required_argument, NULL, 'p'},     {"host", required_argument, NULL, 'H'},
         {"data", required_argument, NULL, 'd'},     {"public-url", required_argument, NULL, 'u'},
         {"presenter-key", required_argument, NULL, 'k'},
@@ -100,13 +101,23 @@ int cmd_serve(int argc, char **argv)
         {"ping-interval", required_argument, NULL, 'P'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
         {"watch", no_argument, NULL, 'w'},
-        {NULL, 0, NULL, 0},
     };
+    /* The table getopt reads: ours, then serve_ops.c's (which ends it). */
+    struct option opts[sizeof own / sizeof own[0] + 16];
+    size_t n_own = sizeof own / sizeof own[0], n_opts = n_own;
+    memcpy(opts, own, sizeof own);
+    for (size_t i = 0; n_opts < sizeof opts / sizeof opts[0]; i++) {
+        opts[n_opts++] = serve_ops_options[i];
+        if (!serve_ops_options[i].name)
+            break;
+    }
+    struct serve_ops ops;
+    serve_ops_init(&ops);
     struct server_config cfg = {
         .port = SERVE_DEFAULT_PORT, .data_path = CLI_DEFAULT_DATA, .ping_secs = HU_PING_SECS};
     const char *origins[SERVE_MAX_ORIGINS], *hosts[SERVE_MAX_ORIGINS];
     cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
-    int c;
+    int c, rc;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
      * works as most command lines do. */
     while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:hw", opts, NULL)) != -1) {
@@ -153,7 +164,11 @@ int cmd_serve(int argc, char **argv)
         case 'a': cfg.asset_dir = optarg; break;
         case 'w': cfg.watch = true; break;
         case 'h': cli_help(); return 0;
-        default: return cli_usage_error("%s", "unknown option");
+        default:
+            if (c < SERVE_OPS_FIRST)
+                return cli_usage_error("%s", "unknown option");
+            if ((rc = serve_ops_option(c, optarg, &cfg, &ops)) != 0)
+                return rc;
         }
     }
     if (optind >= argc)
@@ -164,6 +179,8 @@ int cmd_serve(int argc, char **argv)
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
     cfg.allow_hosts = hosts;
+    if ((rc = serve_ops_finish(&cfg, &ops)) != 0)
+        return rc;
     if (cfg.presenter_key && strlen(cfg.presenter_key) < SERVE_KEY_WEAK)
         fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "
                         "easy to guess (use %d or more, or leave it out for a random one)\n",
@@ -184,8 +201,8 @@ int cmd_serve(int argc, char **argv)
     server_print_banner(srv, stdout, isatty(STDOUT_FILENO));
     signal(SIGPIPE, SIG_IGN);
     /* SIGINT and SIGTERM stop the loop (server_run watches them). */
-    int rc = server_run(srv);
+    rc = server_run(srv);
     server_free(srv);
-    fprintf(stderr, "handsup: stopped\n");
+    log_event(LOG_INFO, "stopped", LOG_END);
     return rc;
 }

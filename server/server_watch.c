@@ -27,6 +27,7 @@
 
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
+#include "base/log.h"
 
 #define WATCH_QUIET_MS 100   /* a reload waits for this much quiet after a change */
 #define WATCH_MAX_DIRS 256   /* folders watched in all */
@@ -123,10 +124,15 @@ static void watch_reload(struct server_watch *w, size_t i)
         rc = HU_ERR_PARSE;
     }
     if (rc != HU_OK) {
-        fprintf(stderr, "%s\nhandsup: %s was not reloaded; the running version stays\n", err, w->deck_paths[i]);
+        /* As at start-up: the "file:line: what" line first, for editors. */
+        fprintf(stderr, "%s\n", err);
+        fflush(stderr);
+        log_event(LOG_ERROR, "deck not reloaded; the running version stays", LOG_S("deck", w->deck_paths[i]),
+                  LOG_S("error", err), LOG_END);
         return;
     }
-    fprintf(stderr, "handsup: reloaded %s (%zu slides, %zu polls)\n", w->deck_paths[i], d->n_slides, d->n_polls);
+    log_event(LOG_INFO, "deck reloaded", LOG_S("deck", w->deck_paths[i]), LOG_I("slides", d->n_slides),
+              LOG_I("polls", d->n_polls), LOG_END);
     watch_deck(w, i, d);
     pthread_mutex_lock(&w->lock);
     deck_free(w->pending[i]);
@@ -189,8 +195,8 @@ static void watch_on_async(struct ev_loop *loop, ev_async *a, int revents)
             continue;
         struct server_session *ss = &srv->sessions[i];
         if (session_reload(ss->session, d, net_now_ms()) != HU_OK) {
-            fprintf(stderr, "handsup: %s: out of memory reloading; the running version stays\n",
-                    srv->cfg.decks[i]);
+            log_event(LOG_ERROR, "out of memory reloading; the running version stays", LOG_S("deck", srv->cfg.decks[i]),
+                      LOG_END);
             continue;
         }
         fanout_deck(ss);
@@ -256,7 +262,7 @@ void server_watch_stop(struct server *srv)
     if (w->started) {
         uint64_t one = 1;
         if (write(w->stop_fd, &one, sizeof one) != sizeof one)
-            fprintf(stderr, "handsup: --watch: cannot stop the watcher: %s\n", strerror(errno));
+            log_event(LOG_ERROR, "cannot stop the deck watcher", LOG_S("error", strerror(errno)), LOG_END);
         pthread_join(w->thread, NULL);
     }
     if (srv->loop)

@@ -26,6 +26,12 @@ struct server_config {
     bool watch;                 /* --watch: reload a deck when it or its images change */
     const char *const *decks;   /* deck paths, one session each */
     size_t n_decks;
+    /* Running it for real (serve_ops.c, DESIGN section 11). */
+    const char *tls_cert, *tls_key; /* PEM files; both or neither */
+    const char *const *trust_proxies; /* peers whose X-Forwarded-For is believed */
+    size_t n_trust_proxies;
+    bool metrics;               /* serve GET /metrics */
+    bool reuse_port;            /* SO_REUSEPORT, and wait for the data file's lock */
 };
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 #include "session_impl.h"
 
 static bool session_same_kind(const struct pollkind *a, const struct pollkind *b)
@@ -71,8 +72,8 @@ static int session_remove_poll(struct session *s, struct session_poll *p)
     for (unsigned o = 0; o < r->kind->n_options; o++)
         r->counts[o] = tally_count(r->tally, o);
     r->voters = tally_voters(r->tally);
-    fprintf(stderr, "warning: %s: poll \"%s\" is no longer in the deck; its results are kept for export\n",
-            s->deck->path, sl->poll_id);
+    log_event(LOG_WARN, "poll is no longer in the deck; its results are kept for export", LOG_S("deck", s->deck->path),
+              LOG_S("poll", sl->poll_id), LOG_END);
     if (s->store)
         (void)store_poll(s->store, s->store_id, &r->row);
     return HU_OK;
@@ -153,8 +154,8 @@ int session_reload(struct session *s, struct deck *deck, int64_t now_ms)
     }
     for (size_t i = 0; i < s->deck->n_polls; i++)
         if (deck_find_poll(deck, s->polls[i].slide->poll_id) < 0 && session_remove_poll(s, &s->polls[i]) != HU_OK)
-            fprintf(stderr, "error: %s: out of memory keeping poll \"%s\"\n", s->deck->path,
-                    s->polls[i].slide->poll_id);
+            log_event(LOG_ERROR, "out of memory keeping a removed poll", LOG_S("deck", s->deck->path),
+                      LOG_S("poll", s->polls[i].slide->poll_id), LOG_END);
     /* Where the room is: on the same poll if it is still there, else on the
      * same slide number (what a restart does), within the deck. */
     const struct deck_slide *was = &s->deck->slides[s->current];

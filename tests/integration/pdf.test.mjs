@@ -47,7 +47,7 @@ after(async () => { await server?.stop(); });
 test('pages are rendered at start-up into the cache beside the data file', async () => {
   server = new Server({ decks: [deckPath], data });
   await server.start();
-  assert.match(server.stderr, /talk\.md: 4 PDF pages ready \(\d+\.\d s rendering\)/);
+  assert.match(server.stderr, /msg="PDF pages ready" deck=\S*talk\.md pages=4 render_seconds=[\d.]+/);
   const cache = fs.readdirSync(`${data}.pages`).sort();
   assert.equal(cache.length, 4, cache.join(' '));
   assert.ok(cache.every((f) => /^[0-9a-f]{32}-[2-5]\.png$/.test(f)), cache.join(' '));

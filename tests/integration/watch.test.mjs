@@ -74,7 +74,7 @@ test('an edit reaches the presenter and the phones', async () => {
   const m = await p.next('deck', (x) => x.deck.slides[0].title === 'Version two', 10000);
   const ms = Date.now() - t0;
   assert.equal(m.deck.slides.length, 3);
-  assert.match(server.stderr, /reloaded .*live\.md \(3 slides, 2 polls\)/);
+  assert.match(server.stderr, /msg="deck reloaded" deck=\S*live\.md slides=3 polls=2/);
   // The phone sees the same poll, still with its vote.
   const st = await a.next('state', (s) => s.poll?.id === 'drop', 10000);
   assert.equal(st.myVote, 'no');
@@ -85,12 +85,12 @@ test('a broken edit prints file:line and keeps the running deck', async () => {
   const before_ = server.stderr.length;
   save(deck('Broken').replace('<!-- poll: yesno -->\n<!-- id: keep -->', '<!-- poll: maybe -->\n<!-- id: keep -->'));
   const deadline = Date.now() + 10000;
-  while (!/was not reloaded/.test(server.stderr.slice(before_)) && Date.now() < deadline) {
+  while (!/deck not reloaded/.test(server.stderr.slice(before_)) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const out = server.stderr.slice(before_);
   assert.match(out, new RegExp(`${deckPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:11: unknown poll kind "maybe"`));
-  assert.match(out, /was not reloaded; the running version stays/);
+  assert.match(out, /msg="deck not reloaded; the running version stays"/);
   // Still the last good deck: a vote on "keep" works.
   p.request({ type: 'goto', slide: 1 });
   await a.next('state', (s) => s.poll?.id === 'keep');
@@ -101,7 +101,7 @@ test('a deleted poll keeps its results; the kept poll keeps its votes', async ()
   save(deck('Version three', false));
   const m = await p.next('deck', (x) => x.deck.slides[0].title === 'Version three', 10000);
   assert.equal(m.deck.slides.length, 2);
-  assert.match(server.stderr, /poll "drop" is no longer in the deck; its results are kept for export/);
+  assert.match(server.stderr, /msg="poll is no longer in the deck; its results are kept for export" deck=\S+ poll=drop/);
   const res = await fetch(server.url(`/api/sessions/${CODE}/results.json`), {
     headers: { Authorization: `Bearer ${server.key}` },
   }).then((r) => r.json());
