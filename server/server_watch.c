@@ -85,7 +85,7 @@ static void watch_add(struct server_watch *w, const char *base, const char *path
     struct watch_file *f = &w->files[w->n_files++];
     f->wd = wd;
     f->session = i;
-    snprintf(f->name, sizeof f->name, "%s", name);
+    memcpy(f->name, name, strlen(name) + 1); /* at most NAME_MAX, checked above */
 }
 
 /* The deck file, its images and its PDFs (a page's key is "<pdf>/page-N.png"). */
