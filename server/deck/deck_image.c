@@ -309,42 +309,56 @@ static bool deck_para_empty(cmark_node *p)
     return true;
 }
 
-int deck_images(struct deck_ctx *c, cmark_node *doc, const struct deck_lines *lines, struct deck_slide *sl)
+/* Every node of type t under doc, in document order, into *out (malloc'd;
+ * *n of them): collected first, as an iterator must not see the tree change. */
+static int deck_nodes_of(cmark_node *doc, cmark_node_type t, cmark_node ***out, size_t *n)
 {
-    /* Collected first: the iterator must not see the tree change. */
-    cmark_node **imgs = NULL, **paras = NULL;
-    size_t n = 0, np = 0, cap = 0;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
     cmark_iter *it = cmark_iter_new(doc);
     int rc = it ? HU_OK : HU_ERR_NOMEM;
     cmark_event_type ev;
     while (rc == HU_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *node = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_IMAGE)
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != t)
             continue;
-        if (n == cap) {
+        if (*n == cap) {
             cap = cap ? cap * 2 : 8;
-            cmark_node **p = realloc(imgs, cap * sizeof *p), **q = realloc(paras, cap * sizeof *q);
-            if (p)
-                imgs = p;
-            if (q)
-                paras = q;
-            if (!p || !q) {
+            cmark_node **p = realloc(*out, cap * sizeof *p);
+            if (!p) {
                 rc = HU_ERR_NOMEM;
                 break;
             }
+            *out = p;
         }
-        imgs[n++] = node;
+        (*out)[(*n)++] = node;
     }
     if (it)
         cmark_iter_free(it);
+    return rc;
+}
+
+int deck_images(struct deck_ctx *c, cmark_node *doc, const struct deck_lines *lines, struct deck_slide *sl)
+{
+    cmark_node **imgs, **paras = NULL;
+    size_t n, np = 0;
+    int rc = deck_nodes_of(doc, CMARK_NODE_IMAGE, &imgs, &n);
+    if (rc == HU_OK && n && !(paras = malloc(n * sizeof *paras)))
+        rc = HU_ERR_NOMEM;
+    /* An image inside another's alt text ("![a ![b](x)](y)") goes with the
+     * outer one: dropped from the list while the tree is whole, since
+     * handling the outer one frees it. */
+    for (size_t i = 0; rc == HU_OK && i < n; i++)
+        for (cmark_node *a = cmark_node_parent(imgs[i]); a; a = cmark_node_parent(a))
+            if (cmark_node_get_type(a) == CMARK_NODE_IMAGE) {
+                imgs[i] = NULL;
+                break;
+            }
     for (size_t i = 0; rc == HU_OK && i < n; i++) {
-        cmark_node *parent = cmark_node_parent(imgs[i]);
-        /* An image inside another's alt text went with its parent. */
-        bool nested = false;
-        for (cmark_node *a = parent; a; a = cmark_node_parent(a))
-            nested = nested || cmark_node_get_type(a) == CMARK_NODE_IMAGE;
-        if (nested)
+        if (!imgs[i])
             continue;
+        cmark_node *parent = cmark_node_parent(imgs[i]);
         rc = deck_image_one(c, imgs[i], lines, sl);
         if (rc == HU_OK && parent && cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
             (np == 0 || paras[np - 1] != parent))
@@ -371,35 +385,18 @@ static char deck_char_at(const char *text, const size_t *starts, size_t n, int l
 int deck_fragments(cmark_node *doc, const char *text, const size_t *starts, size_t n, int *count)
 {
     *count = 0;
-    cmark_node **items = NULL;
-    size_t k = 0, cap = 0;
-    cmark_iter *it = cmark_iter_new(doc);
-    int rc = it ? HU_OK : HU_ERR_NOMEM;
-    cmark_event_type ev;
-    while (rc == HU_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *node = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_ITEM)
-            continue;
-        cmark_node *list = cmark_node_parent(node);
+    cmark_node **items;
+    size_t all, k = 0;
+    int rc = deck_nodes_of(doc, CMARK_NODE_ITEM, &items, &all);
+    for (size_t i = 0; rc == HU_OK && i < all; i++) {
+        cmark_node *list = cmark_node_parent(items[i]);
         bool frag = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST
                         ? cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM
-                        : deck_char_at(text, starts, n, cmark_node_get_start_line(node),
-                                       cmark_node_get_start_column(node)) == '*';
-        if (!frag)
-            continue;
-        if (k == cap) {
-            cap = cap ? cap * 2 : 8;
-            cmark_node **p = realloc(items, cap * sizeof *p);
-            if (!p) {
-                rc = HU_ERR_NOMEM;
-                break;
-            }
-            items = p;
-        }
-        items[k++] = node;
+                        : deck_char_at(text, starts, n, cmark_node_get_start_line(items[i]),
+                                       cmark_node_get_start_column(items[i])) == '*';
+        if (frag)
+            items[k++] = items[i];
     }
-    if (it)
-        cmark_iter_free(it);
     for (size_t i = 0; rc == HU_OK && i < k; i++) {
         cmark_node *mark = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
         if (!mark || !cmark_node_set_on_enter(mark, DECK_FRAGMENT_MARK) || !cmark_node_prepend_child(items[i], mark)) {
