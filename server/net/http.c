@@ -187,7 +187,10 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
     case ROUTE_RESULTS: return http_results(srv, wsi, p, &r);
     case ROUTE_API_NONE: return http_api_error(wsi, p, 404, "not_found", "no such route");
     case ROUTE_HEALTH: return http_health(srv, wsi, p);
-    case ROUTE_MEDIA: return http_media(srv, wsi, p, &r);
+    case ROUTE_MEDIA: {
+        int rc = http_media(srv, wsi, p, &r);
+        return rc == HTTP_MEDIA_NOT_FOUND ? http_text(wsi, p, 404, "text/plain; charset=utf-8", "not found\n") : rc;
+    }
     case ROUTE_NONE: break;
     }
     /* Also reached when a file mount has no such file. */

@@ -39,27 +39,6 @@ void http_media_close(struct http_pss *p)
     }
 }
 
-static int http_media_404(struct lws *wsi)
-{
-    unsigned char hdr[LWS_PRE + 512];
-    unsigned char *start = hdr + LWS_PRE, *pos = start, *end = hdr + sizeof hdr - 1;
-    static const char body[] = "not found\n";
-    if (lws_add_http_common_headers(wsi, HTTP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", sizeof body - 1, &pos,
-                                    end) ||
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store", 8,
-                                    &pos, end) ||
-        lws_finalize_write_http_header(wsi, start, &pos, end))
-        return -1;
-    bool head = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0;
-    if (!head) {
-        unsigned char b[LWS_PRE + sizeof body];
-        memcpy(b + LWS_PRE, body, sizeof body - 1);
-        if (lws_write(wsi, b + LWS_PRE, sizeof body - 1, LWS_WRITE_HTTP_FINAL) != (int)(sizeof body - 1))
-            return -1;
-    }
-    return lws_http_transaction_completed(wsi) ? -1 : 0;
-}
-
 static int http_media_header(struct lws *wsi, unsigned char **pos, unsigned char *end, const char *name,
                              const char *value)
 {
@@ -74,7 +53,7 @@ int http_media(struct server *srv, struct lws *wsi, struct http_pss *p, const st
     const struct deck_media *m = deck ? deck_media_find(deck, r->media) : NULL;
     int root = m ? (m->cached ? deck->cache_fd : deck->dir_fd) : -1;
     if (!m || root < 0)
-        return http_media_404(wsi);
+        return HTTP_MEDIA_NOT_FOUND;
     int fd = media_open_beneath(root, m->file);
     struct stat st;
     unsigned char head[MEDIA_SNIFF_BYTES];
@@ -86,7 +65,7 @@ int http_media(struct server *srv, struct lws *wsi, struct http_pss *p, const st
     if (!mime) {
         if (fd >= 0)
             close(fd);
-        return http_media_404(wsi);
+        return HTTP_MEDIA_NOT_FOUND;
     }
     char etag[64], quoted[72], v[64], inm[256];
     if (m->cached)

@@ -5,7 +5,12 @@
 #include "net.h"
 #include "route.h"
 
-/* Answers a ROUTE_MEDIA request: 0, or -1 to close the connection. */
+/* http_media's answer when nothing may be served: the caller sends its
+ * plain 404 (the same for every refusal). */
+#define HTTP_MEDIA_NOT_FOUND 1
+
+/* Answers a ROUTE_MEDIA request: 0, -1 to close the connection, or
+ * HTTP_MEDIA_NOT_FOUND. */
 int http_media(struct server *srv, struct lws *wsi, struct http_pss *p, const struct route *r);
 
 /* Sends the next chunk of the file of p: 0, or -1 to close. */
