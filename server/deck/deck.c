@@ -474,6 +474,17 @@ static void deck_media_free(struct deck_media *m, size_t n)
     free(m);
 }
 
+void deck_release_files(struct deck *deck)
+{
+    if (!deck)
+        return;
+    if (deck->dir_fd >= 0)
+        close(deck->dir_fd);
+    if (deck->cache_fd >= 0)
+        close(deck->cache_fd);
+    deck->dir_fd = deck->cache_fd = -1;
+}
+
 void deck_free(struct deck *deck)
 {
     if (!deck)
@@ -481,10 +492,7 @@ void deck_free(struct deck *deck)
     for (size_t i = 0; i < deck->n_slides; i++)
         deck_slide_free(&deck->slides[i]);
     deck_media_free(deck->media, deck->n_media);
-    if (deck->dir_fd >= 0)
-        close(deck->dir_fd);
-    if (deck->cache_fd >= 0)
-        close(deck->cache_fd);
+    deck_release_files(deck);
     for (size_t i = 0; i < deck->n_warnings; i++)
         free(deck->warnings[i]);
     free(deck->warnings);

@@ -142,6 +142,11 @@ int deck_print_warnings(const struct deck *deck, FILE *f);
 /* Index of the slide holding poll_id, or -1. */
 int deck_find_poll(const struct deck *deck, const char *poll_id);
 
+/* Closes the folders the deck holds open for serving its images (a deck
+ * replaced by a reload keeps its strings for votes in flight, but must not
+ * keep two descriptors per edit).  Accepts NULL. */
+void deck_release_files(struct deck *deck);
+
 /* Frees deck and everything it owns.  Accepts NULL. */
 void deck_free(struct deck *deck);
 

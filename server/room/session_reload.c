@@ -170,6 +170,7 @@ int session_reload(struct session *s, struct deck *deck, int64_t now_ms)
         tally_free(s->polls[i].tally);
     free(s->polls);
     free(s->slide_poll);
+    deck_release_files(s->deck);
     s->retired[s->n_retired++] = s->deck;
     s->deck = deck;
     s->polls = polls;
