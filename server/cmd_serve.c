@@ -119,7 +119,8 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     struct server_config cfg = {
         .port = SERVE_DEFAULT_PORT, .data_path = CLI_DEFAULT_DATA, .ping_secs = HU_PING_SECS};
     const char *origins[SERVE_MAX_ORIGINS], *hosts[SERVE_MAX_ORIGINS];
-    cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
+    char assets[4096];
+    cfg.asset_dir = cli_asset_dir(assets, sizeof assets);
     int c, rc;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
      * works as most command lines do. */
