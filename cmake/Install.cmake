@@ -21,8 +21,8 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/handsup.1.gz
 add_custom_target(handsup_man ALL DEPENDS ${CMAKE_BINARY_DIR}/handsup.1.gz)
 install(FILES ${CMAKE_BINARY_DIR}/handsup.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
-install(FILES docs/deployment.md deploy/nginx/handsup.conf deploy/caddy/Caddyfile
-        DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES docs/deployment.md deploy/caddy/Caddyfile DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES deploy/nginx/handsup.conf DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME nginx-handsup.conf)
 
 # Decided when installing, not when configuring: `cpack` installs the same
 # build with the prefix /usr, `cmake --install --prefix DIR` with another.
