@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,8 +85,9 @@ const char *cli_asset_dir(char *buf, size_t len)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            int w = snprintf(buf, len, "%s/../share/handsup", exe);
-            if (w > 0 && (size_t)w < len && cli_assets_in(buf))
+            char rel[4200];
+            int w = snprintf(rel, sizeof rel, "%s/../share/handsup", exe);
+            if (w > 0 && (size_t)w < sizeof rel && len >= PATH_MAX && realpath(rel, buf) && cli_assets_in(buf))
                 return buf;
         }
     }

@@ -366,7 +366,7 @@ int server_run(struct server *srv)
     log_event(LOG_INFO, "serving", LOG_I("port", srv->port), LOG_I("sessions", (long long)srv->n_sessions),
               LOG_S("tls", srv->cfg.tls_cert ? "on" : "off"), LOG_S("reuse_port", srv->cfg.reuse_port ? "on" : "off"),
               LOG_I("trusted_proxies", (long long)srv->n_trusted), LOG_S("metrics", srv->cfg.metrics ? "on" : "off"),
-              LOG_END);
+              LOG_S("assets", srv->cfg.asset_dir), LOG_END);
     ev_run(srv->loop, 0);
     ws_drain_stop(srv);
     ws_keepalive_stop(srv);

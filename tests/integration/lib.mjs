@@ -124,6 +124,7 @@ export class Server {
     // opts.tls: { cert, key, ca } -- serve HTTPS/WSS with that pair; the
     // helpers trust ca (a PEM buffer) and verify the certificate.
     this.tls = opts.tls;
+    this.bin = opts.bin || BIN;  // another binary (the installed one)
   }
 
   // Where the helpers connect: 127.0.0.1, or the IPv6 address listened on.
@@ -166,7 +167,7 @@ export class Server {
     if (this.argv) args.splice(1, args.length - 1, ...this.argv);
     this.stdout = '';
     this.stderr = '';
-    const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     running.add(this);
     child.stdout.setEncoding('utf8').on('data', (d) => { this.stdout += d; });
