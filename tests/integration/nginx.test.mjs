@@ -115,6 +115,11 @@ test('the vote flow through nginx: HTTPS pages, WSS upgrade, Origin and Host wit
     assert.equal(page.status, 200);
     assert.match(page.headers.get('strict-transport-security') || '', /max-age=31536000/);
     assert.match(page.headers.get('content-security-policy') || '', /default-src 'none'/, 'handsup\'s headers pass');
+    // Any Upgrade but websocket becomes a plain request (CVE-2025-11677).
+    const odd = await httpsGet(`${s.front.base}/`, { ca: ca.pem, headers: { Upgrade: 'foo', Connection: 'upgrade' } });
+    assert.equal(odd.status, 200);
+    const oddWs = await httpsGet(`${s.front.base}/ws`, { ca: ca.pem, headers: { Upgrade: 'h2c', Connection: 'upgrade' } });
+    assert.notEqual(oddWs.status, 101);
     const redirect = await fetch(`http://127.0.0.1:${s.nginx.httpPort}/j/${CODE}`, { redirect: 'manual' });
     assert.equal(redirect.status, 301);
     assert.match(redirect.headers.get('location'), new RegExp(`^https://[^/]+/j/${CODE}$`));
