@@ -20,6 +20,7 @@ export class Phone {
     this.byes = [];          // reasons of the byes received
     this.closes = [];        // close codes seen
     this.reconnects = 0;
+    this.refused = 0;        // connection attempts that failed (refused, reset)
     this.errors = [];        // refusals other than a restart's
     this.stopped = false;
     this.c = null;
@@ -32,6 +33,7 @@ export class Phone {
       } catch (e) {
         if (this.stopped) break;
         this.lastError = e.message;
+        if (/cannot connect|upgrade refused/.test(e.message)) this.refused++;
       }
       if (this.stopped) break;
       this.reconnects++;

@@ -57,6 +57,14 @@ test('--reuse-port: a new process takes over port and data file under 200 voting
 
   const refused = phones.flatMap((ph) => ph.errors);
   assert.deepEqual(refused, [], 'no vote was refused');
+  // The new socket shared the port before the old one closed: no phone
+  // found the port closed while reconnecting.
+  const failedConnects = phones.reduce((n, ph) => n + ph.refused, 0);
+  assert.equal(failedConnects, 0, `connection attempts that failed during the handover: ${failedConnects}`);
+  // The new process opened the file only after the old one released it.
+  const released = old.stderr.match(/ts=(\S+) level=info msg="stopping: data file flushed and released"/);
+  const serving = next.stderr.match(/ts=(\S+) level=info msg=serving /);
+  assert.ok(released && serving && serving[1] >= released[1], `${old.stderr}\n${next.stderr}`);
   const lost = await acksLost(next.data, CODE, 'q1', phones);
   const total = phones.reduce((n, ph) => n + ph.acks, 0);
   assert.deepEqual(lost, [], `acks lost: ${lost.length} (of ${total} acknowledged, ${acksAtHandover} before the handover)`);
