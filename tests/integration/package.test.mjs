@@ -101,3 +101,23 @@ test('the .deb builds, installs with its dependencies, serves the example deck, 
     assert.ok(!existsSync(f), `${f} is gone`);
   }
 });
+
+test('cmake --install lays out bin/, share/handsup/, the man page, the unit and the config under a prefix', { skip: !BUILD && 'HANDSUP_BUILD_DIR is not set (run through ctest)' }, async () => {
+  const prefix = path.join(tempDir('handsup-prefix-'), 'opt');
+  execFileSync(process.env.HANDSUP_CMAKE || 'cmake', ['--install', BUILD, '--prefix', prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const f of ['bin/handsup', 'share/handsup/web/index.html', 'share/handsup/presenter/present.js',
+    'share/handsup/slides/workshop.md', 'share/man/man1/handsup.1.gz', 'share/doc/handsup/deployment.md',
+    'lib/systemd/system/handsup.service', 'etc/handsup/handsup.conf']) {
+    assert.ok(existsSync(path.join(prefix, f)), `${f} is installed under the prefix`);
+  }
+  // The installed binary finds its pages beside itself, not in the sources.
+  const server = new Server({ bin: path.join(prefix, 'bin', 'handsup'), decks: [path.join(prefix, 'share/handsup/slides/workshop.md')] });
+  await server.start();
+  try {
+    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(server.stderr, new RegExp(`msg=serving .*assets=${escaped}/share/handsup\\b`), server.output());
+    assert.equal((await server.get('/present/')).status, 200);
+  } finally {
+    await server.stop();
+  }
+});
