@@ -54,7 +54,7 @@ void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *c
 {
     if (!c->ss || c->presenter) {
         ws_queue_err(c, c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, id,
-                                        c->presenter ? "presenters do not vote" : NULL);
+                     c->presenter ? "presenters do not vote" : NULL);
         return;
     }
     struct ws_pending_vote *pv = calloc(1, sizeof *pv);
@@ -71,9 +71,7 @@ void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *c
     }
     if (rc != HU_OK) {
         free(pv);
-        ws_queue_err(c, rc, id,
-                                        rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll"
-                                                                 : NULL);
+        ws_queue_err(c, rc, id, rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll" : NULL);
         return;
     }
     pv->at_us = metrics_now_us();
