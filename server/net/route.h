@@ -17,6 +17,7 @@ enum route_kind {
     ROUTE_API_NONE, /* under /api/ but no such route: a JSON 404 */
     ROUTE_HEALTH,   /* /healthz or /healthz/ */
     ROUTE_MEDIA,    /* /media/<code>/<path>: an image of the session's deck */
+    ROUTE_METRICS,  /* /metrics (served only with --metrics) */
 };
 
 struct route {
