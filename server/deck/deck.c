@@ -355,10 +355,9 @@ int deck_load_warn(const char *path, FILE *warn, struct deck **out, char *err, s
     return deck_load_opts(path, NULL, warn, out, err, errlen);
 }
 
-/* The deck's folder, symlinks resolved, into dir; opens it and the page
- * cache (created when missing) as O_PATH descriptors for the HTTP edge. */
-static int deck_open_dirs(struct deck_ctx *c, const char *path, const struct deck_opts *opts, char *dir,
-                          int *dir_fd, int *cache_fd)
+/* The deck's folder, symlinks resolved, into dir; opens it as an O_PATH
+ * descriptor for the HTTP edge. */
+static int deck_open_dir(struct deck_ctx *c, const char *path, char *dir, int *dir_fd)
 {
     char copy[PATH_MAX];
     snprintf(copy, sizeof copy, "%s", path);
@@ -369,20 +368,10 @@ static int deck_open_dirs(struct deck_ctx *c, const char *path, const struct dec
         *slash = '\0';
     else
         snprintf(copy, sizeof copy, ".");
-    *dir_fd = *cache_fd = -1;
+    *dir_fd = -1;
     if (!realpath(copy, dir) || (*dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
         deck_errorf(c, 0, "cannot open the deck's folder: %s", strerror(errno));
         return HU_ERR_IO;
-    }
-    if (opts && opts->pdf_cache) {
-        if (mkdir(opts->pdf_cache, 0755) != 0 && errno != EEXIST) {
-            deck_errorf(c, 0, "cannot create the PDF page cache %s: %s", opts->pdf_cache, strerror(errno));
-            return HU_ERR_IO;
-        }
-        if ((*cache_fd = open(opts->pdf_cache, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-            deck_errorf(c, 0, "cannot open the PDF page cache %s: %s", opts->pdf_cache, strerror(errno));
-            return HU_ERR_IO;
-        }
     }
     return HU_OK;
 }
@@ -420,10 +409,19 @@ int deck_load_opts(const char *path, const struct deck_opts *opts, FILE *warn, s
     } else {
         char dir[PATH_MAX];
         int dir_fd = -1, cache_fd = -1;
-        rc = deck_open_dirs(&c, path, opts, dir, &dir_fd, &cache_fd);
+        rc = deck_open_dir(&c, path, dir, &dir_fd);
         res.dir = dir;
         if (rc == HU_OK)
             rc = deck_parse_res(path, buf, n, &res, out, err, errlen);
+        /* The page cache is only touched by a deck that has PDF pages
+         * (deck_pdf.c created it): a deck without any never needs a
+         * writable folder beside the data file. */
+        if (rc == HU_OK && (*out)->n_pdf_pages && opts && opts->pdf_cache &&
+            (cache_fd = open(opts->pdf_cache, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+            rc = deck_errorf(&c, 0, "cannot open the PDF page cache %s: %s", opts->pdf_cache, strerror(errno));
+            deck_free(*out);
+            *out = NULL;
+        }
         if (rc == HU_OK) {
             (*out)->dir_fd = dir_fd;
             (*out)->cache_fd = cache_fd;

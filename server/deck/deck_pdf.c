@@ -250,6 +250,11 @@ static int deck_pdf_pages(struct deck_ctx *c, struct deck_pdf_job *j, bool count
         return HU_OK;
     }
     const char *cache = c->res->opts->pdf_cache;
+    if (cache && mkdir(cache, 0755) != 0 && errno != EEXIST) {
+        g_object_unref(doc);
+        return deck_errorf(c, in->pdf_line, "PDF \"%s\": cannot create the page cache %s (%s)", in->pdf, cache,
+                           strerror(errno));
+    }
     double t0 = deck_now();
     for (int p = first; p <= last && rc == HU_OK; p++) {
         struct deck_slide *sl = &j->out[p - first];
