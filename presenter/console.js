@@ -28,7 +28,8 @@
     tick: null,
     toastTimer: null,
     lastFocus: null,
-    started: 0            /* when the talk began (ms, our clock), for "elapsed" */
+    started: 0,           /* when the talk began (ms, our clock), for "elapsed" */
+    connState: 'connecting'
   };
 
   function t(key, params) { return ui.cat ? ui.cat.t(key, params) : key; }
@@ -57,6 +58,8 @@
       ui.cat = cat;
       cat.apply(document);
       ui.barsKey = null;
+      setConnStatus(ui.connState);
+      setTitle();
       render();
     });
   }
@@ -64,6 +67,7 @@
   /* ---- connection and login ------------------------------------------------ */
 
   function setConnStatus(s) {
+    ui.connState = s;
     var el = $('conn-status');
     el.dataset.state = s;
     el.textContent = t(s === 'joined' ? 'conn.joined' : s === 'closed' ? 'conn.closed' : 'conn.connecting');
@@ -97,10 +101,9 @@
 
   function onChange(r, what) {
     if (what === 'welcome') {
-      var title = r.session.title || r.deck.title || '';
-      $('console-title').textContent = title;
+      $('console-title').textContent = r.session.title || r.deck.title || '';
       $('console-code').textContent = window.HandsupRoom.formatCode(r.session.code || r.code);
-      document.title = (title ? title + ' \u2013 ' : '') + t('console.windowTitle');
+      setTitle();
       ui.shown = { now: -2, next: -2 };
       ui.barsKey = null;
       useLanguage(r.session.lang);
@@ -110,6 +113,11 @@
       resetElapsed();
     }
     render();
+  }
+
+  function setTitle() {
+    var title = room.session.title || room.deck.title || '';
+    document.title = (title ? title + ' \u2013 ' : '') + t('console.windowTitle');
   }
 
   function render() {
