@@ -368,7 +368,7 @@
     var el = $('progress');
     var n = app.people.participants;
     el.hidden = hidden || n <= 0;
-    el.textContent = voters >= n ? 'All ' + n + ' have voted'
+    el.textContent = voters >= n ? (n === 1 ? '1 of 1 voted: everyone' : 'All ' + n + ' have voted')
       : voters + ' of ' + n + ' voted, ' + (n - voters) + ' to go';
   }
 

@@ -35,7 +35,8 @@ function need(file, what) {
 
 /* ---- chromium: playwright-core ------------------------------------------- */
 
-class PlaywrightPage {
+// playwright-core's and puppeteer-core's pages answer the same calls.
+class LibraryPage {
   constructor(ctx, page) { this.ctx = ctx; this.page = page; this.errors = []; page.on('pageerror', (e) => this.errors.push(String(e))); }
   goto(url) { return this.page.goto(url); }
   reload() { return this.page.reload(); }
@@ -54,24 +55,13 @@ async function chromium() {
     name: 'chromium',
     async newPhone({ locale } = {}) {
       const ctx = await browser.newContext({ ...PHONE, ...(locale ? { locale } : {}) });
-      return new PlaywrightPage(ctx, await ctx.newPage());
+      return new LibraryPage(ctx, await ctx.newPage());
     },
     close: () => browser.close(),
   };
 }
 
 /* ---- firefox: puppeteer-core over WebDriver BiDi ------------------------- */
-
-class PuppeteerPage {
-  constructor(ctx, page) { this.ctx = ctx; this.page = page; this.errors = []; page.on('pageerror', (e) => this.errors.push(String(e))); }
-  goto(url) { return this.page.goto(url); }
-  reload() { return this.page.reload(); }
-  click(sel) { return this.page.click(sel); }
-  type(sel, text) { return this.page.type(sel, text); }
-  evaluate(fn, arg) { return this.page.evaluate(fn, arg); }
-  screenshot(file) { return this.page.screenshot({ path: file }); }
-  close() { return this.ctx.close(); }
-}
 
 async function firefox() {
   need(FIREFOX, 'Firefox ESR');
@@ -87,7 +77,7 @@ async function firefox() {
       const ctx = await browser.createBrowserContext();
       const page = await ctx.newPage();
       await page.setViewport({ width: PHONE.viewport.width, height: PHONE.viewport.height, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-      return new PuppeteerPage(ctx, page);
+      return new LibraryPage(ctx, page);
     },
     close: () => browser.close(),
   };
