@@ -53,13 +53,13 @@ void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *c
              const struct proto_id *id)
 {
     if (!c->ss || c->presenter) {
-        ws_queue_text(c, proto_error_id(c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, id,
-                                        c->presenter ? "presenters do not vote" : NULL));
+        ws_queue_err(c, c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, id,
+                     c->presenter ? "presenters do not vote" : NULL);
         return;
     }
     struct ws_pending_vote *pv = calloc(1, sizeof *pv);
     if (!pv) {
-        ws_queue_text(c, proto_error_id(HU_ERR_NOMEM, id, NULL));
+        ws_queue_err(c, HU_ERR_NOMEM, id, NULL);
         return;
     }
     int rc = session_vote_check(c->ss->session, poll, choice, &pv->vote);
@@ -71,11 +71,11 @@ void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *c
     }
     if (rc != HU_OK) {
         free(pv);
-        ws_queue_text(c, proto_error_id(rc, id,
-                                        rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll"
-                                                                 : NULL));
+        ws_queue_err(c, rc, id, rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll" : NULL);
         return;
     }
+    pv->at_us = metrics_now_us();
+    srv->metrics.votes++;
     pv->next = srv->pending;
     if (srv->pending)
         srv->pending->prev = pv;
@@ -99,11 +99,16 @@ void ws_store_done(struct server *srv)
             bool ok = done[i].err == HU_OK;
             if (ok)
                 session_vote_commit(ss->session, pv->participant, &pv->vote);
+            if (ok && pv->conn)
+                srv->metrics.acks++;
+            if (!ok)
+                srv->metrics.vote_failures++;
+            metrics_observe(&srv->metrics.commit, (double)(metrics_now_us() - pv->at_us) / 1e6);
             if (pv->conn) {
                 if (ok)
                     ws_queue_ack(pv->conn, &pv->id, pv->vote.poll_id, pv->vote.option);
                 else
-                    ws_queue_text(pv->conn, proto_error_id(HU_ERR_STORE, &pv->id, NULL));
+                    ws_queue_err(pv->conn, HU_ERR_STORE, &pv->id, NULL);
             }
             /* Whichever connection the participant has now shows the vote. */
             struct conn *now = pv->participant < ss->by_participant_cap ? ss->by_participant[pv->participant] : NULL;
