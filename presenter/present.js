@@ -8,6 +8,8 @@
 (function () {
   'use strict';
 
+  if (window.HANDSUP_ROUTED) return; /* route.js is opening the console instead */
+
   var STORE_KEY = 'handsup.presenter';
   var TOAST_MS = 4000;
 
@@ -305,6 +307,7 @@
       window.HandsupLook.fragments($('slide-body'), typeof st.slide.fragment === 'number' ? st.slide.fragment : 1e9);
     }
     $('join-panel').hidden = idx !== 0;
+    $('blank').hidden = !st.blank;
 
     var discuss = kind === 'discuss';
     $('discuss-panel').hidden = !discuss;
@@ -351,6 +354,7 @@
     $('connected-count').textContent = String(app.people.connected);
 
     var hidden = !!t.resultsHidden && !t.revealed;
+    renderProgress(t.voters || 0, hidden);
     $('bars').hidden = hidden;
     $('results-hidden').hidden = !hidden;
     $('poll-panel').dataset.visible = hidden ? 'false' : 'true';
@@ -372,6 +376,16 @@
     var reveal = $('reveal-button');
     reveal.textContent = t.revealed ? 'Hide' : 'Reveal';
     reveal.dataset.action = t.revealed ? 'hide' : 'reveal';
+  }
+
+  /* "37 of 41 voted, 4 to go" while the room may see results; the console
+   * shows it always. */
+  function renderProgress(voters, hidden) {
+    var el = $('progress');
+    var n = app.people.participants;
+    el.hidden = hidden || n <= 0;
+    el.textContent = voters >= n ? (n === 1 ? '1 of 1 voted: everyone' : 'All ' + n + ' have voted')
+      : voters + ' of ' + n + ' voted, ' + (n - voters) + ' to go';
   }
 
   function cssEscape(s) {
@@ -460,30 +474,20 @@
     app.toastTimer = setTimeout(function () { el.hidden = true; }, TOAST_MS);
   }
 
+  /* Blank is the room's, not this window's: every projector and console
+   * shows it, and a change of slide ends it (docs/protocol.md). */
   function toggleBlank() {
-    $('blank').hidden = !$('blank').hidden;
+    command({ type: 'blank', on: $('blank').hidden });
   }
 
-  function openOverlay(id) {
-    closeOverlays();
-    app.lastFocus = document.activeElement;
-    var el = $(id);
-    el.hidden = false;
-    var first = el.querySelector('button');
-    if (first) first.focus();
-  }
-
-  function closeOverlays() {
-    var any = false;
-    ['help', 'export-menu'].forEach(function (id) {
-      if (!$(id).hidden) { $(id).hidden = true; any = true; }
-    });
-    if (any && app.lastFocus && app.lastFocus.focus) app.lastFocus.focus();
-    return any;
-  }
-
-  function toggleOverlay(id) {
-    if ($(id).hidden) openOverlay(id); else closeOverlays();
+  /* The speaker console, in a window of its own (one per session: S again
+   * brings it to the front).  Export and help live there, out of the
+   * room's sight. */
+  function openConsole() {
+    if (!app.code || !app.key) return;
+    var url = '/present/#' + encodeURIComponent(app.code) + '/' + encodeURIComponent(app.key) + '/console';
+    var w = window.open(url, 'handsup-console-' + app.code);
+    if (w) w.focus(); else toast('The browser blocked the console window: allow pop-ups for this page.');
   }
 
   function toggleFullscreen() {
@@ -499,42 +503,6 @@
     } catch (e) {
       toast('Full screen is not available here.');
     }
-  }
-
-  /* ---- export --------------------------------------------------------------- */
-
-  /* The key travels in an Authorization header, never in a URL, and the file
-   * is saved from a Blob so no request line ever carries it. */
-  function exportResults(fmt) {
-    var status = $('export-status');
-    if (!app.code || !app.key) return;
-    status.textContent = 'Preparing ' + fmt.toUpperCase() + '…';
-    var url = '/api/sessions/' + encodeURIComponent(app.code) + '/results.' + fmt;
-    fetch(url, { headers: { Authorization: 'Bearer ' + app.key }, cache: 'no-store', credentials: 'omit' })
-      .then(function (res) {
-        if (!res.ok) {
-          throw new Error(res.status === 401 ? 'the presenter key was refused'
-            : res.status === 404 ? 'no such session' : 'the server answered ' + res.status);
-        }
-        return res.blob();
-      })
-      .then(function (blob) {
-        var a = document.createElement('a');
-        var href = URL.createObjectURL(blob);
-        a.href = href;
-        a.download = 'handsup-' + app.code + '.' + fmt;
-        a.hidden = true;
-        document.body.appendChild(a);
-        a.click();
-        setTimeout(function () {
-          URL.revokeObjectURL(href);
-          a.remove();
-        }, 1000);
-        status.textContent = 'Saved ' + a.download + '.';
-      })
-      .catch(function (err) {
-        status.textContent = 'Export failed: ' + (err && err.message ? err.message : 'network error') + '.';
-      });
   }
 
   /* ---- actions: keyboard and buttons share one table ------------------------ */
@@ -562,15 +530,10 @@
       command({ type: t && t.revealed ? 'hide' : 'reveal' });
       break;
     }
-    case 'reset':
-      if (window.confirm('Delete every vote of this poll? This cannot be undone.')) command({ type: 'reset' });
-      break;
     case 'timer': command({ type: 'timer', action: 'start' }); break;
     case 'blank': toggleBlank(); break;
     case 'fullscreen': toggleFullscreen(); break;
-    case 'export': toggleOverlay('export-menu'); break;
-    case 'help': toggleOverlay('help'); break;
-    case 'close-overlay': closeOverlays(); break;
+    case 'console': openConsole(); break;
     default: break;
     }
   }
@@ -585,8 +548,7 @@
     r: 'toggle-reveal', R: 'toggle-reveal',
     b: 'blank', B: 'blank', '.': 'blank',
     t: 'timer', T: 'timer',
-    '?': 'help',
-    e: 'export', E: 'export'
+    s: 'console', S: 'console', '?': 'console', e: 'console', E: 'console'
   };
 
   document.addEventListener('keydown', function (ev) {
@@ -594,7 +556,6 @@
     var tag = ev.target && ev.target.tagName;
     if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || !$('login').hidden) return;
     if (ev.key === 'Escape') {
-      if (closeOverlays()) { ev.preventDefault(); return; }
       if (!$('blank').hidden) { toggleBlank(); ev.preventDefault(); }
       return;
     }
@@ -602,9 +563,7 @@
     if (!action) return;
     /* Space and Enter on a focused button press it; do not also step. */
     if (ev.key === ' ' && tag === 'BUTTON') return;
-    var overlayOpen = !$('help').hidden || !$('export-menu').hidden;
-    if (overlayOpen && action !== 'help' && action !== 'export') return;
-    if (!$('blank').hidden && action !== 'blank') toggleBlank();
+    if (!$('blank').hidden && action !== 'blank' && action !== 'console') toggleBlank();
     ev.preventDefault();
     act(action);
   });
@@ -612,11 +571,7 @@
   document.addEventListener('click', function (ev) {
     var b = ev.target.closest && ev.target.closest('button');
     if (!b) return;
-    if (b.dataset.export) {
-      exportResults(b.dataset.export);
-    } else if (b.dataset.action) {
-      act(b.dataset.action);
-    }
+    if (b.dataset.action) act(b.dataset.action);
     /* After a mouse click, give the keyboard back to the slide: Space must
      * step to the next slide, not press the last clicked button again. */
     if (ev.detail > 0 && b.closest('#controls')) b.blur();
@@ -628,12 +583,6 @@
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(fitSlide, 100);
-  });
-
-  ['help', 'export-menu'].forEach(function (id) {
-    $(id).addEventListener('click', function (ev) {
-      if (ev.target === $(id)) closeOverlays();
-    });
   });
 
   /* ---- start ----------------------------------------------------------------- */

@@ -208,6 +208,8 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
         rc = deck_poll_ids(c, d, info);
     if (rc == HU_OK)
         rc = deck_same_questions(c, d, info);
+    if (rc == HU_OK)
+        memcpy(d->lang, front->lang, sizeof d->lang);
     if (rc == HU_OK && front->has_code) {
         d->has_code = true;
         memcpy(d->code, front->code, sizeof d->code);
@@ -457,6 +459,7 @@ void deck_slide_free(struct deck_slide *sl)
     free(sl->title);
     free(sl->html);
     free(sl->notes);
+    free(sl->notes_html);
     free(sl->question);
     free(sl->bgs);
     deck_look_free(&sl->look);

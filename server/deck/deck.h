@@ -14,6 +14,9 @@
 #include "base/hu_limits.h"
 #include "model/pollkind.h"
 
+/* Longest language tag of "lang:" (BCP 47: "cy", "pt-BR", "zh-Hant-TW"). */
+#define DECK_LANG_MAX 35
+
 enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL };
 
 /* An image a deck shows, served at /media/<code>/<key> (deck_media.c). */
@@ -49,12 +52,16 @@ struct deck_look {
 enum deck_theme { DECK_THEME_LIGHT, DECK_THEME_DARK, DECK_THEME_CONTRAST };
 
 struct deck_slide {
-    enum deck_slide_kind kind;
+    /* Longest language tag of "lang:" (BCP 47: "cy", "pt-BR", "zh-Hant-TW"). */
+#define DECK_LANG_MAX 35
+
+enum deck_slide_kind kind;
     int line;                 /* 1-based line of the slide's first line in the file */
     char *title;              /* plain text of the first heading, at most HU_QUESTION_MAX bytes,
                                  or NULL. From malloc() */
     char *html;               /* rendered body, never NULL. From malloc() */
     char *notes;              /* non-directive comments (speaker notes), or NULL. From malloc() */
+    char *notes_html;         /* notes rendered as the slide is (safe Markdown), or NULL. From malloc() */
     int discuss_seconds;      /* DISCUSS: timer length, 0 = no timer */
     /* POLL only: */
     char poll_id[HU_POLL_ID_MAX + 1]; /* explicit "id:" or derived "poll-N" */
@@ -77,6 +84,7 @@ struct deck {
                                  at most HU_TITLE_MAX bytes. From malloc() */
     bool has_code;            /* front matter fixed the join code */
     char code[HU_CODE_LEN + 1];
+    char lang[DECK_LANG_MAX + 1]; /* front matter "lang:", a checked language tag, or "" */
     size_t n_slides;          /* >= 1 */
     struct deck_slide *slides;
     size_t n_polls;

@@ -153,6 +153,8 @@ struct deck_front {
     char title[HU_TITLE_MAX + 1]; /* "" when not given */
     bool has_code;
     char code[HU_CODE_LEN + 1];
+    char lang[DECK_LANG_MAX + 1]; /* "" when not given */
+    int lang_line;
 };
 
 /* Where the front matter is: whether there is one and, if so, the 0-based

@@ -83,12 +83,14 @@ int session_reload(struct session *s, struct deck *deck, int64_t now_ms)
 {
     struct session_poll *polls = calloc(deck->n_polls ? deck->n_polls : 1, sizeof *polls);
     int *slide_poll = calloc(deck->n_slides, sizeof *slide_poll);
+    struct session_timer *timers = calloc(deck->n_slides, sizeof *timers);
     struct deck **retired = realloc(s->retired, (s->n_retired + 1) * sizeof *retired);
     if (retired)
         s->retired = retired;
-    if (!polls || !slide_poll || !retired || deck_bind(deck, s->code) != HU_OK) {
+    if (!polls || !slide_poll || !timers || !retired || deck_bind(deck, s->code) != HU_OK) {
         free(polls);
         free(slide_poll);
+        free(timers);
         deck_free(deck);
         return HU_ERR_NOMEM;
     }
@@ -120,6 +122,7 @@ int session_reload(struct session *s, struct deck *deck, int64_t now_ms)
             tally_free(polls[i].tally);
         free(polls);
         free(slide_poll);
+        free(timers);
         deck_free(deck);
         return rc;
     }
@@ -164,12 +167,17 @@ int session_reload(struct session *s, struct deck *deck, int64_t now_ms)
         current = deck_find_poll(deck, was->poll_id);
     if ((size_t)current >= deck->n_slides)
         current = (int)deck->n_slides - 1;
-    bool same_timer = deck->slides[current].kind == DECK_SLIDE_DISCUSS && was->kind == DECK_SLIDE_DISCUSS &&
-                      deck->slides[current].discuss_seconds == was->discuss_seconds;
+    /* An edit elsewhere does not restart a discussion in progress; other
+     * timers start afresh, as after a restart. */
+    if (deck->slides[current].kind == DECK_SLIDE_DISCUSS && was->kind == DECK_SLIDE_DISCUSS &&
+        deck->slides[current].discuss_seconds == was->discuss_seconds)
+        timers[current] = s->timers[s->current];
     for (size_t i = 0; i < s->deck->n_polls; i++)
         tally_free(s->polls[i].tally);
     free(s->polls);
     free(s->slide_poll);
+    free(s->timers);
+    s->timers = timers;
     deck_release_files(s->deck);
     s->retired[s->n_retired++] = s->deck;
     s->deck = deck;
@@ -181,15 +189,7 @@ int session_reload(struct session *s, struct deck *deck, int64_t now_ms)
     s->current = current;
     if (s->fragment > deck->slides[current].fragments)
         s->fragment = deck->slides[current].fragments;
-    bool running = s->timer_running;
-    int64_t ends = s->timer_ends_at, remaining = s->timer_remaining;
     session_start(s, now_ms);
-    if (same_timer) {
-        /* An edit elsewhere does not restart a discussion in progress. */
-        s->timer_running = running;
-        s->timer_ends_at = ends;
-        s->timer_remaining = remaining;
-    }
     s->version++;
     s->tally_version++;
     return HU_OK;

@@ -6,22 +6,12 @@
 // axe is injected as a script file; the server's CSP allows only its own
 // scripts, so these contexts bypass CSP (and only these: the other tests
 // run under the real policy).
-import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 
 import {
-  CODE, KEY, PHONE, PROJECTOR, SLIDE, command, expectState, expectText, gotoSlide, joinAttendee,
+  CODE, KEY, PHONE, PROJECTOR, SLIDE, axeAudit as audit, command, expectState, expectText, gotoSlide, joinAttendee,
   joinPresenter, launchBrowser, openPoll, settle, startDeckServer,
 } from './browser-lib.mjs';
-
-const require = createRequire(import.meta.url);
-let AXE;
-try {
-  AXE = require.resolve('axe-core/axe.min.js');
-} catch (e) {
-  throw new Error(`axe-core is not installed (run npm ci --prefix tests): ${e.message}`);
-}
 
 let browser;
 let server;
@@ -38,32 +28,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-// Runs axe on the page as it is now; fails listing every serious or
-// critical violation with the elements it found.
-async function audit(page, label) {
-  await settle(page);
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
-    await page.addScriptTag({ path: AXE });
-  }
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-    return r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
-    }));
-  });
-  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const minor = result.filter((v) => !bad.includes(v));
-  if (minor.length) {
-    console.log(`# ${label}: minor findings: ${minor.map((v) => `${v.id} (${v.impact})`).join(', ')}`);
-  }
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`), [],
-    `${label}: serious or critical accessibility violations`);
-}
 
 test('attendee page: join form, wrong code, open poll, voted, closed, discussion', async () => {
   await gotoSlide(presenter, SLIDE.welcome);
@@ -104,7 +68,7 @@ test('attendee page: join form, wrong code, open poll, voted, closed, discussion
   }
 });
 
-test('presenter view: join slide, live bars, hidden results, help overlay', async () => {
+test('presenter view: join slide, live bars, hidden results; the console and its help box', async () => {
   const voter = await joinAttendee(server, CODE, { label: 'voter' });
   const ctx = await browser.newContext({ ...PROJECTOR, bypassCSP: true });
   const ctx2 = await browser.newContext({ ...PHONE, bypassCSP: true });
@@ -126,9 +90,16 @@ test('presenter view: join slide, live bars, hidden results, help overlay', asyn
     await expectState(page, '#results-hidden');
     await audit(page, 'presenter hidden results');
 
-    await page.keyboard.press('?');
-    await expectState(page, '#help');
-    await audit(page, 'presenter help overlay');
+    // The speaker console, and its help box (the projector has none).
+    const con = await ctx.newPage();
+    await con.goto(server.url(`/present/#${CODE}/${KEY}/console`));
+    await expectText(con, '#conn-status', 'Connected');
+    await expectState(con, '#hidden-badge');
+    await expectText(con, '#bars [data-option="no"] .count', /^\s*\d+\s*$/);
+    await audit(con, 'console with hidden results');
+    await con.keyboard.press('?');
+    await expectState(con, '#help');
+    await audit(con, 'console help box');
 
     // A phone used as a remote gets the portrait layout.
     const phone = await ctx2.newPage();
