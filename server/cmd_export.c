@@ -15,11 +15,13 @@
 #include "store/store.h"
 
 const char cmd_export_synopsis[] =
-    "export [--data FILE] [--format csv|json|html] [--out DIR] [CODE...]";
+    "export [--data FILE] [--format csv|json|html|answers|questions] [--out DIR] [CODE...]";
 
 const char cmd_export_usage[] =
     "export   writes results from the data file, with or without a running server.\n"
-    "         --format F          csv (default), json or html\n"
+    "         --format F          csv (default), json or html: results of every poll;\n"
+    "                             answers or questions: every open answer or audience\n"
+    "                             question with its status and time, as CSV\n"
     "         --out DIR           one file per session in DIR instead of standard output\n"
     "         CODE...             join codes of the sessions to export, spaces allowed\n"
     "                             (\"4045 5687\"; default: all)\n";
@@ -113,7 +115,8 @@ int cmd_export(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'f':
             if (export_format_parse(optarg, &fmt) != HU_OK)
-                return cli_usage_error("--format must be csv, json or html, not '%s'", optarg);
+                return cli_usage_error("--format must be csv, json, html, answers or questions, not '%s'",
+                                       optarg);
             break;
         case 'o': out_dir = optarg; break;
         case 'h': cli_help(); return 0;

@@ -130,6 +130,7 @@ static int server_open_session(struct server *srv, struct server_session *ss, st
         deck_free(deck);
         return HU_ERR_NOMEM;
     }
+    session_set_blocklist(ss->session, srv->cfg.blocklist);
     if (resumed && (rc = session_restore(ss->session, row.current_slide)) != HU_OK) {
         snprintf(err, errlen, "%s: cannot resume the session from %s: %s", deck->path, srv->cfg.data_path,
                  hu_strerror(rc));

@@ -8,12 +8,15 @@
 
 #include "model/results.h"
 
-enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_HTML };
+/* Results as CSV, JSON or HTML; or every open answer (answers.csv) or
+ * audience question (questions.csv) with its status and time. */
+enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_HTML, EXPORT_ANSWERS_CSV, EXPORT_QUESTIONS_CSV };
 
-/* "csv", "json" or "html" to *fmt; HU_ERR_BAD_MESSAGE for anything else. */
+/* "csv", "json", "html", "answers" or "questions" to *fmt;
+ * HU_ERR_BAD_MESSAGE for anything else. */
 int export_format_parse(const char *name, enum export_format *fmt);
 
-/* MIME type and file extension of fmt.  Static strings. */
+/* MIME type and file extension of fmt ("csv", "answers.csv").  Static strings. */
 const char *export_mime(enum export_format fmt);
 const char *export_ext(enum export_format fmt);
 

@@ -48,6 +48,9 @@ static void set_poll(struct results_poll *p, const char *id, const char *questio
     p->n_options = 2;
     p->options[0] = dup("yes");
     p->options[1] = dup("no");
+    p->labels[0] = dup("Yes");
+    p->labels[1] = dup("No");
+    p->multiple = 1;
     p->counts[0] = yes;
     p->counts[1] = no;
     p->voters = yes + no;
@@ -104,10 +107,13 @@ static char *render(const struct results *r, enum export_format fmt)
 }
 
 static const char expected_csv[] =
-    "session,deck_title,poll_id,question,kind,status,yes,no,voters,participants,opened_at,closed_at,removed\r\n"
-    "40455687,Team day,q1,Is this clear?,yesno,closed,7,3,10,12,2026-11-22T09:15:00Z,2026-11-22T09:17:30Z,false\r\n"
-    "40455687,Team day,old,Still here?,yesno,closed,1,0,1,4,2026-11-22T09:05:00Z,2026-11-22T09:06:00Z,true\r\n"
-    "12345678,\"Retro, \"\"Q4\"\"\",later,'-1 or +1?,yesno,pending,0,0,0,0,,,false\r\n";
+    "session,deck_title,poll_id,question,kind,status,yes,no,voters,participants,opened_at,closed_at,removed,"
+    "counts,mean,median,shown_answers,pending_answers\r\n"
+    "40455687,Team day,q1,Is this clear?,yesno,closed,7,3,10,12,2026-11-22T09:15:00Z,2026-11-22T09:17:30Z,false,"
+    "Yes: 7; No: 3,,,,\r\n"
+    "40455687,Team day,old,Still here?,yesno,closed,1,0,1,4,2026-11-22T09:05:00Z,2026-11-22T09:06:00Z,true,"
+    "Yes: 1; No: 0,,,,\r\n"
+    "12345678,\"Retro, \"\"Q4\"\"\",later,'-1 or +1?,yesno,pending,0,0,0,0,,,false,Yes: 0; No: 0,,,,\r\n";
 
 static void test_formats(void)
 {
@@ -138,13 +144,13 @@ static void test_csv_exact(void)
     struct results empty = {0, NULL};
     csv = render(&empty, EXPORT_CSV);
     CHECK_STR(csv, "session,deck_title,poll_id,question,kind,status,yes,no,voters,participants,opened_at,"
-                   "closed_at,removed\r\n");
+                   "closed_at,removed,counts,mean,median,shown_answers,pending_answers\r\n");
     free(csv);
 }
 
-/* A tiny RFC 4180 reader: rows of at most 16 fields, fields malloc()ed.
+/* A tiny RFC 4180 reader: rows of at most 24 fields, fields malloc()ed.
  * Returns the number of rows read into rows (at most max_rows). */
-#define CSV_MAX_FIELDS 16
+#define CSV_MAX_FIELDS 24
 struct csv_row {
     int n;
     char *f[CSV_MAX_FIELDS];
@@ -215,8 +221,8 @@ static void test_csv_hostile(void)
     int n = csv ? csv_read(csv, rows, 8) : 0;
     CHECK(n == 4);
     for (int i = 0; i < n; i++)
-        CHECK(rows[i].n == 13);
-    if (n == 4 && rows[1].n == 13 && rows[2].n == 13 && rows[3].n == 13) {
+        CHECK(rows[i].n == 18);
+    if (n == 4 && rows[1].n == 18 && rows[2].n == 18 && rows[3].n == 18) {
         char want[sizeof evil_question + 1];
         want[0] = '\'';
         memcpy(want + 1, evil_question, sizeof evil_question);
