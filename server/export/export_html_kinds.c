@@ -54,7 +54,8 @@ void html_scale(struct html *h, const struct results_poll *p)
     }
     if (p->voters && n > 1) {
         /* The mean as a dashed line at its place between the values. */
-        double at = (p->mean - atof(p->options[0])) * slot + slot / 2.0;
+        double first = strtod(p->options[0], NULL); /* numeric options are their values */
+        double at = (p->mean - first) * slot + slot / 2.0;
         h_fmt(h, "<line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%d\" stroke=\"#000\" stroke-width=\"3\" "
                  "stroke-dasharray=\"8 5\"/>",
               at, HIST_TOP - 8, at, HIST_TOP + HIST_H);
