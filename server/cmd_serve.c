@@ -16,6 +16,7 @@
 #include "base/hu_limits.h"
 #include "cli.h"
 #include "model/blocklist.h"
+#include "serve_ops.h"
 #include "server.h"
 
 #define SERVE_DEFAULT_PORT 8080
@@ -49,7 +50,7 @@ const char cmd_serve_usage[] =
     "                             (default 20)\n"
     "         --blocklist FILE    words and phrases (one a line) that hold an answer or question\n"
     "                             for the presenter; extends the built-in list (a line\n"
-    "                             \"-builtin\" replaces it)\n";
+    "                             \"-builtin\" replaces it)\n" SERVE_OPS_USAGE;
 
 /* The blocklist (model/blocklist.h): the built-in words, extended or
  * replaced by the file at path (NULL: the built-in words alone).  NULL after
@@ -132,7 +133,7 @@ static int serve_check_decks(char *const *decks, size_t n)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
+    static const struct option own[] = {
         {"port", required_argument, NULL, 'p'},     {"host", required_argument, NULL, 'H'},
         {"data", required_argument, NULL, 'd'},     {"public-url", required_argument, NULL, 'u'},
         {"presenter-key", required_argument, NULL, 'k'},
@@ -143,14 +144,24 @@ int cmd_serve(int argc, char **argv)
         {"ping-interval", required_argument, NULL, 'P'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
         {"blocklist", required_argument, NULL, 'B'},
-        {NULL, 0, NULL, 0},
     };
+    /* The table getopt reads: ours, then serve_ops.c's (which ends it). */
+    struct option opts[sizeof own / sizeof own[0] + 16];
+    size_t n_own = sizeof own / sizeof own[0], n_opts = n_own;
+    memcpy(opts, own, sizeof own);
+    for (size_t i = 0; n_opts < sizeof opts / sizeof opts[0]; i++) {
+        opts[n_opts++] = serve_ops_options[i];
+        if (!serve_ops_options[i].name)
+            break;
+    }
+    struct serve_ops ops;
+    serve_ops_init(&ops);
     struct server_config cfg = {
         .port = SERVE_DEFAULT_PORT, .data_path = CLI_DEFAULT_DATA, .ping_secs = HU_PING_SECS};
     const char *origins[SERVE_MAX_ORIGINS], *hosts[SERVE_MAX_ORIGINS];
     cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
     const char *blocklist_path = NULL;
-    int c;
+    int c, rc;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
      * works as most command lines do. */
     while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:B:h", opts, NULL)) != -1) {
@@ -197,7 +208,11 @@ int cmd_serve(int argc, char **argv)
         case 'a': cfg.asset_dir = optarg; break;
         case 'B': blocklist_path = optarg; break;
         case 'h': cli_help(); return 0;
-        default: return cli_usage_error("%s", "unknown option");
+        default:
+            if (c < SERVE_OPS_FIRST)
+                return cli_usage_error("%s", "unknown option");
+            if ((rc = serve_ops_option(c, optarg, &cfg, &ops)) != 0)
+                return rc;
         }
     }
     if (optind >= argc)
@@ -208,6 +223,8 @@ int cmd_serve(int argc, char **argv)
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
     cfg.allow_hosts = hosts;
+    if ((rc = serve_ops_finish(&cfg, &ops)) != 0)
+        return rc;
     if (cfg.presenter_key && strlen(cfg.presenter_key) < SERVE_KEY_WEAK)
         fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "
                         "easy to guess (use %d or more, or leave it out for a random one)\n",
@@ -234,9 +251,9 @@ int cmd_serve(int argc, char **argv)
     server_print_banner(srv, stdout, isatty(STDOUT_FILENO));
     signal(SIGPIPE, SIG_IGN);
     /* SIGINT and SIGTERM stop the loop (server_run watches them). */
-    int rc = server_run(srv);
+    rc = server_run(srv);
     server_free(srv);
     blocklist_free(bl);
-    fprintf(stderr, "handsup: stopped\n");
+    log_event(LOG_INFO, "stopped", LOG_END);
     return rc;
 }

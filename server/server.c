@@ -15,6 +15,7 @@
 
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
+#include "base/log.h"
 #include "base/token.h"
 #include "export/export.h"
 #include "export/qr.h"
@@ -214,6 +215,19 @@ static void server_headers(struct server *srv)
     }
 }
 
+/* libwebsockets' own messages, as logfmt lines of ours.  lws passes the
+ * message without its time stamp; its trailing newline is dropped. */
+static void server_lws_log(int level, const char *line)
+{
+    char text[LOG_LINE_MAX / 2];
+    snprintf(text, sizeof text, "%s", line);
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+        text[--n] = '\0';
+    log_event(level == LLL_ERR ? LOG_ERROR : level == LLL_WARN ? LOG_WARN : LOG_INFO, "libwebsockets",
+              LOG_S("detail", text), LOG_END);
+}
+
 static int server_listen(struct server *srv, char *err, size_t errlen)
 {
     struct lws_context_creation_info info;
@@ -256,7 +270,7 @@ static int server_listen(struct server *srv, char *err, size_t errlen)
      * (each slot is allocated only while in use). */
     info.max_http_header_pool = 1024;
     info.user = srv; /* how the callbacks find the server: lws_context_user() */
-    lws_set_log_level(LLL_ERR | LLL_WARN | LLL_USER, NULL);
+    lws_set_log_level(LLL_ERR | LLL_WARN | LLL_USER, server_lws_log);
     srv->context = lws_create_context(&info);
     if (!srv->context) {
         snprintf(err, errlen, "cannot start the web server (is port %d free, and is the package "
@@ -322,6 +336,15 @@ static int server_origins(struct server *srv, char *err, size_t errlen)
                      ORIGIN_MAX_ENTRIES);
             return HU_ERR_PARSE;
         }
+    for (size_t i = 0; i < cfg->n_trust_proxies; i++) {
+        if (srv->n_trusted == sizeof srv->trusted / sizeof srv->trusted[0] ||
+            clientaddr_parse_net(cfg->trust_proxies[i], &srv->trusted[srv->n_trusted]) != 0) {
+            snprintf(err, errlen, "--trust-proxy %s: expected an address or ADDR/BITS (at most %zu)",
+                     cfg->trust_proxies[i], sizeof srv->trusted / sizeof srv->trusted[0]);
+            return HU_ERR_PARSE;
+        }
+        srv->n_trusted++;
+    }
     srv->peers = peers_new(cfg->max_conns_per_ip ? cfg->max_conns_per_ip : HU_CONNS_PER_IP,
                            cfg->max_joins_burst ? cfg->max_joins_burst : HU_JOINS_BURST, HU_JOINS_PER_S);
     if (!srv->peers) {

@@ -6,6 +6,7 @@
 #ifndef HU_CONFIG_H
 #define HU_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/blocklist.h"
@@ -27,6 +28,12 @@ struct server_config {
     const struct blocklist *blocklist; /* answers and questions held for moderation; not owned */
     const char *const *decks;   /* deck paths, one session each */
     size_t n_decks;
+    /* Running it for real (serve_ops.c, DESIGN section 11). */
+    const char *tls_cert, *tls_key; /* PEM files; both or neither */
+    const char *const *trust_proxies; /* peers whose X-Forwarded-For is believed */
+    size_t n_trust_proxies;
+    bool metrics;               /* serve GET /metrics */
+    bool reuse_port;            /* SO_REUSEPORT, and wait for the data file's lock */
 };
 
 #endif

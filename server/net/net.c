@@ -34,3 +34,16 @@ bool net_upgrade_ok(const char *upgrade)
 {
     return upgrade && strcasecmp(upgrade, "websocket") == 0;
 }
+
+bool net_client_addr(struct server *srv, struct lws *wsi, unsigned char out[CLIENTADDR_LEN])
+{
+    unsigned char peer[CLIENTADDR_LEN];
+    if (!clientaddr_of_fd(lws_get_socket_fd(wsi), peer))
+        return false;
+    /* A header too long for the buffer is ignored: the peer stays the client. */
+    char xff[1024];
+    int n = srv->n_trusted ? lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR) : 0;
+    bool have = n > 0 && (size_t)n < sizeof xff && lws_hdr_copy(wsi, xff, sizeof xff, WSI_TOKEN_X_FORWARDED_FOR) >= 0;
+    clientaddr_resolve(srv->trusted, srv->n_trusted, peer, have ? xff : NULL, out);
+    return true;
+}

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "clientaddr.h"
 #include "config.h"
 #include "origin.h"
 #include "peers.h"
@@ -122,6 +123,8 @@ struct server {
     struct lws_vhost *vhost;
     struct peers *peers;        /* per-address limits. Owned */
     struct origin_policy origins; /* who may open a WebSocket */
+    struct clientaddr_net trusted[16]; /* --trust-proxy */
+    size_t n_trusted;
     struct store *store;
     struct conn *conns;         /* every open WebSocket, for the keepalive sweep */
     unsigned defer_depth;       /* inside ws_defer_begin/end: writes are collected */
@@ -151,6 +154,9 @@ uint32_t net_mono_ms(void);
 /* True for an Upgrade to WebSocket (any letter case, RFC 6455): the only
  * upgrade we take, as lws 4.1.6 mishandles others (CVE-2025-11677). */
 bool net_upgrade_ok(const char *upgrade);
+/* The client of wsi (clientaddr.h): its peer, or whom a --trust-proxy peer
+ * forwards for.  False when the socket has no peer address. */
+bool net_client_addr(struct server *srv, struct lws *wsi, unsigned char out[CLIENTADDR_LEN]);
 /* fanout.c: requests writable callbacks for whatever a session change made
  * stale.  fanout_init prepares a session's tally timer before its first
  * notify; fanout_stop stops it before the loop is destroyed. */

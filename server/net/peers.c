@@ -2,10 +2,10 @@
  * Loopback peers share one entry that counts but never refuses. */
 #include "peers.h"
 
-#include <netinet/in.h>
+#include "clientaddr.h"
+
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define PEERS_BUCKETS 4096 /* power of two */
 
@@ -51,36 +51,6 @@ void peers_free(struct peers *p)
     free(p);
 }
 
-static bool peers_addr(int fd, unsigned char addr[16])
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
-        return false;
-    memset(addr, 0, 16);
-    if (ss.ss_family == AF_INET) {
-        const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
-        addr[10] = addr[11] = 0xff;
-        memcpy(addr + 12, &a->sin_addr, 4);
-        return true;
-    }
-    if (ss.ss_family == AF_INET6) {
-        memcpy(addr, &((const struct sockaddr_in6 *)&ss)->sin6_addr, 16);
-        return true;
-    }
-    return false;
-}
-
-/* 127.0.0.0/8 (also as ::ffff:127.x.y.z) and ::1. */
-static bool peers_is_loopback(const unsigned char addr[16])
-{
-    static const unsigned char v4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    static const unsigned char v6_loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    if (memcmp(addr, v4_prefix, 12) == 0)
-        return addr[12] == 127;
-    return memcmp(addr, v6_loopback, 16) == 0;
-}
-
 static size_t peers_bucket(const unsigned char addr[16])
 {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -97,23 +67,17 @@ static struct peer *peers_find(struct peers *p, const unsigned char addr[16])
     return NULL;
 }
 
-bool peers_can_attach(struct peers *p, int fd)
+bool peers_can_attach(struct peers *p, const unsigned char addr[16])
 {
-    unsigned char addr[16];
-    if (!peers_addr(fd, addr))
-        return false;
-    if (peers_is_loopback(addr))
+    if (clientaddr_is_loopback(addr))
         return true;
     struct peer *e = peers_find(p, addr);
     return !e || e->conns < p->max_conns;
 }
 
-struct peer *peers_attach(struct peers *p, int fd, uint32_t now_ms)
+struct peer *peers_attach(struct peers *p, const unsigned char addr[16], uint32_t now_ms)
 {
-    unsigned char addr[16];
-    if (!peers_addr(fd, addr))
-        return NULL;
-    if (peers_is_loopback(addr)) {
+    if (clientaddr_is_loopback(addr)) {
         p->loopback.conns++;
         return &p->loopback;
     }

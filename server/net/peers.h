@@ -5,6 +5,8 @@
  * (127.0.0.0/8, ::1) are not bounded: whatever arrives from this machine is
  * a local test, a benchmark or a reverse proxy speaking for every client at
  * once, and a per-address cap there would throttle the whole room together.
+ * Behind a proxy named by --trust-proxy the address is the client's own
+ * (clientaddr.h), so the caps apply to real clients again.
  * Addresses are kept in memory only while they hold a connection, never
  * logged or stored. */
 #ifndef HU_PEERS_H
@@ -23,14 +25,13 @@ struct peers *peers_new(uint32_t max_conns, uint32_t joins_burst, float joins_pe
 /* Frees p and every entry.  Accepts NULL. */
 void peers_free(struct peers *p);
 
-/* True when the peer of socket fd may open one more connection (always,
- * from loopback). */
-bool peers_can_attach(struct peers *p, int fd);
+/* True when the client at addr (16 bytes, clientaddr.h) may open one more
+ * connection (always, from loopback). */
+bool peers_can_attach(struct peers *p, const unsigned char addr[16]);
 
-/* Counts a connection from the peer of socket fd.  Returns its entry (to
- * pass to peers_detach), or NULL when the address is at its cap, the peer
- * is unknown, or memory ran out. */
-struct peer *peers_attach(struct peers *p, int fd, uint32_t now_ms);
+/* Counts a connection from addr.  Returns its entry (to pass to
+ * peers_detach), or NULL when the address is at its cap or memory ran out. */
+struct peer *peers_attach(struct peers *p, const unsigned char addr[16], uint32_t now_ms);
 
 /* Uncounts a connection; e may be freed.  Accepts NULL. */
 void peers_detach(struct peers *p, struct peer *e, uint32_t now_ms);

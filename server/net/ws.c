@@ -7,6 +7,7 @@
 
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
+#include "base/log.h"
 #include "origin.h"
 #include "peers.h"
 #include "proto.h"
@@ -353,12 +354,13 @@ static bool ws_filter(struct server *srv, struct lws *wsi)
     /* A refusal answers with a status before hanging up, so a client can
      * tell a policy from a network failure. */
     if ((has_origin && !origin) || !origin_check(&srv->origins, origin, host)) {
-        lwsl_user("refused a WebSocket from a foreign origin or host\n");
+        log_event(LOG_INFO, "refused a WebSocket from a foreign origin or host", LOG_END);
         (void)lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "origin or host not allowed");
         return false;
     }
-    if (!peers_can_attach(srv->peers, lws_get_socket_fd(wsi))) {
-        lwsl_user("refused a WebSocket: too many connections from one address\n");
+    unsigned char addr[CLIENTADDR_LEN];
+    if (!net_client_addr(srv, wsi, addr) || !peers_can_attach(srv->peers, addr)) {
+        log_event(LOG_INFO, "refused a WebSocket: too many connections from one address", LOG_END);
         (void)lws_return_http_status(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many connections from your address");
         return false;
     }
@@ -376,8 +378,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
         /* Only WebSocket upgrades: lws 4.1.6 mishandles unknown Upgrade
          * values (CVE-2025-11677, docs/security.md). */
         return net_upgrade_ok(in) ? 0 : -1;
-    case LWS_CALLBACK_ESTABLISHED:
-        c->peer = peers_attach(srv->peers, lws_get_socket_fd(wsi), net_mono_ms());
+    case LWS_CALLBACK_ESTABLISHED: {
+        unsigned char addr[CLIENTADDR_LEN];
+        c->peer = net_client_addr(srv, wsi, addr) ? peers_attach(srv->peers, addr, net_mono_ms()) : NULL;
         if (!c->peer)
             return -1; /* over the cap since the filter looked */
         c->wsi = wsi;
@@ -385,6 +388,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
         c->tokens = WS_RATE_BURST;
         c->refill_ms = net_mono_ms();
         break;
+    }
     case LWS_CALLBACK_RECEIVE_PONG:
         ws_keepalive_seen(c);
         break;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 #include "base/token.h"
 #include "session_impl.h"
 
@@ -127,9 +128,8 @@ static void session_restore_poll(void *ctx, const struct store_poll_row *row)
             return;
         }
         if (row->slide_index >= 0) {
-            fprintf(stderr, "warning: %s: poll \"%s\" is in the data file but no longer in the deck; "
-                            "its results are kept for export\n",
-                    s->deck->path, row->poll_id);
+            log_event(LOG_WARN, "poll in the data file is no longer in the deck; its results are kept for export",
+                      LOG_S("deck", s->deck->path), LOG_S("poll", row->poll_id), LOG_END);
             if (s->store)
                 (void)store_poll(s->store, s->store_id, &r->row);
         }
@@ -139,10 +139,11 @@ static void session_restore_poll(void *ctx, const struct store_poll_row *row)
         /* Polls are matched by id; a derived id follows its position, so
          * inserting a poll earlier in the deck moves votes to another
          * question.  Say so rather than let the export mislead. */
-        fprintf(stderr, "warning: %s: poll \"%s\" was \"%s\" when its votes were cast and is now \"%s\"; "
-                        "the votes stay with the id (give polls an <!-- id: ... --> to keep them with "
-                        "their question)\n",
-                rc->s->deck->path, row->poll_id, row->question, p->slide->question);
+        log_event(LOG_WARN,
+                  "poll question changed since its votes were cast; the votes stay with the id "
+                  "(give polls an <!-- id: ... --> to keep them with their question)",
+                  LOG_S("deck", rc->s->deck->path), LOG_S("poll", row->poll_id), LOG_S("was", row->question),
+                  LOG_S("now", p->slide->question), LOG_END);
     p->status = row->status == 1 ? SESSION_POLL_OPEN
               : row->status == 2 ? SESSION_POLL_CLOSED : SESSION_POLL_PENDING;
     p->revealed = row->revealed;
@@ -178,8 +179,8 @@ static void session_restore_vote(void *ctx, const char *poll_id, uint32_t partic
     /* A vote that no longer fits the poll (its options were edited since)
      * is left in the file and counted for no one, with a word on stderr. */
     if (!p->tally || ballot_decode(p->spec, choice, &picks) != HU_OK) {
-        fprintf(stderr, "warning: %s: a vote \"%s\" on poll \"%s\" names no option the poll has now; it is not counted\n",
-                rc->s->deck->path, choice, poll_id);
+        log_event(LOG_WARN, "a vote in the data file names no option the poll has now; it is not counted",
+                  LOG_S("deck", rc->s->deck->path), LOG_S("poll", poll_id), LOG_S("choice", choice), LOG_END);
         return;
     }
     if (participant >= rc->s->n_participants || tally_set(p->tally, participant, picks) != HU_OK)
@@ -297,7 +298,8 @@ void session_save_poll(struct session *s, const struct session_poll *p)
     char *params = pollspec_encode(p->spec);
     if (!params || strlen(params) >= sizeof row.params) {
         /* Labels are bounded (HU_LABEL_MAX, HU_OPTION_MAX) so that they fit. */
-        fprintf(stderr, "error: session %s: cannot save poll %s's options\n", s->code, row.poll_id);
+        log_event(LOG_ERROR, "cannot save a poll's options", LOG_S("session", s->code), LOG_S("poll", row.poll_id),
+                  LOG_END);
         free(params);
         return;
     }
@@ -311,8 +313,8 @@ void session_save_poll(struct session *s, const struct session_poll *p)
     row.participants_at_close = p->participants_at_close;
     int rc = store_poll(s->store, s->store_id, &row);
     if (rc)
-        fprintf(stderr, "error: session %s: cannot save poll %s: %s\n", s->code, row.poll_id,
-                hu_strerror(rc));
+        log_event(LOG_ERROR, "cannot save poll", LOG_S("session", s->code), LOG_S("poll", row.poll_id),
+                  LOG_S("error", hu_strerror(rc)), LOG_END);
 }
 
 /* --- participants --- */
@@ -342,7 +344,8 @@ int session_join_new(struct session *s, char out_token[HU_TOKEN_LEN + 1], uint32
     if ((rc = session_people_add(s, hash, idx)) != HU_OK)
         return rc;
     if (s->store && (rc = store_participant(s->store, s->store_id, *idx, hash)) != HU_OK)
-        fprintf(stderr, "error: session %s: cannot save participant: %s\n", s->code, hu_strerror(rc));
+        log_event(LOG_ERROR, "cannot save participant", LOG_S("session", s->code),
+                  LOG_S("error", hu_strerror(rc)), LOG_END);
     s->tally_version++;
     return HU_OK;
 }
@@ -393,7 +396,8 @@ int session_goto(struct session *s, int slide, int64_t now_ms)
     if (s->store) {
         int rc = store_slide(s->store, s->store_id, slide);
         if (rc)
-            fprintf(stderr, "error: session %s: cannot save slide: %s\n", s->code, hu_strerror(rc));
+            log_event(LOG_ERROR, "cannot save slide", LOG_S("session", s->code),
+                      LOG_S("error", hu_strerror(rc)), LOG_END);
     }
     s->version++;
     s->tally_version++;
@@ -446,7 +450,8 @@ int session_reset(struct session *s)
     if (s->store) {
         int rc = store_poll_reset(s->store, s->store_id, p->slide->poll_id);
         if (rc)
-            fprintf(stderr, "error: session %s: cannot save reset: %s\n", s->code, hu_strerror(rc));
+            log_event(LOG_ERROR, "cannot save reset", LOG_S("session", s->code),
+                      LOG_S("error", hu_strerror(rc)), LOG_END);
     }
     s->version++;
     s->tally_version++;

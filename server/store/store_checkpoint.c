@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 
 /* Pages in the WAL that make a checkpoint due: SQLite's own default. */
 #define STORE_CHECKPOINT_PAGES 1000
@@ -64,8 +65,8 @@ static void *store_checkpoint_main(void *arg)
                                            &done_pages);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY && strcmp(logged, sqlite3_errmsg(st->ckpt_db)) != 0) {
             snprintf(logged, sizeof logged, "%s", sqlite3_errmsg(st->ckpt_db));
-            fprintf(stderr, "warning: data file %s: checkpoint failed (%s); the log grows until one works\n",
-                    st->path, logged);
+            log_event(LOG_WARN, "checkpoint failed; the log grows until one works", LOG_S("file", st->path),
+                      LOG_S("error", logged), LOG_END);
         } else if (rc == SQLITE_OK) {
             logged[0] = '\0';
         }
@@ -97,8 +98,8 @@ int store_checkpoint_start(struct store *st)
         return HU_OK;
     }
     /* Without the thread, SQLite's own checkpoints in the writer still work. */
-    fprintf(stderr, "warning: data file %s: no background checkpoints (%s)\n", st->path,
-            st->ckpt_db ? sqlite3_errmsg(st->ckpt_db) : sqlite3_errstr(rc));
+    log_event(LOG_WARN, "no background checkpoints", LOG_S("file", st->path),
+              LOG_S("error", st->ckpt_db ? sqlite3_errmsg(st->ckpt_db) : sqlite3_errstr(rc)), LOG_END);
     sqlite3_close(st->ckpt_db);
     st->ckpt_db = NULL;
     return HU_OK;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 
 int64_t store_now_ms(void)
 {
@@ -431,6 +432,7 @@ void store_schema_close(struct store *st)
         *all[i] = NULL;
     }
     if (st->db && sqlite3_close(st->db) != SQLITE_OK)
-        fprintf(stderr, "warning: data file %s: %s\n", st->path, sqlite3_errmsg(st->db));
+        log_event(LOG_WARN, "data file did not close cleanly", LOG_S("file", st->path),
+                  LOG_S("error", sqlite3_errmsg(st->db)), LOG_END);
     st->db = NULL;
 }

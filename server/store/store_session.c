@@ -10,12 +10,14 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 
 /* Logs an unexpected SQLite failure (the header's calls return only a
  * hu_err, so the details would otherwise be lost) and maps it. */
 static int store_fail(struct store *st, const char *what, int rc)
 {
-    fprintf(stderr, "error: data file %s: cannot %s: %s\n", st->path, what, sqlite3_errmsg(st->db));
+    log_event(LOG_ERROR, "data file operation failed", LOG_S("file", st->path), LOG_S("op", what),
+              LOG_S("error", sqlite3_errmsg(st->db)), LOG_END);
     return store_sqlite_err(rc);
 }
 
@@ -172,8 +174,8 @@ static int store_load_participants(struct store *st, int64_t sid, const struct s
         const void *hash = sqlite3_column_blob(q, 1);
         int64_t idx = sqlite3_column_int64(q, 0);
         if (!hash || sqlite3_column_bytes(q, 1) != HU_HASH_LEN || idx < 0 || idx > UINT32_MAX) {
-            fprintf(stderr, "error: data file %s: participant %lld of session %lld is damaged\n",
-                    st->path, (long long)idx, (long long)sid);
+            log_event(LOG_ERROR, "damaged participant in the data file", LOG_S("file", st->path),
+                      LOG_I("participant", idx), LOG_I("session_row", sid), LOG_END);
             e = HU_ERR_PARSE;
             rc = SQLITE_DONE;
             break;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 
 /* Steps q once and resets it.  On an error copies the message into msg
  * first: the reset may replace it. */
@@ -159,7 +160,8 @@ static void store_log_op_fault(struct store *st, const struct store_op *op, cons
     store_say(line, sizeof line, "data file %s: cannot save %s of session %lld: %s", st->path,
              store_op_name(op), (long long)op->session_id, msg);
     if (strcmp(line, st->logged_op_error) != 0) {
-        fprintf(stderr, "error: %s\n", line);
+        log_event(LOG_ERROR, "cannot save an operation", LOG_S("file", st->path), LOG_S("op", store_op_name(op)),
+                  LOG_I("session_row", op->session_id), LOG_S("error", msg), LOG_END);
         store_say(st->logged_op_error, sizeof st->logged_op_error, "%s", line);
     }
 }
@@ -201,7 +203,8 @@ static bool store_run_batch(struct store *st, struct store_op *batch, char *errt
         if (!sqlite3_get_autocommit(st->db)) {
             char rmsg[STORE_ERR_MAX];
             if (store_step(st, st->q_rollback, rmsg, sizeof rmsg) != SQLITE_DONE)
-                fprintf(stderr, "error: data file %s: rollback failed: %s\n", st->path, rmsg);
+                log_event(LOG_ERROR, "data file rollback failed", LOG_S("file", st->path), LOG_S("error", rmsg),
+                          LOG_END);
         }
     }
     pthread_mutex_unlock(&st->db_mu);
@@ -231,8 +234,9 @@ static size_t store_finish_batch(struct store *st, struct store_op *batch, bool 
             votes++;
         } else if (ok || op->dropped || ++op->attempts >= STORE_MAX_ATTEMPTS) {
             if (!ok && !op->dropped)
-                fprintf(stderr, "error: data file %s: gave up saving %s of session %lld after %u attempts\n",
-                        st->path, store_op_name(op), (long long)op->session_id, op->attempts);
+                log_event(LOG_ERROR, "gave up saving an operation", LOG_S("file", st->path),
+                          LOG_S("op", store_op_name(op)), LOG_I("session_row", op->session_id),
+                          LOG_I("attempts", op->attempts), LOG_END);
             store_op_free(op);
             st->n_live--;
         } else {
@@ -286,12 +290,12 @@ static void store_log_batch(struct store *st, bool ok, const char *errtext, size
 {
     if (ok) {
         if (st->logged_error[0]) {
-            fprintf(stderr, "data file %s: writing works again\n", st->path);
+            log_event(LOG_INFO, "data file writing works again", LOG_S("file", st->path), LOG_END);
             st->logged_error[0] = '\0';
         }
     } else if (strcmp(errtext, st->logged_error) != 0) {
-        fprintf(stderr, "error: %s (%zu votes refused; retrying every %d ms)\n", errtext, votes,
-                STORE_RETRY_MS);
+        log_event(LOG_ERROR, "data file write failed; retrying", LOG_S("file", st->path), LOG_S("error", errtext),
+                  LOG_I("votes_refused", votes), LOG_I("retry_ms", STORE_RETRY_MS), LOG_END);
         store_say(st->logged_error, sizeof st->logged_error, "%s", errtext);
     }
 }

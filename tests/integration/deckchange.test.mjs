@@ -95,7 +95,7 @@ after(async () => {
 });
 
 test('a poll removed from the deck is reported at start-up and kept for export', async () => {
-  assert.match(server.stderr, /poll "drop" is in the data file but no longer in the deck/);
+  assert.match(server.stderr, /level=warn msg="poll in the data file is no longer in the deck[^"]*" deck=\S*deck\.md poll=drop/);
   const res = await server.get(`/api/sessions/${CODE}/results.json`, { Authorization: `Bearer ${server.key}` });
   assert.equal(res.status, 200);
   const polls = JSON.parse(res.body).sessions[0].polls;
@@ -124,5 +124,5 @@ test('a poll with an explicit id keeps its votes where it moved', async () => {
 });
 
 test('a derived id now naming another question is reported', () => {
-  assert.match(server.stderr, /warning: .*deck\.md: poll "[^"]+" was "Alpha\?" when its votes were cast and is now "Inserted question\?"/);
+  assert.match(server.stderr, /level=warn msg="poll question changed since its votes were cast[^"]*" deck=\S*deck\.md poll=\S+ was=Alpha\? now="Inserted question\?"/);
 });
