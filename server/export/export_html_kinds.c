@@ -78,9 +78,12 @@ static void html_cloud(struct html *h, const struct results_poll *p)
         return;
     }
     export_cloud_layout(p->entries, n, CLOUD_W, CLOUD_H, pl);
-    h_fmt(h, "<svg class=\"chart cloud\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
-             "aria-label=\"Word cloud of %zu answers; the list below names every entry\">\n",
-          CLOUD_W, CLOUD_H, n);
+    /* Zoomed to the entries placed, as the projector does (cloud.js). */
+    int box[4];
+    export_cloud_bounds(pl, n, CLOUD_W * 2 / 5, CLOUD_H * 3 / 10, box);
+    h_fmt(h, "<svg class=\"chart cloud\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"%d %d %d %d\" role=\"img\" "
+             "aria-label=\"Word cloud of %zu entries; the list below names every one\">\n",
+          box[0], box[1], box[2], box[3], n);
     for (size_t i = 0; i < n; i++) {
         if (!pl[i].placed)
             continue;
