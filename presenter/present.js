@@ -171,16 +171,18 @@
     $('mod-session').textContent = (app.session.title || '') + ' \u00b7 code ' + formatCode(app.code);
   }
 
+  /* Answers and questions reach the moderation view only in its own mode:
+   * the projector's page never holds text waiting for approval. */
   function onAnswers(msg) {
     app.answers = msg;
-    window.HandsupModerate.onAnswers(msg);
+    if (app.mode === 'moderate') window.HandsupModerate.onAnswers(msg);
     var cur = app.state && app.state.poll;
     if (cur && cur.id === msg.poll && cur.kind === 'text') renderPoll(cur);
   }
 
   function onQuestions(msg) {
     app.questions = msg;
-    window.HandsupModerate.onQuestions(msg);
+    if (app.mode === 'moderate') window.HandsupModerate.onQuestions(msg);
     if (app.state && app.state.slide && app.state.slide.kind === 'qa') PK.renderQuestions(msg);
   }
 
