@@ -141,9 +141,13 @@ int session_questions_write(struct session *s, bool presenter, uint32_t particip
                 rc = hu_buf_puts(out, ",");
             if (rc == HU_OK)
                 rc = hu_buf_append(out, s->qa_cache.data + from, s->qa_cache_ends[i] - from);
+            /* Fixed strings, not a format: this runs for every item of every
+             * phone's list, 19,000 phones a second at most. */
             if (rc == HU_OK)
-                rc = hu_buf_printf(out, ",\"mine\":%s,\"upvoted\":%s}", x->participant == participant ? "true" : "false",
-                                   qa_upvoted(&s->qa, x->id, participant) ? "true" : "false");
+                rc = hu_buf_puts(out, x->participant == participant ? ",\"mine\":true" : ",\"mine\":false");
+            if (rc == HU_OK)
+                rc = hu_buf_puts(out, qa_upvoted(&s->qa, x->id, participant) ? ",\"upvoted\":true}"
+                                                                               : ",\"upvoted\":false}");
             from = s->qa_cache_ends[i];
         }
         /* The participant's own questions below the top, or not shown to the
