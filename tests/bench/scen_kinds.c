@@ -53,7 +53,7 @@ static bool check_options(struct bench *b, json_t *t)
     if (json_integer_value(json_object_get(t, "voters")) != kinds_want.voters || !counts)
         return false;
     for (int i = 0; i < kinds_want.n; i++) {
-        char key[8];
+        char key[16];
         snprintf(key, sizeof key, "%d", i + 1);
         const char *id = kinds_want.n == 4 ? option_ids[i] : key;
         if (json_integer_value(json_object_get(counts, id)) != kinds_want.counts[i])
