@@ -14,14 +14,8 @@
   var WALL_MAX = 24;     /* cards on the wall, newest first */
   var QA_MAX = 8;        /* questions on a qa slide */
 
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = String(text);
-    return e;
-  }
+  var $ = window.HandsupDom.$;
+  var el = window.HandsupDom.el;
 
   function fmt(x) { return (Math.round(Number(x) * 100) / 100).toString(); }
 

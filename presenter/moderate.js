@@ -9,14 +9,8 @@
 (function () {
   'use strict';
 
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = String(text);
-    return e;
-  }
+  var $ = window.HandsupDom.$;
+  var el = window.HandsupDom.el;
 
   var mod = { command: null, answers: null, questions: null, poll: null };
 

@@ -13,14 +13,8 @@
 
   var t = window.HandsupWords.t;
 
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = String(text);
-    return e;
-  }
+  var $ = window.HandsupDom.$;
+  var el = window.HandsupDom.el;
 
   function multiple(poll) { return poll.kind === 'choice' && Number(poll.multiple) > 1; }
   function numeric(poll) { return poll.kind === 'scale'; }

@@ -13,14 +13,8 @@
   var t = window.HandsupWords.t;
   var ASK_MAX = 280;
 
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = String(text);
-    return e;
-  }
+  var $ = window.HandsupDom.$;
+  var el = window.HandsupDom.el;
 
   var qa = {
     send: null,          /* function (msg) -> id or null (not joined) */

@@ -99,30 +99,28 @@ static bool session_qa_cached(const struct session *s, uint32_t id)
     return false;
 }
 
+/* One question of a presenter's list, after a comma unless it is the first. */
+static int session_question_full(struct hu_buf *out, const struct question *x, bool *first)
+{
+    int rc = hu_buf_puts(out, *first ? "" : ",");
+    if (rc == HU_OK)
+        rc = session_question_open(out, x, true);
+    *first = false;
+    return rc == HU_OK ? hu_buf_puts(out, "}") : rc;
+}
+
 /* Every question, for presenters: the visible ones by votes, then those
  * waiting or hidden, by id. */
 static int session_questions_all(const struct session *s, struct hu_buf *out)
 {
     int rc = HU_OK;
     bool first = true;
-    for (const struct question *x = qa_first(&s->qa); rc == HU_OK && x; x = qa_next(x)) {
-        rc = hu_buf_puts(out, first ? "" : ",");
-        if (rc == HU_OK)
-            rc = session_question_open(out, x, true);
-        if (rc == HU_OK)
-            rc = hu_buf_puts(out, "}");
-        first = false;
-    }
+    for (const struct question *x = qa_first(&s->qa); rc == HU_OK && x; x = qa_next(x))
+        rc = session_question_full(out, x, &first);
     for (uint32_t id = 1; rc == HU_OK && id <= s->qa.n_items; id++) {
         const struct question *x = qa_get(&s->qa, id);
-        if (!x || qa_visible((enum question_status)x->status))
-            continue;
-        rc = hu_buf_puts(out, first ? "" : ",");
-        if (rc == HU_OK)
-            rc = session_question_open(out, x, true);
-        if (rc == HU_OK)
-            rc = hu_buf_puts(out, "}");
-        first = false;
+        if (x && !qa_visible((enum question_status)x->status))
+            rc = session_question_full(out, x, &first);
     }
     return rc;
 }
