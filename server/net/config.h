@@ -34,6 +34,9 @@ struct server_config {
     size_t n_trust_proxies;
     bool metrics;               /* serve GET /metrics */
     bool reuse_port;            /* SO_REUSEPORT, and wait for the data file's lock */
+    /* The organisers' key (DESIGN section 10, --admin-key): opens /metrics
+     * from other than loopback.  NULL until that option sets it. */
+    const char *admin_key;
 };
 
 #endif

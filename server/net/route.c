@@ -54,7 +54,9 @@ void route_parse(const char *path, struct route *r)
         }
     } else if (strcmp(path, "/healthz") == 0 || strcmp(path, "/healthz/") == 0) {
         r->kind = ROUTE_HEALTH;
+    } else if (strcmp(path, "/metrics") == 0) {
+        r->kind = ROUTE_METRICS;
     }
-    if (r->kind == ROUTE_NONE || r->kind == ROUTE_API_NONE || r->kind == ROUTE_HEALTH)
+    if (r->kind == ROUTE_NONE || r->kind == ROUTE_API_NONE || r->kind == ROUTE_HEALTH || r->kind == ROUTE_METRICS)
         r->code[0] = '\0';
 }

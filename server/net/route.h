@@ -16,6 +16,7 @@ enum route_kind {
     ROUTE_RESULTS,  /* /api/sessions/<code>/results.<csv|json|html>, answers.csv, questions.csv */
     ROUTE_API_NONE, /* under /api/ but no such route: a JSON 404 */
     ROUTE_HEALTH,   /* /healthz or /healthz/ */
+    ROUTE_METRICS,  /* /metrics (served only with --metrics) */
 };
 
 struct route {

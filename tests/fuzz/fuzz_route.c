@@ -51,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case ROUTE_NONE:
     case ROUTE_API_NONE:
     case ROUTE_HEALTH:
+    case ROUTE_METRICS:
         if (code_len != 0)
             __builtin_trap();
         break;

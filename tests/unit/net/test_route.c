@@ -47,6 +47,9 @@ int main(void)
     expect("/api/", ROUTE_API_NONE, "");
     expect("/healthz", ROUTE_HEALTH, "");
     expect("/healthz/", ROUTE_HEALTH, "");
+    expect("/metrics", ROUTE_METRICS, "");
+    expect("/metrics/", ROUTE_NONE, "");
+    expect("/metricsx", ROUTE_NONE, "");
     expect("/healthzz", ROUTE_NONE, "");
     expect("", ROUTE_NONE, "");
     expect("/", ROUTE_NONE, "");
