@@ -147,6 +147,7 @@ ${problems.length ? `\n### Problems seen in this run\n\n${problems.join('\n')}\n
 // of only these scenarios (BENCH_ONLY=kinds) leaves the comparison as it is.
 const k = results['handsup-kinds'] ?? {};
 const kindRows = [
+  ['yes/no burst in the same run, for comparison: all acknowledged after', 'ms', k.burst?.acked === k.burst?.sent ? k.burst?.all_acked_ms : undefined],
   ['multiple choice burst (pick 2 of 4): all acknowledged after', 'ms', k['burst-multiple']?.acked === k['burst-multiple']?.sent ? k['burst-multiple']?.all_acked_ms : undefined, '<= 500', (v) => v <= 500],
   ['multiple choice burst: ack p99', 'ms', k['burst-multiple']?.ack_p99_ms],
   ['multiple choice burst: tally exact after the last ack', 'ms', k['burst-multiple']?.tally_exact ? Math.max(0, k['burst-multiple'].tally_exact_after_last_ack_ms) : undefined, '<= 100', (v) => v <= 100],

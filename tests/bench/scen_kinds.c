@@ -1,5 +1,6 @@
 /* scen_kinds.c -- poll kinds beyond yes/no under the full room (DESIGN.md
- * section 7, docs/benchmarks.md), on tests/bench/deck-kinds.md:
+ * section 7, docs/benchmarks.md), on tests/bench/deck-kinds.md, whose first
+ * slide is a yes/no poll so that "burst" gives a comparison in the same run:
  *
  *   burst-multiple  every phone picks two of four options at once;
  *   burst-scale     every phone rates 1-5 at once;
@@ -305,7 +306,7 @@ int scen_kinds(struct bench *b)
         unsigned bit;
         int slide;
         const char *poll;
-    } polls[] = {{SCEN_MULTIPLE, 0, "multi"}, {SCEN_SCALE, 1, "scale"}, {SCEN_TEXT, 2, "words"}};
+    } polls[] = {{SCEN_MULTIPLE, 1, "multi"}, {SCEN_SCALE, 2, "scale"}, {SCEN_TEXT, 3, "words"}};
     int rc = 0;
     for (int k = 0; k < 3; k++) {
         if (!(b->cfg.scenarios & polls[k].bit))

@@ -31,4 +31,4 @@ kill "$pid"
 wait "$pid" 2>/dev/null || true
 start "$kinds_deck" "$dir/kinds.db"
 "$bench_bin" --port "$port" --pid "$pid" --code 12345678 --key "$key" --label smoke \
-    --n 100 --steps 100 --scenarios kinds --steady-secs 2 --inflight 32 --check
+    --n 100 --steps 100 --scenarios burst,kinds --steady-secs 2 --inflight 32 --check
