@@ -10,6 +10,8 @@
 /* Queues text (malloc()ed; ownership passes here) for c, or drops c when
  * its queue is full.  NULL text is ignored (out of memory upstream). */
 void ws_queue_text(struct conn *c, char *text);
+/* Queues a copy of len bytes of text (which stays the caller's). */
+void ws_queue_copy(struct conn *c, const char *text, size_t len);
 void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message);
 /* Queues the error err answering the request id (counted in the metrics). */
 void ws_queue_err(struct conn *c, int err, const struct proto_id *id, const char *message);

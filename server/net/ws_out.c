@@ -17,8 +17,7 @@ static struct server *ws_conn_server(struct conn *c)
     return lws_context_user(lws_get_context(c->wsi));
 }
 
-/* Queues a copy of len bytes of text. */
-static void ws_queue_copy(struct conn *c, const char *text, size_t len)
+void ws_queue_copy(struct conn *c, const char *text, size_t len)
 {
     if (c->outq_len >= HU_OUTQ_MAX) {
         /* A client that does not read its replies is dropped rather than

@@ -132,26 +132,30 @@ void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
     c->votes = pv;
 }
 
-/* Acknowledges a committed act on c: the room's ack plus the request id. */
+/* Acknowledges a committed act on c: the room's ack plus the request id,
+ * built on the stack (a string id, which may need escaping, takes jansson). */
 static void ws_queue_act_ack(struct conn *c, const struct session *s, const struct session_act *a,
                              const struct proto_id *id)
 {
-    struct hu_buf b;
-    hu_buf_init(&b, HU_MSG_MAX);
-    int rc = session_act_ack(s, a, &b);
-    if (rc == HU_OK && id->kind == PROTO_ID_INT) {
-        rc = hu_buf_printf(&b, ",\"id\":%lld", (long long)id->num);
-    } else if (rc == HU_OK && id->kind == PROTO_ID_STR) {
-        json_t *v = json_stringn(id->str, id->len);
-        char *text = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
-        json_decref(v);
-        rc = text ? hu_buf_printf(&b, ",\"id\":%s", text) : HU_ERR_NOMEM;
-        free(text);
+    char buf[SESSION_ACK_MAX + 48];
+    size_t n = session_act_ack(s, a, buf, sizeof buf);
+    int extra = -1;
+    if (n && id->kind == PROTO_ID_INT)
+        extra = snprintf(buf + n, sizeof buf - n, ",\"id\":%lld}", (long long)id->num);
+    else if (n && id->kind == PROTO_ID_NONE)
+        extra = snprintf(buf + n, sizeof buf - n, "}");
+    if (extra > 0 && (size_t)extra < sizeof buf - n) {
+        ws_queue_copy(c, buf, n + (size_t)extra);
+        return;
     }
-    if (rc == HU_OK)
-        rc = hu_buf_puts(&b, "}");
-    ws_queue_text(c, rc == HU_OK ? hu_buf_steal(&b) : NULL);
-    hu_buf_free(&b);
+    if (!n) {
+        /* SESSION_ACK_MAX holds every ack; an ack that does not fit is a bug. */
+        ws_queue_err(c, HU_ERR_INTERNAL, id, NULL);
+        return;
+    }
+    buf[n] = '}';
+    json_t *o = json_loadb(buf, n + 1, 0, NULL);
+    ws_queue_text(c, proto_dump(proto_ack_id(o, id)));
 }
 
 void ws_store_done(struct server *srv)

@@ -163,9 +163,11 @@ int session_act_save(struct session *s, const struct session_act *a, void *cooki
 void session_act_done(struct session *s, struct session_act *a, bool ok);
 
 /* The ack of a committed act as JSON text without its closing brace and
- * without "id" ({"type":"ack","poll":"q1","choice":"yes" ...), appended to
- * out.  HU_OK or a hu_buf error. */
-int session_act_ack(const struct session *s, const struct session_act *a, struct hu_buf *out);
+ * without "id" ({"type":"ack","poll":"q1","choice":"yes" ...), written
+ * into buf (cap bytes; SESSION_ACK_MAX always suffice) without an
+ * allocation, as every vote of a burst gets one.  Returns its length. */
+#define SESSION_ACK_MAX (BALLOT_TEXT_MAX + HU_POLL_ID_MAX + 96)
+size_t session_act_ack(const struct session *s, const struct session_act *a, char *buf, size_t cap);
 
 /* The option id of a committed vote when its ack is the first release's
  * {"poll","choice"} (one pick, not a scale), else NULL: the fast path of

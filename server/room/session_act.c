@@ -235,40 +235,35 @@ void session_act_done(struct session *s, struct session_act *a, bool ok)
     }
 }
 
-int session_act_ack(const struct session *s, const struct session_act *a, struct hu_buf *out)
+size_t session_act_ack(const struct session *s, const struct session_act *a, char *buf, size_t cap)
 {
-    int rc = hu_buf_puts(out, "{\"type\":\"ack\"");
-    if (rc == HU_OK && a->poll_id)
-        rc = hu_buf_printf(out, ",\"poll\":\"%s\"", a->poll_id);
-    switch (a->type) {
-    case SESSION_ACT_VOTE: {
+    static const char *const fields[] = {[SESSION_ACT_ANSWER] = "answer", [SESSION_ACT_WITHDRAW] = "answer",
+                                         [SESSION_ACT_ASK] = "question", [SESSION_ACT_UPVOTE] = "question"};
+    char picks[BALLOT_TEXT_MAX] = "";
+    const char *vote_field = "";
+    const char *status = "";
+    if (a->type == SESSION_ACT_VOTE) {
         const struct pollspec *p = s->polls[a->poll].spec;
-        char picks[BALLOT_TEXT_MAX];
         ballot_write(p, a->picks, picks);
-        if (rc == HU_OK)
-            rc = hu_buf_printf(out, ",\"%s\":%s", ballot_field(p), picks);
-        break;
+        vote_field = ballot_field(p);
+    } else if (a->type == SESSION_ACT_ANSWER || a->type == SESSION_ACT_WITHDRAW) {
+        status = a->type == SESSION_ACT_WITHDRAW ? "withdrawn" : answers_status_name((enum answer_status)a->status);
+    } else if (a->type == SESSION_ACT_ASK) {
+        status = qa_status_name((enum question_status)a->status);
     }
-    case SESSION_ACT_ANSWER:
-        if (rc == HU_OK)
-            rc = hu_buf_printf(out, ",\"answer\":\"%u\",\"status\":\"%s\"", (unsigned)a->item,
-                               answers_status_name((enum answer_status)a->status));
-        break;
-    case SESSION_ACT_WITHDRAW:
-        if (rc == HU_OK)
-            rc = hu_buf_printf(out, ",\"answer\":\"%u\",\"status\":\"withdrawn\"", (unsigned)a->item);
-        break;
-    case SESSION_ACT_ASK:
-        if (rc == HU_OK)
-            rc = hu_buf_printf(out, ",\"question\":\"%u\",\"status\":\"%s\"", (unsigned)a->item,
-                               qa_status_name((enum question_status)a->status));
-        break;
-    case SESSION_ACT_UPVOTE:
-        if (rc == HU_OK)
-            rc = hu_buf_printf(out, ",\"question\":\"%u\",\"on\":%s", (unsigned)a->item, a->on ? "true" : "false");
-        break;
-    }
-    return rc;
+    /* Poll ids, option ids and statuses need no escaping (docs/protocol.md). */
+    int n = snprintf(buf, cap, "{\"type\":\"ack\"%s%s%s", a->poll_id ? ",\"poll\":\"" : "", a->poll_id ? a->poll_id : "",
+                     a->poll_id ? "\"" : "");
+    size_t used = n > 0 && (size_t)n < cap ? (size_t)n : 0;
+    if (used && a->type == SESSION_ACT_VOTE)
+        n = snprintf(buf + used, cap - used, ",\"%s\":%s", vote_field, picks);
+    else if (used && a->type == SESSION_ACT_UPVOTE)
+        n = snprintf(buf + used, cap - used, ",\"question\":\"%u\",\"on\":%s", (unsigned)a->item,
+                     a->on ? "true" : "false");
+    else if (used)
+        n = snprintf(buf + used, cap - used, ",\"%s\":\"%u\",\"status\":\"%s\"", fields[a->type], (unsigned)a->item,
+                     status);
+    return used && n > 0 && (size_t)n < cap - used ? used + (size_t)n : 0;
 }
 
 const char *session_act_choice(const struct session *s, const struct session_act *a)

@@ -81,7 +81,10 @@ test('multiple choice: up to N distinct picks, replaced as a whole, [] withdraws
   // Picks come back in the options' order.
   assert.deepEqual(ack.choices, ['peer-review', 'supervision']);
   assert.deepEqual((await a.next('state', (s) => Array.isArray(s.myVote))).myVote, ['peer-review', 'supervision']);
-  await acked(b, { type: 'vote', poll: 'multi', choices: ['supervision'] });
+  // A string id comes back as it went, with the picks.
+  b.send({ type: 'vote', poll: 'multi', choices: ['supervision'], id: 'b-\u00e9-"1"' });
+  const sid = await b.next('ack', (m) => m.id === 'b-\u00e9-"1"');
+  assert.deepEqual(sid.choices, ['supervision']);
   for (const bad of [['peer-review', 'case-studies', 'supervision'], ['supervision', 'supervision'], ['nope'], [7]]) {
     const e = await refused(a, { type: 'vote', poll: 'multi', choices: bad }, 'bad_message');
     assert.ok(e.message.length > 0);
