@@ -231,16 +231,22 @@ static bool phone_fast_message(struct bench *b, struct phone *p, const char *tex
     static const char ack[] = "{\"type\":\"ack\",", state[] = "{\"type\":\"state\",";
     long long id, slide;
     char choice;
+    /* The acks and states of other poll kinds ("choices":[...], "value":4,
+     * "answer":"17") are read the same way: only a yes/no choice is kept,
+     * anything else counts as none, which is all the kinds' scenarios need. */
     if (len > sizeof ack && memcmp(text, ack, sizeof ack - 1) == 0) {
-        if (!scan_int(text, len, "\"id\":", &id) || !scan_choice(text, len, "\"choice\":", &choice))
+        if (!scan_int(text, len, "\"id\":", &id))
             return false;
+        if (!scan_choice(text, len, "\"choice\":", &choice))
+            choice = 0;
         phone_acked(b, p, id, choice, now);
         return true;
     }
     if (!p->presenter && len > sizeof state && memcmp(text, state, sizeof state - 1) == 0) {
-        if (!scan_int(text, len, "\"slide\":{\"index\":", &slide) ||
-            !scan_choice(text, len, "\"myVote\":", &choice))
+        if (!scan_int(text, len, "\"slide\":{\"index\":", &slide) || !scan_value(text, len, "\"myVote\":"))
             return false;
+        if (!scan_choice(text, len, "\"myVote\":", &choice))
+            choice = 0;
         phone_attendee_state(b, p, (int)slide, choice, now);
         return true;
     }
