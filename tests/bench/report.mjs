@@ -148,6 +148,10 @@ ${problems.length ? `\n### Problems seen in this run\n\n${problems.join('\n')}\n
 const k = results['handsup-kinds'] ?? {};
 const kindRows = [
   ['yes/no burst in the same run, for comparison: all acknowledged after', 'ms', k.burst?.acked === k.burst?.sent ? k.burst?.all_acked_ms : undefined],
+  ['yes/no burst: ack p99', 'ms', k.burst?.ack_p99_ms],
+  ['the generator\'s time to send each burst (yes/no, multiple, scale, text)', 'ms',
+    undefined, undefined, undefined,
+    ['burst', 'burst-multiple', 'burst-scale', 'burst-text'].map((x) => fmt(k[x]?.send_ms, 0)).join(' / ')],
   ['multiple choice burst (pick 2 of 4): all acknowledged after', 'ms', k['burst-multiple']?.acked === k['burst-multiple']?.sent ? k['burst-multiple']?.all_acked_ms : undefined, '<= 500', (v) => v <= 500],
   ['multiple choice burst: ack p99', 'ms', k['burst-multiple']?.ack_p99_ms],
   ['multiple choice burst: tally exact after the last ack', 'ms', k['burst-multiple']?.tally_exact ? Math.max(0, k['burst-multiple'].tally_exact_after_last_ack_ms) : undefined, '<= 100', (v) => v <= 100],
@@ -166,9 +170,9 @@ const kindRows = [
   ['questions: upvote ack p99', 'ms', k.qa?.upvote_ack_p99_ms],
 ];
 const kindTable = ['| figure | unit | handsup | target | met? |', '|---|---|---:|---|---|'];
-for (const [name, unit, v, target, met] of kindRows) {
+for (const [name, unit, v, target, met, text] of kindRows) {
   const ok = target ? (v === undefined ? '**no** (not measured)' : met(v) ? 'yes' : '**no**') : '';
-  kindTable.push(`| ${name} | ${unit} | ${fmt(v)} | ${target ?? ''} | ${ok} |`);
+  kindTable.push(`| ${name} | ${unit} | ${text ?? fmt(v)} | ${target ?? ''} | ${ok} |`);
 }
 const kindConnected = Math.max(0, ...steps(k).map((s) => s.connected));
 const kindsBlock = `<!-- bench-kinds:begin -->
