@@ -8,6 +8,8 @@
 (function () {
   'use strict';
 
+  if (window.HANDSUP_ROUTED) return; /* route.js is opening the console instead */
+
   var STORE_KEY = 'handsup.presenter';
   var TOAST_MS = 4000;
 
@@ -333,6 +335,7 @@
       });
     }
     $('join-panel').hidden = idx !== 0;
+    $('blank').hidden = !st.blank;
 
     var discuss = kind === 'discuss';
     $('discuss-panel').hidden = !discuss;
@@ -381,6 +384,7 @@
     $('connected-count').textContent = String(app.people.connected);
 
     var hidden = !!t.resultsHidden && !t.revealed;
+    renderProgress(t.voters || 0, hidden);
     $('results-area').hidden = hidden;
     $('results-hidden').hidden = !hidden;
     $('poll-panel').dataset.visible = hidden ? 'false' : 'true';
@@ -418,6 +422,16 @@
     var reveal = $('reveal-button');
     reveal.textContent = t.revealed ? 'Hide' : 'Reveal';
     reveal.dataset.action = t.revealed ? 'hide' : 'reveal';
+  }
+
+  /* "37 of 41 voted, 4 to go" while the room may see results; the console
+   * shows it always. */
+  function renderProgress(voters, hidden) {
+    var el = $('progress');
+    var n = app.people.participants;
+    el.hidden = hidden || n <= 0;
+    el.textContent = voters >= n ? (n === 1 ? '1 of 1 voted: everyone' : 'All ' + n + ' have voted')
+      : voters + ' of ' + n + ' voted, ' + (n - voters) + ' to go';
   }
 
   function cssEscape(s) {
@@ -506,30 +520,20 @@
     app.toastTimer = setTimeout(function () { el.hidden = true; }, TOAST_MS);
   }
 
+  /* Blank is the room's, not this window's: every projector and console
+   * shows it, and a change of slide ends it (docs/protocol.md). */
   function toggleBlank() {
-    $('blank').hidden = !$('blank').hidden;
+    command({ type: 'blank', on: $('blank').hidden });
   }
 
-  function openOverlay(id) {
-    closeOverlays();
-    app.lastFocus = document.activeElement;
-    var el = $(id);
-    el.hidden = false;
-    var first = el.querySelector('button');
-    if (first) first.focus();
-  }
-
-  function closeOverlays() {
-    var any = false;
-    ['help', 'export-menu'].forEach(function (id) {
-      if (!$(id).hidden) { $(id).hidden = true; any = true; }
-    });
-    if (any && app.lastFocus && app.lastFocus.focus) app.lastFocus.focus();
-    return any;
-  }
-
-  function toggleOverlay(id) {
-    if ($(id).hidden) openOverlay(id); else closeOverlays();
+  /* The speaker console, in a window of its own (one per session: S again
+   * brings it to the front).  Export and help live there, out of the
+   * room's sight. */
+  function openConsole() {
+    if (!app.code || !app.key) return;
+    var url = '/present/#' + encodeURIComponent(app.code) + '/' + encodeURIComponent(app.key) + '/console';
+    var w = window.open(url, 'handsup-console-' + app.code);
+    if (w) w.focus(); else toast('The browser blocked the console window: allow pop-ups for this page.');
   }
 
   function toggleFullscreen() {
@@ -545,43 +549,6 @@
     } catch (e) {
       toast('Full screen is not available here.');
     }
-  }
-
-  /* ---- export --------------------------------------------------------------- */
-
-  /* The key travels in an Authorization header, never in a URL, and the file
-   * is saved from a Blob so no request line ever carries it. */
-  function exportResults(fmt) {
-    var status = $('export-status');
-    if (!app.code || !app.key) return;
-    status.textContent = 'Preparing ' + fmt.toUpperCase() + '…';
-    var file = fmt === 'answers' || fmt === 'questions' ? fmt + '.csv' : 'results.' + fmt;
-    var url = '/api/sessions/' + encodeURIComponent(app.code) + '/' + file;
-    fetch(url, { headers: { Authorization: 'Bearer ' + app.key }, cache: 'no-store', credentials: 'omit' })
-      .then(function (res) {
-        if (!res.ok) {
-          throw new Error(res.status === 401 ? 'the presenter key was refused'
-            : res.status === 404 ? 'no such session' : 'the server answered ' + res.status);
-        }
-        return res.blob();
-      })
-      .then(function (blob) {
-        var a = document.createElement('a');
-        var href = URL.createObjectURL(blob);
-        a.href = href;
-        a.download = 'handsup-' + app.code + (fmt === 'answers' || fmt === 'questions' ? '-' + file : '.' + fmt);
-        a.hidden = true;
-        document.body.appendChild(a);
-        a.click();
-        setTimeout(function () {
-          URL.revokeObjectURL(href);
-          a.remove();
-        }, 1000);
-        status.textContent = 'Saved ' + a.download + '.';
-      })
-      .catch(function (err) {
-        status.textContent = 'Export failed: ' + (err && err.message ? err.message : 'network error') + '.';
-      });
   }
 
   /* ---- actions: keyboard and buttons share one table ------------------------ */
@@ -609,15 +576,10 @@
       command({ type: t && t.revealed ? 'hide' : 'reveal' });
       break;
     }
-    case 'reset':
-      if (window.confirm('Delete every vote of this poll? This cannot be undone.')) command({ type: 'reset' });
-      break;
     case 'timer': command({ type: 'timer', action: 'start' }); break;
     case 'blank': toggleBlank(); break;
     case 'fullscreen': toggleFullscreen(); break;
-    case 'export': toggleOverlay('export-menu'); break;
-    case 'help': toggleOverlay('help'); break;
-    case 'close-overlay': closeOverlays(); break;
+    case 'console': openConsole(); break;
     default: break;
     }
   }
@@ -632,8 +594,7 @@
     r: 'toggle-reveal', R: 'toggle-reveal',
     b: 'blank', B: 'blank', '.': 'blank',
     t: 'timer', T: 'timer',
-    '?': 'help',
-    e: 'export', E: 'export'
+    s: 'console', S: 'console', '?': 'console', e: 'console', E: 'console'
   };
 
   document.addEventListener('keydown', function (ev) {
@@ -643,7 +604,6 @@
     /* The moderation view is a page of buttons, not a projector. */
     if (app.mode === 'moderate') return;
     if (ev.key === 'Escape') {
-      if (closeOverlays()) { ev.preventDefault(); return; }
       if (!$('blank').hidden) { toggleBlank(); ev.preventDefault(); }
       return;
     }
@@ -651,9 +611,7 @@
     if (!action) return;
     /* Space and Enter on a focused button press it; do not also step. */
     if (ev.key === ' ' && tag === 'BUTTON') return;
-    var overlayOpen = !$('help').hidden || !$('export-menu').hidden;
-    if (overlayOpen && action !== 'help' && action !== 'export') return;
-    if (!$('blank').hidden && action !== 'blank') toggleBlank();
+    if (!$('blank').hidden && action !== 'blank' && action !== 'console') toggleBlank();
     ev.preventDefault();
     act(action);
   });
@@ -661,11 +619,7 @@
   document.addEventListener('click', function (ev) {
     var b = ev.target.closest && ev.target.closest('button');
     if (!b) return;
-    if (b.dataset.export) {
-      exportResults(b.dataset.export);
-    } else if (b.dataset.action) {
-      act(b.dataset.action);
-    }
+    if (b.dataset.action) act(b.dataset.action);
     /* After a mouse click, give the keyboard back to the slide: Space must
      * step to the next slide, not press the last clicked button again. */
     if (ev.detail > 0 && b.closest('#controls')) b.blur();
@@ -677,12 +631,6 @@
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(fitSlide, 100);
-  });
-
-  ['help', 'export-menu'].forEach(function (id) {
-    $(id).addEventListener('click', function (ev) {
-      if (ev.target === $(id)) closeOverlays();
-    });
   });
 
   /* ---- start ----------------------------------------------------------------- */

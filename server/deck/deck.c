@@ -196,6 +196,8 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
         rc = deck_poll_ids(c, d, info);
     if (rc == HU_OK)
         rc = deck_same_questions(c, d, info);
+    if (rc == HU_OK)
+        memcpy(d->lang, front->lang, sizeof d->lang);
     if (rc == HU_OK && front->has_code) {
         d->has_code = true;
         memcpy(d->code, front->code, sizeof d->code);
@@ -371,6 +373,7 @@ void deck_free(struct deck *deck)
         free(deck->slides[i].html);
         free(deck->slides[i].notes);
         free(deck->slides[i].spec);
+        free(deck->slides[i].notes_html);
         free(deck->slides[i].question);
     }
     for (size_t i = 0; i < deck->n_warnings; i++)

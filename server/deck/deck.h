@@ -15,6 +15,9 @@
 #include "model/pollkind.h"
 #include "model/pollspec.h"
 
+/* Longest language tag of "lang:" (BCP 47: "cy", "pt-BR", "zh-Hant-TW"). */
+#define DECK_LANG_MAX 35
+
 /* DECK_SLIDE_QA: "<!-- qa -->", the slide that shows the ranked audience
  * questions on the projector. */
 enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL, DECK_SLIDE_QA };
@@ -23,12 +26,16 @@ enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL, 
 enum deck_qa { DECK_QA_OFF, DECK_QA_ON, DECK_QA_MODERATED };
 
 struct deck_slide {
-    enum deck_slide_kind kind;
+    /* Longest language tag of "lang:" (BCP 47: "cy", "pt-BR", "zh-Hant-TW"). */
+#define DECK_LANG_MAX 35
+
+enum deck_slide_kind kind;
     int line;                 /* 1-based line of the slide's first line in the file */
     char *title;              /* plain text of the first heading, at most HU_QUESTION_MAX bytes,
                                  or NULL. From malloc() */
     char *html;               /* rendered body, never NULL. From malloc() */
     char *notes;              /* non-directive comments (speaker notes), or NULL. From malloc() */
+    char *notes_html;         /* notes rendered as the slide is (safe Markdown), or NULL. From malloc() */
     int discuss_seconds;      /* DISCUSS: timer length, 0 = no timer */
     /* POLL only: */
     char poll_id[HU_POLL_ID_MAX + 1]; /* explicit "id:" or derived "poll-N" */
@@ -45,6 +52,7 @@ struct deck {
     bool has_code;            /* front matter fixed the join code */
     char code[HU_CODE_LEN + 1];
     enum deck_qa qa;          /* front matter "qa:" (off when not given) */
+    char lang[DECK_LANG_MAX + 1]; /* front matter "lang:", a checked language tag, or "" */
     size_t n_slides;          /* >= 1 */
     struct deck_slide *slides;
     size_t n_polls;

@@ -331,6 +331,50 @@ static int deck_front_qa(struct deck_ctx *c, const char *v, size_t vlen, int lin
                        v);
 }
 
+/* "lang: cy": the room's language, a BCP 47 tag (a primary language of 2
+ * or 3 letters, then subtags of 1 to 8 letters or digits: "pt-BR",
+ * "sr-Latn").  "_" is taken for "-" as people write "pt_BR".  Any well-formed
+ * tag is kept: a page without a catalogue for it falls back to English. */
+static int deck_front_lang(struct deck_ctx *c, const char *v, size_t vlen, int line, struct deck_front *out)
+{
+    if (out->lang_line)
+        return deck_errorf(c, line, "\"lang\" is given twice in the front matter (first at line %d)",
+                           out->lang_line);
+    deck_front_uncomment(v, &vlen);
+    deck_front_trim(&v, &vlen);
+    if (vlen >= 2 && (v[0] == '"' || v[0] == '\'') && v[vlen - 1] == v[0]) {
+        v++;
+        vlen -= 2;
+    }
+    bool ok = vlen > 0 && vlen <= DECK_LANG_MAX;
+    size_t part = 0, parts = 0;
+    for (size_t i = 0; ok && i <= vlen; i++) {
+        char ch = i < vlen ? v[i] : '-';
+        if (ch == '-' || ch == '_') {
+            /* The primary subtag is letters only, 2 or 3 of them. */
+            ok = part >= 1 && part <= 8 && (parts > 0 || part >= 2);
+            ok = ok && (parts > 0 || part <= 3);
+            out->lang[i] = '-';
+            part = 0;
+            parts++;
+            continue;
+        }
+        bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+        ok = alpha || (parts > 0 && ch >= '0' && ch <= '9');
+        /* The primary subtag in lower case, as the catalogues are named. */
+        out->lang[i] = parts == 0 && ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+        part++;
+    }
+    if (!ok) {
+        out->lang[0] = '\0';
+        return deck_errorf(c, line, "bad lang \"%.*s\" (expected a language tag such as cy, en-GB or pt-BR)",
+                           vlen > 40 ? 40 : (int)vlen, v);
+    }
+    out->lang[vlen] = '\0';
+    out->lang_line = line;
+    return HU_OK;
+}
+
 int deck_front_parse(struct deck_ctx *c, const struct deck_text *t, size_t first, size_t end,
                      struct deck_front *out)
 {
@@ -348,6 +392,12 @@ int deck_front_parse(struct deck_ctx *c, const struct deck_text *t, size_t first
         bool is_code = klen == 4 && strncasecmp(key, "code", 4) == 0;
         if (klen == 2 && strncasecmp(key, "qa", 2) == 0) {
             int rc = deck_front_qa(c, v, vlen, line, out);
+            if (rc != HU_OK)
+                return rc;
+            continue;
+        }
+        if (klen == 4 && strncasecmp(key, "lang", 4) == 0) {
+            int rc = deck_front_lang(c, v, vlen, line, out);
             if (rc != HU_OK)
                 return rc;
             continue;

@@ -131,6 +131,8 @@ struct deck_front {
     char code[HU_CODE_LEN + 1];
     enum deck_qa qa;
     int qa_line;                  /* 0 when not given */
+    char lang[DECK_LANG_MAX + 1]; /* "" when not given */
+    int lang_line;
 };
 
 /* Where the front matter is: whether there is one and, if so, the 0-based

@@ -296,6 +296,19 @@ static int deck_slide_check(struct deck_ctx *c, const struct deck_directives *d,
     return HU_OK;
 }
 
+/* Speaker notes are Markdown too ("**ask Sam** for the 2023 figure"): the
+ * console shows them rendered by the same safe renderer as the slides, so a
+ * raw tag in a note never reaches the console's page either. */
+static int deck_notes_render(struct deck_slide *sl)
+{
+    cmark_node *doc = cmark_parse_document(sl->notes, strlen(sl->notes), CMARK_OPT_DEFAULT);
+    if (!doc)
+        return HU_ERR_NOMEM;
+    sl->notes_html = cmark_render_html(doc, CMARK_OPT_SAFE);
+    cmark_node_free(doc);
+    return sl->notes_html ? HU_OK : HU_ERR_NOMEM;
+}
+
 /* Indexes the slide's lines.  *starts is malloc'd. */
 static int deck_src_init(struct deck_src *src, const char *text, size_t len, size_t **starts)
 {
@@ -348,6 +361,8 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
         sl->notes = hu_buf_steal(&d.notes);
         if (!sl->notes)
             rc = HU_ERR_NOMEM;
+        else
+            rc = deck_notes_render(sl);
     }
     if (rc == HU_OK) {
         sl->kind = d.poll_line      ? DECK_SLIDE_POLL

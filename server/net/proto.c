@@ -166,23 +166,6 @@ static int proto_overflow(const char *buf, size_t len, char *err, size_t errlen)
     return HU_ERR_BAD_MESSAGE;
 }
 
-static int proto_timer(struct proto_msg *m, char *err, size_t errlen)
-{
-    const char *action;
-    size_t n;
-    int rc = proto_string(m->root, "action", false, &action, &n, 16, err, errlen);
-    if (rc)
-        return rc;
-    if (strcmp(action, "start") == 0)
-        m->timer_start = true;
-    else if (strcmp(action, "stop") == 0)
-        m->timer_start = false;
-    else
-        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be \"start\" or \"stop\"",
-                          "action");
-    return HU_OK;
-}
-
 /* The picks of a vote: "choice", "choices" or "value" (which the poll's
  * kind accepts is the session's to check). */
 static int proto_vote(struct proto_msg *m, char *err, size_t errlen)
@@ -324,7 +307,9 @@ int proto_decode(const char *buf, size_t len, struct proto_msg *m, char *err, si
     case PROTO_GOTO:
         return proto_slide(m, err, errlen);
     case PROTO_TIMER:
-        return proto_timer(m, err, errlen);
+        return proto_timer_decode(m, err, errlen);
+    case PROTO_BLANK:
+        return proto_blank_decode(m, err, errlen);
     default:
         return proto_text_msg(m, err, errlen);
     }

@@ -34,7 +34,8 @@
     X(PROTO_ASK, "ask", false)          \
     X(PROTO_UPVOTE, "upvote", false)    \
     X(PROTO_MODERATE, "moderate", true) \
-    X(PROTO_QUESTION, "question", true)
+    X(PROTO_QUESTION, "question", true) \
+    X(PROTO_BLANK, "blank", true)
 
 enum proto_type {
 #define PROTO_ENUM(name, wire, priv) name,
@@ -58,6 +59,12 @@ struct proto_id {
     char str[PROTO_ID_STR_MAX + 1];   /* STR: UTF-8 as jansson decoded it, NUL-terminated */
 };
 
+/* The "action" of a timer command (docs/protocol.md, "Presenter to server"). */
+enum proto_timer_action { PROTO_TIMER_START, PROTO_TIMER_STOP, PROTO_TIMER_ADD, PROTO_TIMER_PAUSE, PROTO_TIMER_RESUME };
+
+/* The most a timer add may move a timer, in seconds either way. */
+#define PROTO_TIMER_ADD_MAX 3600
+
 struct proto_msg {
     enum proto_type type;
     struct proto_id id;         /* NONE when the message had no usable "id" */
@@ -77,7 +84,9 @@ struct proto_msg {
     bool on;                    /* upvote: true unless "on" is false */
     int action;                 /* moderate: 1 approve, 0 hide; question: enum session_qa_action */
     int slide;                  /* goto: >= 0; the deck's range is the session's to check */
-    bool timer_start;           /* timer: start (true) or stop */
+    enum proto_timer_action timer_action; /* timer */
+    int timer_seconds;          /* timer add: seconds to add, negative to take off */
+    bool blank_on;              /* blank: blank the projectors (true) or show the slide */
     json_t *root;               /* owned; freed by proto_msg_free */
 };
 
@@ -88,6 +97,12 @@ struct proto_msg {
  * Call proto_msg_free in every case. */
 int proto_decode(const char *buf, size_t len, struct proto_msg *msg, char *err, size_t errlen);
 void proto_msg_free(struct proto_msg *msg);
+
+/* Decoders of the presenter's room controls (proto_room.c), called by
+ * proto_decode with the parsed message in m->root: HU_OK or
+ * HU_ERR_BAD_MESSAGE with a sentence in err. */
+int proto_timer_decode(struct proto_msg *m, char *err, size_t errlen);
+int proto_blank_decode(struct proto_msg *m, char *err, size_t errlen);
 
 /* True for commands that need the presenter key. */
 bool proto_presenter_only(enum proto_type type);

@@ -156,6 +156,17 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
     fanout_notify(ss);
 }
 
+static enum session_timer_action ws_timer_action(enum proto_timer_action a)
+{
+    switch (a) {
+    case PROTO_TIMER_STOP: return SESSION_TIMER_STOP;
+    case PROTO_TIMER_ADD: return SESSION_TIMER_ADD;
+    case PROTO_TIMER_PAUSE: return SESSION_TIMER_PAUSE;
+    case PROTO_TIMER_RESUME: return SESSION_TIMER_RESUME;
+    default: return SESSION_TIMER_START;
+    }
+}
+
 /* Carries out a presenter command: HU_OK, or a hu_err with, when the
  * default text would not say enough, a sentence in why. */
 static int ws_command(struct conn *c, const struct proto_msg *m, char *why, size_t whylen)
@@ -182,7 +193,6 @@ static int ws_command(struct conn *c, const struct proto_msg *m, char *why, size
     case PROTO_REVEAL: return session_reveal(s, true);
     case PROTO_HIDE: return session_reveal(s, false);
     case PROTO_RESET: return session_reset(s);
-    case PROTO_TIMER: return session_timer(s, m->timer_start, now);
     case PROTO_MODERATE: {
         uint32_t author;
         int rc = session_moderate(s, m->poll, m->answer, m->action == 1, &author);
@@ -203,6 +213,13 @@ static int ws_command(struct conn *c, const struct proto_msg *m, char *why, size
             snprintf(why, whylen, "no such question");
         return rc;
     }
+    case PROTO_TIMER: {
+        int rc = session_timer(s, ws_timer_action(m->timer_action), m->timer_seconds, now);
+        if (rc == HU_ERR_BAD_MESSAGE)
+            snprintf(why, whylen, "slide %d has no discussion timer", session_current(s));
+        return rc;
+    }
+    case PROTO_BLANK: return session_blank(s, m->blank_on);
     default: return HU_ERR_BAD_MESSAGE;
     }
 }

@@ -1,8 +1,9 @@
 /* session.c -- the room's state machine: slides, polls, timers and votes.
  *
  * Rules (docs/protocol.md): arriving at a poll slide that was never opened
- * opens it; leaving a poll slide closes its poll; arriving at a discussion
- * slide starts its timer.  Every change is saved to the store in the call
+ * opens it; leaving a poll slide closes its poll (unless the presenter only
+ * passed through it); arriving at a discussion slide starts its timer the
+ * first time (session_timer.c).  Every change is saved to the store in the call
  * that makes it, so the data file sees changes in memory order. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 
 static void session_poll_set_status(struct session *s, struct session_poll *p,
                                     enum session_poll_status st, int64_t now_ms);
-static void session_timer_arm(struct session *s, int64_t now_ms);
 
 struct session *session_new(struct deck *deck, const char *code, const char *key,
                             const char *join_url, struct store *st, int64_t store_id,
@@ -33,7 +33,8 @@ struct session *session_new(struct deck *deck, const char *code, const char *key
     s->join_url = strdup(join_url ? join_url : "");
     s->polls = calloc(deck->n_polls ? deck->n_polls : 1, sizeof *s->polls);
     s->slide_poll = calloc(deck->n_slides, sizeof *s->slide_poll);
-    if (!s->join_url || !s->polls || !s->slide_poll)
+    s->timers = calloc(deck->n_slides, sizeof *s->timers);
+    if (!s->join_url || !s->polls || !s->slide_poll || !s->timers)
         goto err;
     size_t np = 0;
     for (size_t i = 0; i < deck->n_slides; i++) {
@@ -82,6 +83,7 @@ void session_free(struct session *s)
     qa_clear(&s->qa);
     hu_buf_free(&s->qa_cache);
     free(s->slide_poll);
+    free(s->timers);
     free(s->join_url);
     session_people_free(s);
     deck_free(s->deck);
@@ -248,7 +250,7 @@ void session_start(struct session *s, int64_t now_ms)
     struct session_poll *p = session_current_poll(s);
     if (p && p->status == SESSION_POLL_PENDING)
         session_poll_set_status(s, p, SESSION_POLL_OPEN, now_ms);
-    session_timer_arm(s, now_ms);
+    session_timer_arrive(s, now_ms);
 }
 
 /* --- accessors --- */
@@ -373,13 +375,27 @@ static void session_poll_set_status(struct session *s, struct session_poll *p,
     s->tally_version++;
 }
 
-static void session_timer_arm(struct session *s, int64_t now_ms)
+/* Leaving the current poll closes it, unless the presenter only passed
+ * through: arriving opened it, nothing confirmed it (no explicit open, no
+ * vote) and it is left within SESSION_PASS_MS.  Then it goes back to never
+ * opened, so that arriving later opens it, as if the double press on the
+ * clicker had not happened. */
+static void session_poll_leave(struct session *s, struct session_poll *p, int64_t now_ms)
 {
-    const struct deck_slide *sl = &s->deck->slides[s->current];
-    int secs = sl->kind == DECK_SLIDE_DISCUSS ? sl->discuss_seconds : 0;
-    s->timer_running = secs > 0;
-    s->timer_ends_at = secs > 0 ? now_ms + (int64_t)secs * 1000 : 0;
-    s->timer_remaining = (int64_t)secs * 1000;
+    if (p->status != SESSION_POLL_OPEN)
+        return;
+    if (p->auto_opened_at && p->votes_taken == 0 &&
+        (p->tally ? tally_voters(p->tally) : p->answers.n_items) == 0 &&
+        now_ms - p->auto_opened_at < SESSION_PASS_MS) {
+        p->status = SESSION_POLL_PENDING;
+        p->opened_at = 0;
+        p->auto_opened_at = 0;
+        session_save_poll(s, p);
+        s->version++;
+        s->tally_version++;
+        return;
+    }
+    session_poll_set_status(s, p, SESSION_POLL_CLOSED, now_ms);
 }
 
 int session_goto(struct session *s, int slide, int64_t now_ms)
@@ -389,13 +405,16 @@ int session_goto(struct session *s, int slide, int64_t now_ms)
     if (slide == s->current)
         return HU_OK;
     struct session_poll *leaving = session_current_poll(s);
-    if (leaving && leaving->status == SESSION_POLL_OPEN)
-        session_poll_set_status(s, leaving, SESSION_POLL_CLOSED, now_ms);
+    if (leaving)
+        session_poll_leave(s, leaving, now_ms);
     s->current = slide;
+    s->blank = false;
     struct session_poll *arriving = session_current_poll(s);
-    if (arriving && arriving->status == SESSION_POLL_PENDING)
+    if (arriving && arriving->status == SESSION_POLL_PENDING) {
         session_poll_set_status(s, arriving, SESSION_POLL_OPEN, now_ms);
-    session_timer_arm(s, now_ms);
+        arriving->auto_opened_at = now_ms;
+    }
+    session_timer_arrive(s, now_ms);
     s->answers_version++;
     if (s->store) {
         int rc = store_slide(s->store, s->store_id, slide);
@@ -414,6 +433,7 @@ int session_open(struct session *s, int64_t now_ms)
     if (!p)
         return HU_ERR_UNKNOWN_POLL;
     session_poll_set_status(s, p, SESSION_POLL_OPEN, now_ms);
+    p->auto_opened_at = 0; /* the presenter means it: leaving closes it */
     return HU_OK;
 }
 
@@ -462,17 +482,11 @@ int session_reset(struct session *s)
     return HU_OK;
 }
 
-int session_timer(struct session *s, bool start, int64_t now_ms)
+int session_blank(struct session *s, bool on)
 {
-    const struct deck_slide *sl = &s->deck->slides[s->current];
-    if (sl->kind != DECK_SLIDE_DISCUSS || sl->discuss_seconds <= 0)
-        return HU_ERR_BAD_MESSAGE;
-    if (start) {
-        session_timer_arm(s, now_ms);
-    } else if (s->timer_running) {
-        s->timer_running = false;
-        s->timer_remaining = s->timer_ends_at > now_ms ? s->timer_ends_at - now_ms : 0;
+    if (s->blank != on) {
+        s->blank = on;
+        s->version++;
     }
-    s->version++;
     return HU_OK;
 }

@@ -90,12 +90,34 @@ void session_connected_add(struct session *s, int delta);
 
 /* --- presenter commands: HU_OK or a hu_err for the "error" message --- */
 
+/* A poll opened by arriving at its slide and left again less than this many
+ * ms later, before any vote and without an explicit open, goes back to never
+ * opened instead of closing (docs/protocol.md, "Passing through a poll"): a
+ * clicker's double press must not close it. */
+#define SESSION_PASS_MS 3000
+
 int session_goto(struct session *s, int slide, int64_t now_ms);
 int session_open(struct session *s, int64_t now_ms);
 int session_close(struct session *s, int64_t now_ms);
 int session_reveal(struct session *s, bool revealed);
 int session_reset(struct session *s);
-int session_timer(struct session *s, bool start, int64_t now_ms);
+
+/* The discussion timer of the current slide (session_timer.c).  START runs
+ * it from the deck's length; STOP and PAUSE freeze it where it is; RESUME
+ * runs it on from there; ADD moves its end by seconds (negative: earlier),
+ * never below zero left.  HU_ERR_BAD_MESSAGE on a slide without a timer. */
+enum session_timer_action {
+    SESSION_TIMER_START,
+    SESSION_TIMER_STOP,
+    SESSION_TIMER_ADD,
+    SESSION_TIMER_PAUSE,
+    SESSION_TIMER_RESUME
+};
+int session_timer(struct session *s, enum session_timer_action action, int seconds, int64_t now_ms);
+
+/* Blanks the projectors (presenter states carry "blank"); a change of
+ * slide shows them again.  Always HU_OK. */
+int session_blank(struct session *s, bool on);
 
 /* --- what participants send: votes, answers, withdrawals, questions, upvotes ---
  *

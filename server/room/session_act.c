@@ -172,14 +172,21 @@ int session_act_save(struct session *s, const struct session_act *a, void *cooki
 {
     if (!s->store)
         return HU_ERR_STORE;
+    int rc;
     switch (a->type) {
     case SESSION_ACT_VOTE: {
         char stored[BALLOT_TEXT_MAX];
         ballot_encode(s->polls[a->poll].spec, a->picks, stored);
-        return store_vote(s->store, s->store_id, a->poll_id, a->participant, stored, cookie);
+        rc = store_vote(s->store, s->store_id, a->poll_id, a->participant, stored, cookie);
+        if (rc == HU_OK)
+            s->polls[a->poll].votes_taken++; /* a vote on the way: the poll was meant to be open */
+        return rc;
     }
     case SESSION_ACT_ANSWER:
-        return store_answer(s->store, s->store_id, a->poll_id, a->item, a->participant, a->text, a->status, cookie);
+        rc = store_answer(s->store, s->store_id, a->poll_id, a->item, a->participant, a->text, a->status, cookie);
+        if (rc == HU_OK)
+            s->polls[a->poll].votes_taken++;
+        return rc;
     case SESSION_ACT_WITHDRAW:
         return store_answer_status(s->store, s->store_id, a->poll_id, a->item, ANSWER_WITHDRAWN, cookie);
     case SESSION_ACT_ASK:

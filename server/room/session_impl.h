@@ -21,6 +21,20 @@ struct session_poll {
     uint32_t epoch;                 /* resets so far: votes checked earlier are void */
     struct tally *tally;            /* option kinds; NULL for text. Owned */
     struct answers answers;         /* text kinds (empty otherwise) */
+    /* Arrival time (unix ms) when arriving at the slide opened this poll and
+     * nothing has confirmed it since (an explicit open, a vote); 0 else.
+     * Leaving within SESSION_PASS_MS of it undoes the opening. */
+    int64_t auto_opened_at;
+    uint32_t votes_taken;           /* votes handed to the store since it was opened */
+};
+
+/* The discussion timer of one slide, on the server clock.  Each discussion
+ * slide keeps its own, so stepping away and back finds it as it was. */
+struct session_timer {
+    bool started;                   /* arrived at (or started) at least once */
+    bool running;
+    int64_t ends_at;                /* unix ms, when running */
+    int64_t remaining;              /* ms, when not running */
 };
 
 /* A poll the data file has and the deck no longer does: its results as
@@ -49,10 +63,8 @@ struct session {
     struct session_poll *polls;     /* deck->n_polls entries, deck order. From malloc() */
     int *slide_poll;                /* per slide: index into polls, or -1. From malloc() */
 
-    /* Discussion timer of the current slide, on the server clock. */
-    bool timer_running;
-    int64_t timer_ends_at;          /* unix ms, when running */
-    int64_t timer_remaining;        /* ms, when stopped */
+    struct session_timer *timers;   /* one per slide. From malloc() */
+    bool blank;                     /* the projectors show a black screen */
 
     /* Participants: token hashes by index, plus an open-addressing table from
      * hash to index + 1 (0 = empty slot). */
@@ -91,6 +103,13 @@ void session_restore_answer(struct session *s, const char *poll_id, uint32_t id,
 
 /* session.c: the poll with poll_id, or NULL. */
 struct session_poll *session_find_poll(const struct session *s, const char *poll_id);
+
+/* session_timer.c */
+/* Arriving at the current slide: starts its timer the first time. */
+void session_timer_arrive(struct session *s, int64_t now_ms);
+/* The "discuss" object of a state for the current slide. */
+json_t *session_timer_json(const struct session *s, int64_t now_ms);
+
 /* session.c: the poll shown on the current slide, or NULL. */
 struct session_poll *session_current_poll(const struct session *s);
 /* Saves a poll's row to the store (no-op without a store). */

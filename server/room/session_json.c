@@ -72,17 +72,6 @@ static bool session_results_visible(const struct session_poll *p)
     return !p->slide->results_hidden || p->revealed;
 }
 
-static json_t *session_discuss_json(const struct session *s, const struct deck_slide *sl, int64_t now_ms)
-{
-    int64_t remaining = s->timer_running ? s->timer_ends_at - now_ms : s->timer_remaining;
-    if (remaining < 0)
-        remaining = 0;
-    return json_pack("{s:i, s:b, s:o, s:I}", "seconds", sl->discuss_seconds, "running",
-                     s->timer_running,
-                     "endsAt", s->timer_running ? json_integer(s->timer_ends_at) : json_null(),
-                     "remaining", (json_int_t)((remaining + 999) / 1000));
-}
-
 json_t *session_state_json(const struct session *s, bool presenter, int64_t now_ms)
 {
     const struct deck_slide *sl = &s->deck->slides[s->current];
@@ -96,7 +85,7 @@ json_t *session_state_json(const struct session *s, bool presenter, int64_t now_
     if (presenter || sl->kind != DECK_SLIDE_CONTENT)
         json_object_set_new(slide, "html", json_string(sl->html));
     if (sl->kind == DECK_SLIDE_DISCUSS)
-        json_object_set_new(slide, "discuss", session_discuss_json(s, sl, now_ms));
+        json_object_set_new(slide, "discuss", session_timer_json(s, now_ms));
 
     json_t *poll = json_null();
     const struct session_poll *p = session_current_poll(s);
@@ -116,9 +105,13 @@ json_t *session_state_json(const struct session *s, bool presenter, int64_t now_
             json_decref(results);
         }
     }
-    return json_pack("{s:s, s:I, s:I, s:s, s:o, s:o}", "type", "state", "version",
-                     (json_int_t)s->version, "serverTime", (json_int_t)now_ms, "session", s->code,
-                     "slide", slide, "poll", poll ? poll : json_null());
+    json_t *st = json_pack("{s:s, s:I, s:I, s:s, s:o, s:o}", "type", "state", "version",
+                           (json_int_t)s->version, "serverTime", (json_int_t)now_ms, "session", s->code,
+                           "slide", slide, "poll", poll ? poll : json_null());
+    /* Only the projectors go dark; phones keep showing the room. */
+    if (st && presenter)
+        json_object_set_new(st, "blank", json_boolean(s->blank));
+    return st;
 }
 
 json_t *session_tally_json(const struct session *s)
@@ -149,6 +142,8 @@ json_t *session_info_json(const struct session *s, bool presenter)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "code", s->code, "title", s->deck->title, "qa",
                           session_qa_names[s->deck->qa]);
+    if (o && s->deck->lang[0])
+        json_object_set_new(o, "lang", json_string(s->deck->lang));
     if (o && presenter)
         json_object_set_new(o, "joinUrl", json_string(s->join_url));
     return o;
@@ -167,6 +162,8 @@ json_t *session_deck_json(const struct session *s)
                               "notes", sl->notes ? json_string(sl->notes) : json_null());
         if (!o)
             continue;
+        if (sl->notes_html)
+            json_object_set_new(o, "notesHtml", json_string(sl->notes_html));
         if (sl->kind == DECK_SLIDE_DISCUSS)
             json_object_set_new(o, "discuss", json_pack("{s:i}", "seconds", sl->discuss_seconds));
         if (sl->kind == DECK_SLIDE_POLL)

@@ -9,8 +9,8 @@
 import { after, before, test } from 'node:test';
 
 import {
-  CODE, KEY, PHONE, PROJECTOR, SLIDE, command, expectState, expectText, gotoSlide, joinAttendee,
-  axeAudit, joinPresenter, launchBrowser, openPoll, startDeckServer,
+  CODE, KEY, PHONE, PROJECTOR, SLIDE, axeAudit as audit, command, expectState, expectText, gotoSlide, joinAttendee,
+  joinPresenter, launchBrowser, openPoll, settle, startDeckServer,
 } from './browser-lib.mjs';
 
 let browser;
@@ -28,8 +28,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const audit = axeAudit;
 
 test('attendee page: join form, wrong code, open poll, voted, closed, discussion', async () => {
   await gotoSlide(presenter, SLIDE.welcome);
@@ -70,7 +68,7 @@ test('attendee page: join form, wrong code, open poll, voted, closed, discussion
   }
 });
 
-test('presenter view: join slide, live bars, hidden results, help overlay', async () => {
+test('presenter view: join slide, live bars, hidden results; the console and its help box', async () => {
   const voter = await joinAttendee(server, CODE, { label: 'voter' });
   const ctx = await browser.newContext({ ...PROJECTOR, bypassCSP: true });
   const ctx2 = await browser.newContext({ ...PHONE, bypassCSP: true });
@@ -92,9 +90,16 @@ test('presenter view: join slide, live bars, hidden results, help overlay', asyn
     await expectState(page, '#results-hidden');
     await audit(page, 'presenter hidden results');
 
-    await page.keyboard.press('?');
-    await expectState(page, '#help');
-    await audit(page, 'presenter help overlay');
+    // The speaker console, and its help box (the projector has none).
+    const con = await ctx.newPage();
+    await con.goto(server.url(`/present/#${CODE}/${KEY}/console`));
+    await expectText(con, '#conn-status', 'Connected');
+    await expectState(con, '#hidden-badge');
+    await expectText(con, '#bars [data-option="no"] .count', /^\s*\d+\s*$/);
+    await audit(con, 'console with hidden results');
+    await con.keyboard.press('?');
+    await expectState(con, '#help');
+    await audit(con, 'console help box');
 
     // A phone used as a remote gets the portrait layout.
     const phone = await ctx2.newPage();

@@ -170,22 +170,23 @@ export function screenshotDir() {
 
 export const WEB_DIR = path.join(SOURCE_DIR, 'web');
 
-const requireHere = createRequire(import.meta.url);
-
-// Runs axe-core on the page as it is now; fails listing every serious or
-// critical violation with the elements it found.  axe is injected as a
-// script file, so the page's context must bypass CSP (newContext({ ...,
-// bypassCSP: true })): only the accessibility checks do.
-export async function axeAudit(page, label) {
-  let axe;
+// axe-core's script, injected by axeAudit.  Pages that are audited must be
+// opened in a context with bypassCSP: the server's policy allows only its
+// own scripts (the other tests run under the real policy).
+function axePath() {
   try {
-    axe = requireHere.resolve('axe-core/axe.min.js');
+    return createRequire(import.meta.url).resolve('axe-core/axe.min.js');
   } catch (e) {
     throw new Error(`axe-core is not installed (run npm ci --prefix tests): ${e.message}`);
   }
+}
+
+// Runs axe on the page as it is now; fails listing every serious or
+// critical violation with the elements it found.
+export async function axeAudit(page, label) {
   await settle(page);
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
-    await page.addScriptTag({ path: axe });
+    await page.addScriptTag({ path: axePath() });
   }
   const result = await page.evaluate(async () => {
     const r = await window.axe.run(document, {

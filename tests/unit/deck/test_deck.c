@@ -88,11 +88,11 @@ static bool expect_fail(const char *where, const char *line, const char *got)
 }
 
 /* One line of a .expect file.  Slides are numbered from 1.
- *   slides N | polls N | title TEXT | code DIGITS | code none
+ *   slides N | polls N | title TEXT | code DIGITS | code none | lang TAG | lang none
  *   warnings N | warning TEXT (one of the warnings, exactly)
  *   slide I content | slide I discuss SECONDS | slide I poll ID hidden|visible
  *   slide I title TEXT | slide I title none | slide I line N | slide I question TEXT
- *   slide I notes TEXT | slide I notes none
+ *   slide I notes TEXT | slide I notes none | slide I notes-html TEXT (exact)
  *   slide I html-has TEXT | slide I html-lacks TEXT | slide I html TEXT (exact)
  *   qa off|on|moderated | slide I qa
  *   slide I kind KIND | slide I spec JSON (the poll's stored parameters, exactly)
@@ -127,6 +127,10 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
     }
     if (strncmp(line, "code ", 5) == 0) {
         const char *got = d->has_code ? d->code : "none";
+        return strcmp(got, line + 5) == 0 || expect_fail(where, line, got);
+    }
+    if (strncmp(line, "lang ", 5) == 0) {
+        const char *got = d->lang[0] ? d->lang : "none";
         return strcmp(got, line + 5) == 0 || expect_fail(where, line, got);
     }
     if (strncmp(line, "slide ", 6) != 0)
@@ -174,6 +178,8 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
         snprintf(buf, sizeof buf, "%d", sl->line);
         return strcmp(buf, arg) == 0 || expect_fail(where, line, buf);
     }
+    if (IS("notes-html"))
+        return (sl->notes_html && strcmp(sl->notes_html, arg) == 0) || expect_fail(where, line, sl->notes_html);
     if (IS("html"))
         return strcmp(sl->html, arg) == 0 || expect_fail(where, line, sl->html);
     if (IS("html-has"))

@@ -80,7 +80,7 @@ static void test_lifecycle(void)
     CHECK(json_integer_value(json_object_get(disc, "remaining")) == 90);
     CHECK(json_is_true(json_object_get(disc, "running")));
     json_decref(st);
-    CHECK(session_timer(s, false, t + 60000) == HU_OK);
+    CHECK(session_timer(s, SESSION_TIMER_STOP, 0, t + 60000) == HU_OK);
     st = session_state_json(s, false, t + 90000);
     disc = json_object_get(json_object_get(st, "slide"), "discuss");
     CHECK(json_is_false(json_object_get(disc, "running")));
