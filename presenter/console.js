@@ -107,6 +107,10 @@
       ui.shown = { now: -2, next: -2 };
       ui.barsKey = null;
       useLanguage(r.session.lang);
+      /* Moderation: when the deck has open answers or takes questions. */
+      var slides = (r.deck && r.deck.slides) || [];
+      $('moderate-button').hidden = !(r.session.qa && r.session.qa !== 'off') &&
+        !slides.some(function (sl) { return sl && sl.poll && sl.poll.kind === 'text'; });
     }
     if (what === 'state' && !ui.started && r.state && r.state.slide && r.state.slide.index > 0) {
       /* The talk began when the room first left the title slide. */
@@ -386,6 +390,10 @@
     case 'timer-start': command({ type: 'timer', action: 'start' }); break;
     case 'elapsed-reset': resetElapsed(); break;
     case 'export': toggleOverlay('export-menu'); break;
+    case 'moderate':
+      /* The moderation view, in a window of its own: the key stays in the fragment. */
+      window.open('/present/#' + room.code + '/' + encodeURIComponent(room.key) + '/moderate', 'handsup-moderate');
+      break;
     case 'help': toggleOverlay('help'); break;
     case 'close-overlay': closeOverlays(); break;
     default: break;

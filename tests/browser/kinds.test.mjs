@@ -202,6 +202,26 @@ test('moderation: a held answer is in the moderation view only, until approved o
   }
 });
 
+test('the console offers the moderation view in a window of its own', async () => {
+  const cctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const con = await cctx.newPage();
+    const cw = watch(con);
+    await con.goto(server.url(`/present/#${KINDS_CODE}/${encodeURIComponent(server.key)}/console`));
+    await con.waitForURL((u) => u.pathname === '/present/console.html');
+    await expectText(con, '#conn-status', 'Connected');
+    const popup = cctx.waitForEvent('page');
+    await con.getByRole('button', { name: 'Moderate…' }).click();
+    const mod = await popup;
+    await expectState(mod, '#moderate');
+    assert.equal(await mod.isVisible('#stage'), false, 'the moderation view, not the projector');
+    await expectText(mod, '#mod-conn', 'Connected');
+    assertQuiet(cw);
+  } finally {
+    await cctx.close();
+  }
+});
+
 test('questions: a tab reached by keyboard, ask, upvote, own marked; ranked on the qa slide', async () => {
   await goto(presenter, K.welcome);
   const { ctx, page, w } = await phone();
