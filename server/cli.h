@@ -9,6 +9,7 @@
 #define HU_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/hu_limits.h"
 
@@ -36,5 +37,12 @@ int cli_parse_uint(const char *s, long min, long max, unsigned *out);
 /* Copies a join code given on the command line into out without its
  * spaces ("4045 5687", as it is read out); false unless 8 digits remain. */
 bool cli_code(const char *arg, char out[HU_CODE_LEN + 1]);
+
+/* Join codes from the arguments, as people type them after hearing them:
+ * "86475705", "8647 5705" or "8647" "5705" (digits are gathered across
+ * arguments until eight are read).  codes has room for n_args codes.
+ * Returns 0, or -1 with *bad pointing at the argument where the code that
+ * could not be read began. */
+int cli_codes(char **args, size_t n_args, char (*codes)[HU_CODE_LEN + 1], size_t *n_codes, const char **bad);
 
 #endif

@@ -15,6 +15,7 @@
 #include "base/hu_limits.h"
 #include "cli.h"
 #include "serve_ops.h"
+#include "serve_org.h"
 #include "server.h"
 
 #define SERVE_DEFAULT_PORT 8080
@@ -27,6 +28,7 @@ const char cmd_serve_synopsis[] =
     "serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
     "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
+    "                     [--new-run [--run-label TEXT] | --resume] [--admin-key KEY]\n"
     "                     DECK.md...";
 
 const char cmd_serve_usage[] =
@@ -44,7 +46,7 @@ const char cmd_serve_usage[] =
     "         --max-joins-burst N   new participants from one address at once (default 1000,\n"
     "                             then 20 a second)\n"
     "         --ping-interval S   ping a silent phone after S seconds, hang up after 1.5 S\n"
-    "                             (default 20)\n" SERVE_OPS_USAGE;
+    "                             (default 20)\n" SERVE_OPS_USAGE SERVE_ORG_USAGE;
 
 /* Printable ASCII without spaces: what a shell, a URL fragment (the
  * presenter URL percent-encodes it) and an Authorization header all carry
@@ -99,13 +101,16 @@ int cmd_serve(int argc, char **argv)
         {"ping-interval", required_argument, NULL, 'P'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
     };
-    /* The table getopt reads: ours, then serve_ops.c's (which ends it). */
-    struct option opts[sizeof own / sizeof own[0] + 16];
+    /* The table getopt reads: ours, serve_ops.c's, then serve_org.c's
+     * (which ends it). */
+    struct option opts[sizeof own / sizeof own[0] + 32];
     size_t n_own = sizeof own / sizeof own[0], n_opts = n_own;
     memcpy(opts, own, sizeof own);
-    for (size_t i = 0; n_opts < sizeof opts / sizeof opts[0]; i++) {
+    for (size_t i = 0; serve_ops_options[i].name && n_opts < sizeof opts / sizeof opts[0] - 1; i++)
         opts[n_opts++] = serve_ops_options[i];
-        if (!serve_ops_options[i].name)
+    for (size_t i = 0; n_opts < sizeof opts / sizeof opts[0]; i++) {
+        opts[n_opts++] = serve_org_options[i];
+        if (!serve_org_options[i].name)
             break;
     }
     struct serve_ops ops;
@@ -163,7 +168,8 @@ int cmd_serve(int argc, char **argv)
         default:
             if (c < SERVE_OPS_FIRST)
                 return cli_usage_error("%s", "unknown option");
-            if ((rc = serve_ops_option(c, optarg, &cfg, &ops)) != 0)
+            if ((rc = c >= SERVE_ORG_FIRST ? serve_org_option(c, optarg, &cfg)
+                                           : serve_ops_option(c, optarg, &cfg, &ops)) != 0)
                 return rc;
         }
     }
@@ -175,7 +181,7 @@ int cmd_serve(int argc, char **argv)
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
     cfg.allow_hosts = hosts;
-    if ((rc = serve_ops_finish(&cfg, &ops)) != 0)
+    if ((rc = serve_ops_finish(&cfg, &ops)) != 0 || (rc = serve_org_finish(&cfg)) != 0)
         return rc;
     if (cfg.presenter_key && strlen(cfg.presenter_key) < SERVE_KEY_WEAK)
         fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "

@@ -17,6 +17,7 @@ static const struct {
     [EXPORT_CSV] = {"csv", "text/csv; charset=utf-8"},
     [EXPORT_JSON] = {"json", "application/json"},
     [EXPORT_HTML] = {"html", "text/html; charset=utf-8"},
+    [EXPORT_XLSX] = {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 };
 
 #define EXPORT_N_FORMATS (sizeof export_formats / sizeof export_formats[0])
@@ -53,6 +54,7 @@ int export_render(const struct results *r, enum export_format fmt, char **out, s
     case EXPORT_CSV: rc = export_csv(r, &b); break;
     case EXPORT_JSON: rc = export_json(r, &b); break;
     case EXPORT_HTML: rc = export_html(r, &b); break;
+    case EXPORT_XLSX: rc = export_xlsx(r, &b); break;
     default: rc = HU_ERR_BAD_MESSAGE; break;
     }
     if (rc) {

@@ -1,6 +1,10 @@
-/* export.h -- results as CSV (RFC 4180), JSON and a printable HTML report.
+/* export.h -- results as CSV (RFC 4180), JSON, a printable HTML report and
+ * an Excel workbook.
  *
- * Pure formatting: in-memory results to a malloc()ed string.  No I/O. */
+ * Formatting in-memory results to a malloc()ed string.  No I/O, except that
+ * xlsx passes through a private temporary file (libxlsxwriter writes only
+ * files): render xlsx where a moment of disk work is acceptable, never on
+ * the event loop. */
 #ifndef HU_EXPORT_H
 #define HU_EXPORT_H
 
@@ -8,9 +12,9 @@
 
 #include "model/results.h"
 
-enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_HTML };
+enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_HTML, EXPORT_XLSX };
 
-/* "csv", "json" or "html" to *fmt; HU_ERR_BAD_MESSAGE for anything else. */
+/* "csv", "json", "html" or "xlsx" to *fmt; HU_ERR_BAD_MESSAGE for anything else. */
 int export_format_parse(const char *name, enum export_format *fmt);
 
 /* MIME type and file extension of fmt.  Static strings. */

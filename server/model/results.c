@@ -30,6 +30,7 @@ void results_free(struct results *r)
         free(s->code);
         free(s->title);
         free(s->deck_path);
+        free(s->run_label);
     }
     free(r->sessions);
     free(r);

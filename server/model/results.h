@@ -37,6 +37,12 @@ struct results_session {
     size_t n_slides;             /* slides in the deck (0 when unknown) */
     size_t n_polls;
     struct results_poll *polls;  /* in deck order. From malloc() */
+    /* The run these results are of (DESIGN section 10): a session is run
+     * again and again, and each run has its own participants and votes. */
+    int run;                     /* 1, 2, ...; 0 when the builder knows no runs */
+    char *run_label;             /* "Cardiff, March"; NULL or "" when none. From malloc() */
+    int64_t run_started_at;      /* unix ms, 0 when unknown */
+    int64_t run_ended_at;        /* unix ms, 0 while live (or never ended cleanly) */
 };
 
 struct results {

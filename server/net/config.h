@@ -31,6 +31,12 @@ struct server_config {
     size_t n_trust_proxies;
     bool metrics;               /* serve GET /metrics */
     bool reuse_port;            /* SO_REUSEPORT, and wait for the data file's lock */
+    /* The organisers' key (DESIGN section 10, --admin-key): opens /metrics
+     * from other than loopback.  NULL until that option sets it. */
+    const char *admin_key;
+    /* Organisers (serve_org.c, DESIGN section 10). */
+    int run_mode;               /* enum session_run_mode: --new-run, --resume or neither */
+    const char *run_label;      /* --run-label, NULL = none */
 };
 
 #endif

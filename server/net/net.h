@@ -21,6 +21,8 @@
 #include "proto.h"
 #include "room/session.h"
 #include "store/store.h"
+#include "store/store_run.h"
+#include "base/buf.h"
 
 struct conn;
 struct server_session;
@@ -95,6 +97,11 @@ struct server_session {
     uint64_t cached_version;
     char *join_url;             /* From malloc() */
     char *presenter_url;        /* From malloc() */
+    /* Its row and runs in the data file, as the organiser's page lists them
+     * (refreshed by the jobs that start and delete runs). */
+    int64_t store_session_id;
+    struct store_run_row *runs; /* oldest first. From malloc() */
+    size_t n_runs;
 };
 
 struct server {
@@ -125,12 +132,17 @@ struct server {
     char base_url[512];         /* http://host:port, no trailing slash */
     char public_origin[512];    /* scheme://host[:port] of --public-url, or "" */
     char web_dir[4096], presenter_dir[4096];
-    struct lws_http_mount mounts[6];
+    struct lws_http_mount mounts[7];
     struct lws_protocol_vhost_options headers[5];
     char csp[512];              /* Content-Security-Policy of every response */
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
     unsigned char *scratch;     /* frames being written, after LWS_PRE headroom. From malloc() */
     size_t scratch_cap;
+    /* Organisers (DESIGN section 10): the page's folder, its key, and the
+     * worker that does their disk work (job.h). */
+    char admin_dir[4096];
+    char admin_key[HU_KEY_MAX + 1]; /* --admin-key, the data file's, or random; cfg.admin_key points here */
+    struct jobs *jobs;          /* started on first use. Owned */
 };
 
 /* net.c */
@@ -178,6 +190,15 @@ struct http_pss {
     char *body;                 /* From malloc(); NULL when nothing is pending */
     size_t len, sent;
     bool head;                  /* a HEAD request: headers as for GET, no body */
+    /* The organiser's API (http_admin.c): a request body being received,
+     * the job answering it, and its answer once the job is done. */
+    struct hu_buf in;
+    int in_route;               /* enum route_kind of a POST whose body is arriving; 0 = none */
+    char in_code[HU_CODE_LEN + 1];
+    char in_name[128];          /* ?name= of a deck upload */
+    bool in_authorized;
+    struct http_job *job;       /* waiting for a job; it points back at this request's wsi */
+    struct http_answer *answer; /* ready to be sent when writable. From malloc() */
 };
 
 #endif

@@ -60,6 +60,8 @@ struct session {
 
     struct session_removed *removed; /* From malloc() */
     size_t n_removed;
+
+    struct session_run run;         /* the run served (session_run.c) */
 };
 
 /* session_people.c */

@@ -24,8 +24,7 @@ static int store_fail(struct store *st, const char *what, int rc)
 int store_session_find(struct store *st, const char *code, const char *deck_path,
                        struct store_session_row *row)
 {
-    static const char cols[] = "SELECT id, code, presenter_key, deck_path, title, current_slide,"
-                               " created_at FROM sessions ";
+    static const char cols[] = "SELECT id, code, presenter_key, deck_path, title, created_at FROM sessions ";
     char sql[256];
     const char *key = code ? code : deck_path;
     if (!st || !row || !key)
@@ -49,8 +48,7 @@ int store_session_find(struct store *st, const char *code, const char *deck_path
         store_copy_text(q, 2, row->key, sizeof row->key);
         store_copy_text(q, 3, row->deck_path, sizeof row->deck_path);
         store_copy_text(q, 4, row->title, sizeof row->title);
-        row->current_slide = sqlite3_column_int(q, 5);
-        row->created_at = sqlite3_column_int64(q, 6);
+        row->created_at = sqlite3_column_int64(q, 5);
         e = HU_OK;
     } else if (rc == SQLITE_DONE) {
         e = HU_ERR_NOT_FOUND;
@@ -71,16 +69,15 @@ int store_session_create(struct store *st, struct store_session_row *row)
     int rc = sqlite3_prepare_v2(st->db,
                                 "INSERT INTO sessions(code, presenter_key, deck_path, title,"
                                 " current_slide, created_at, updated_at)"
-                                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                " VALUES(?1, ?2, ?3, ?4, 0, ?5, ?6)",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(q, 1, row->code, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, row->key, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 3, row->deck_path, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 4, row->title, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 5, row->current_slide);
-        sqlite3_bind_int64(q, 6, row->created_at);
-        sqlite3_bind_int64(q, 7, store_now_ms());
+        sqlite3_bind_int64(q, 5, row->created_at);
+        sqlite3_bind_int64(q, 6, store_now_ms());
         rc = sqlite3_step(q);
     }
     int e = HU_OK;
@@ -134,7 +131,7 @@ static int store_load_polls(struct store *st, int64_t sid, const struct store_lo
     int rc = sqlite3_prepare_v2(st->db,
                                 "SELECT poll_id, question, kind, slide_index, status, revealed,"
                                 " opened_at, closed_at, participants_at_close FROM polls"
-                                " WHERE session_id = ?1 ORDER BY slide_index < 0, slide_index, poll_id",
+                                " WHERE run_id = ?1 ORDER BY slide_index < 0, slide_index, poll_id",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(q, 1, sid);
@@ -164,7 +161,7 @@ static int store_load_participants(struct store *st, int64_t sid, const struct s
 {
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT idx, token_hash FROM participants WHERE session_id = ?1 ORDER BY idx",
+                                "SELECT idx, token_hash FROM participants WHERE run_id = ?1 ORDER BY idx",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(q, 1, sid);
@@ -174,7 +171,7 @@ static int store_load_participants(struct store *st, int64_t sid, const struct s
         int64_t idx = sqlite3_column_int64(q, 0);
         if (!hash || sqlite3_column_bytes(q, 1) != HU_HASH_LEN || idx < 0 || idx > UINT32_MAX) {
             log_event(LOG_ERROR, "damaged participant in the data file", LOG_S("file", st->path),
-                      LOG_I("participant", idx), LOG_I("session_row", sid), LOG_END);
+                      LOG_I("participant", idx), LOG_I("run_row", sid), LOG_END);
             e = HU_ERR_PARSE;
             rc = SQLITE_DONE;
             break;
@@ -193,7 +190,7 @@ static int store_load_votes(struct store *st, int64_t sid, const struct store_lo
 {
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT poll_id, participant, choice FROM votes WHERE session_id = ?1"
+                                "SELECT poll_id, participant, choice FROM votes WHERE run_id = ?1"
                                 " ORDER BY poll_id, participant",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK)
@@ -211,7 +208,7 @@ static int store_load_votes(struct store *st, int64_t sid, const struct store_lo
     return e;
 }
 
-int store_session_load(struct store *st, int64_t session_id, const struct store_load_cb *cb, void *ctx)
+int store_session_load(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
 {
     if (!st || !cb)
         return HU_ERR_INTERNAL;
@@ -220,11 +217,11 @@ int store_session_load(struct store *st, int64_t session_id, const struct store_
     int rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
     int e = rc == SQLITE_OK ? HU_OK : store_fail(st, "read a session", rc);
     if (e == HU_OK)
-        e = store_load_polls(st, session_id, cb, ctx);
+        e = store_load_polls(st, run_id, cb, ctx);
     if (e == HU_OK)
-        e = store_load_participants(st, session_id, cb, ctx);
+        e = store_load_participants(st, run_id, cb, ctx);
     if (e == HU_OK)
-        e = store_load_votes(st, session_id, cb, ctx);
+        e = store_load_votes(st, run_id, cb, ctx);
     if (!sqlite3_get_autocommit(st->db))
         (void)sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     pthread_mutex_unlock(&st->db_mu);
