@@ -18,8 +18,12 @@
 /* The commands: argv[0] is the command's name. */
 int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
 extern const char cmd_serve_synopsis[], cmd_serve_usage[];
 extern const char cmd_export_synopsis[], cmd_export_usage[];
+extern const char cmd_report_synopsis[], cmd_report_usage[];
+extern const char cmd_prune_synopsis[], cmd_prune_usage[];
 
 /* Prints the whole --help text to standard output; returns 0. */
 int cli_help(void);

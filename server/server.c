@@ -322,7 +322,8 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
         struct deck *d = decks[i];
         decks[i] = NULL; /* server_open_session owns it from here, even on failure */
         if (server_open_session(srv, &srv->sessions[i], d, err, errlen) != HU_OK) {
-            srv->n_sessions = i + 1;
+            /* Counted for the clean-up only once its room was being set up. */
+            srv->n_sessions = i + (srv->sessions[i].srv ? 1 : 0);
             goto fail;
         }
         srv->n_sessions = i + 1;

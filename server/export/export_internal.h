@@ -6,6 +6,7 @@
 #ifndef HU_EXPORT_INTERNAL_H
 #define HU_EXPORT_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/buf.h"
@@ -55,6 +56,15 @@ unsigned export_n_options(const struct results_poll *p);
 /* Name of option i of p, never NULL ("option3" style when unnamed, written
  * into spare, which must outlive the use of the result). */
 const char *export_option_name(const struct results_poll *p, unsigned i, char spare[16]);
+
+/* The UTF-8 byte order mark every CSV starts with: without it Excel and
+ * LibreOffice read UTF-8 as a legacy code page and garble curly quotes. */
+#define EXPORT_BOM "\xef\xbb\xbf"
+
+/* Appends one CSV text cell (RFC 4180), then "," or, when last, CRLF.  A
+ * cell a spreadsheet would take for a formula is defused with a leading
+ * apostrophe.  NULL is the empty cell. */
+int export_csv_cell(struct hu_buf *b, const char *s, bool last);
 
 int export_csv(const struct results *r, struct hu_buf *b);
 /* Writes the workbook to a temporary file (libxlsxwriter writes only files)

@@ -53,4 +53,8 @@ struct results {
 /* Frees r and everything it owns.  Accepts NULL. */
 void results_free(struct results *r);
 
+/* Frees what one session's results own and zeroes it (the struct itself
+ * belongs to its array). */
+void results_session_clear(struct results_session *s);
+
 #endif

@@ -29,7 +29,8 @@ static int store_run_fail(struct store *st, const char *what, int rc)
     " max(r.started_at, r.ended_at, r.updated_at,"                                                  \
     "  coalesce((SELECT max(joined_at) FROM participants p WHERE p.run_id = r.id), 0),"            \
     "  coalesce((SELECT max(voted_at) FROM votes v WHERE v.run_id = r.id), 0)),"                   \
-    " (SELECT count(*) FROM participants p WHERE p.run_id = r.id)"                                  \
+    " (SELECT count(*) FROM participants p WHERE p.run_id = r.id),"                                 \
+    " (SELECT code FROM sessions s WHERE s.id = r.session_id)"                                      \
     " FROM runs r "
 
 static void store_run_row_read(sqlite3_stmt *q, struct store_run_row *row)
@@ -44,16 +45,21 @@ static void store_run_row_read(sqlite3_stmt *q, struct store_run_row *row)
     row->current_slide = sqlite3_column_int(q, 6);
     row->active_at = sqlite3_column_int64(q, 7);
     row->participants = (uint32_t)sqlite3_column_int64(q, 8);
+    store_copy_text(q, 9, row->code, sizeof row->code);
 }
 
-int store_runs_list(struct store *st, int64_t session_id, struct store_run_row **out, size_t *n)
+/* The runs of one session (session_id > 0) or of all (0). */
+static int store_runs_select(struct store *st, int64_t session_id, struct store_run_row **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     pthread_mutex_lock(&st->db_mu);
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db, STORE_RUN_COLS "WHERE r.session_id = ?1 ORDER BY r.number", -1, &q, NULL);
-    if (rc == SQLITE_OK)
+    int rc = sqlite3_prepare_v2(st->db,
+                                session_id ? STORE_RUN_COLS "WHERE r.session_id = ?1 ORDER BY r.number"
+                                           : STORE_RUN_COLS "ORDER BY r.session_id, r.number",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK && session_id)
         rc = sqlite3_bind_int64(q, 1, session_id);
     size_t cap = 0;
     int e = HU_OK;
@@ -81,6 +87,16 @@ int store_runs_list(struct store *st, int64_t session_id, struct store_run_row *
         *n = 0;
     }
     return e;
+}
+
+int store_runs_list(struct store *st, int64_t session_id, struct store_run_row **out, size_t *n)
+{
+    return session_id > 0 ? store_runs_select(st, session_id, out, n) : HU_ERR_NOT_FOUND;
+}
+
+int store_runs_all(struct store *st, struct store_run_row **out, size_t *n)
+{
+    return store_runs_select(st, 0, out, n);
 }
 
 /* One run by an SQL condition on ?1 (and ?2). */

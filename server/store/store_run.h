@@ -24,6 +24,7 @@ struct store;
 struct store_run_row {
     int64_t id;                        /* runs.id: the run argument of store.h's calls */
     int64_t session_id;                /* sessions.id */
+    char code[HU_CODE_LEN + 1];        /* the session's join code */
     int number;                        /* 1, 2, ... within the session, never reused */
     char label[HU_RUN_LABEL_MAX + 1];  /* "" when none */
     int64_t started_at;                /* unix ms */
@@ -36,6 +37,9 @@ struct store_run_row {
 /* The session's runs, oldest first, in *out (caller frees; NULL when none)
  * and their number in *n.  HU_OK or a hu_err. */
 int store_runs_list(struct store *st, int64_t session_id, struct store_run_row **out, size_t *n);
+
+/* Every run of every session, by session and number (for prune). */
+int store_runs_all(struct store *st, struct store_run_row **out, size_t *n);
 
 /* The session's newest run: HU_OK, or HU_ERR_NOT_FOUND when it has none. */
 int store_run_latest(struct store *st, int64_t session_id, struct store_run_row *out);
