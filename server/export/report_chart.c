@@ -150,10 +150,12 @@ void report_chart(struct html_out *h, const struct report_model *m, const struct
             if (t < 0)
                 continue;
             ch_marker(h, j, ch_x(k, n), ch_y(t), colour);
+            /* Even lines label their points above, odd ones below, so two
+             * lines meeting at one share do not print over each other. */
             if (values)
                 html_fmt(h, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" font-size=\"11\">"
                             "%d%%</text>",
-                         ch_x(k, n), ch_y(t) - 9, colour, (t + 5) / 10);
+                         ch_x(k, n), ch_y(t) + (j % 2 ? 19 : -9), colour, (t + 5) / 10);
         }
         html_raw(h, "\n");
     }
