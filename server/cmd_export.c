@@ -15,11 +15,15 @@
 #include "store/store.h"
 
 const char cmd_export_synopsis[] =
-    "export [--data FILE] [--format csv|json|html|xlsx] [--run N|all] [--out DIR] [CODE...]";
+    "export [--data FILE] [--format csv|json|html|xlsx|answers|questions] [--run N|all]\n"
+    "                     [--out DIR] [CODE...]";
 
 const char cmd_export_usage[] =
     "export   writes results from the data file, with or without a running server.\n"
-    "         --format F          csv (default), json, html or xlsx (one sheet per session)\n"
+    "         --format F          csv (default), json or html: results of every poll;\n"
+    "                             xlsx: a workbook, one sheet per session and run;\n"
+    "                             answers or questions: every open answer or audience\n"
+    "                             question with its status and time, as CSV\n"
     "         --run N|all         the run to export (default: each session's latest)\n"
     "         --out DIR           one file per session (per run with --run) in DIR instead of\n"
     "                             standard output\n"
@@ -127,7 +131,8 @@ int cmd_export(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'f':
             if (export_format_parse(optarg, &fmt) != HU_OK)
-                return cli_usage_error("--format must be csv, json, html or xlsx, not '%s'", optarg);
+                return cli_usage_error("--format must be csv, json, html, xlsx, answers or questions, not '%s'",
+                                       optarg);
             break;
         case 'o': out_dir = optarg; break;
         case 'r':

@@ -3,6 +3,7 @@
  * Turns the command line into a server_config, refuses what would go wrong
  * later (a deck named twice, a bad key), starts the server, prints the
  * banner and runs the loop until SIGINT or SIGTERM. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,10 +17,12 @@
 #include "cli.h"
 #include "serve_ops.h"
 #include "serve_org.h"
+#include "model/blocklist.h"
 #include "server.h"
 
 #define SERVE_DEFAULT_PORT 8080
 #define SERVE_MAX_ORIGINS 16
+#define SERVE_BLOCKLIST_MAX (16L * 1024 * 1024) /* a --blocklist file, bytes */
 /* A --presenter-key shorter than this is accepted (a test or a rehearsal
  * may well use "secret") but warned about: the generated key has 32. */
 #define SERVE_KEY_WEAK 16
@@ -29,7 +32,7 @@ const char cmd_serve_synopsis[] =
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
     "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
     "                     [--new-run [--run-label TEXT] | --resume] [--admin-key KEY]\n"
-    "                     DECK.md...";
+    "                     [--blocklist FILE] DECK.md...";
 
 const char cmd_serve_usage[] =
     "serve    runs one voting session per deck and prints, for each, its join code,\n"
@@ -46,7 +49,49 @@ const char cmd_serve_usage[] =
     "         --max-joins-burst N   new participants from one address at once (default 1000,\n"
     "                             then 20 a second)\n"
     "         --ping-interval S   ping a silent phone after S seconds, hang up after 1.5 S\n"
-    "                             (default 20)\n" SERVE_OPS_USAGE SERVE_ORG_USAGE;
+    "                             (default 20)\n"
+    "         --blocklist FILE    words and phrases (one a line) that hold an answer or question\n"
+    "                             for the presenter; extends the built-in list (a line\n"
+    "                             \"-builtin\" replaces it)\n" SERVE_OPS_USAGE SERVE_ORG_USAGE;
+
+/* The blocklist (model/blocklist.h): the built-in words, extended or
+ * replaced by the file at path (NULL: the built-in words alone).  NULL after
+ * printing why it cannot be read. */
+static struct blocklist *serve_blocklist(const char *path)
+{
+    struct blocklist *bl = blocklist_new();
+    bool replace = false;
+    int rc = bl ? HU_OK : HU_ERR_NOMEM;
+    if (rc == HU_OK && path) {
+        FILE *f = fopen(path, "rb");
+        char *text = NULL;
+        long size = -1;
+        if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size <= SERVE_BLOCKLIST_MAX &&
+            fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)size + 1)) &&
+            fread(text, 1, (size_t)size, f) == (size_t)size) {
+            int line = 0;
+            rc = blocklist_add_text(bl, text, (size_t)size, &replace, &line);
+            if (rc == HU_ERR_PARSE)
+                fprintf(stderr, "%s:%d: not UTF-8 text (expected one word or phrase a line)\n", path, line);
+        } else {
+            fprintf(stderr, "handsup: cannot read --blocklist %s: %s\n", path,
+                    size > SERVE_BLOCKLIST_MAX ? "larger than 16 MiB" : strerror(errno ? errno : EIO));
+            rc = HU_ERR_IO;
+        }
+        free(text);
+        if (f)
+            fclose(f);
+    }
+    if (rc == HU_OK && !replace)
+        rc = blocklist_add_builtin(bl);
+    if (rc == HU_ERR_NOMEM)
+        fprintf(stderr, "handsup: out of memory\n");
+    if (rc != HU_OK) {
+        blocklist_free(bl);
+        return NULL;
+    }
+    return bl;
+}
 
 /* Printable ASCII without spaces: what a shell, a URL fragment (the
  * presenter URL percent-encodes it) and an Authorization header all carry
@@ -100,6 +145,7 @@ int cmd_serve(int argc, char **argv)
         {"max-joins-burst", required_argument, NULL, 'J'},
         {"ping-interval", required_argument, NULL, 'P'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
+        {"blocklist", required_argument, NULL, 'B'},
     };
     /* The table getopt reads: ours, serve_ops.c's, then serve_org.c's
      * (which ends it). */
@@ -119,10 +165,11 @@ int cmd_serve(int argc, char **argv)
         .port = SERVE_DEFAULT_PORT, .data_path = CLI_DEFAULT_DATA, .ping_secs = HU_PING_SECS};
     const char *origins[SERVE_MAX_ORIGINS], *hosts[SERVE_MAX_ORIGINS];
     cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
+    const char *blocklist_path = NULL;
     int c, rc;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
      * works as most command lines do. */
-    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:B:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (cli_parse_port(optarg, &cfg.port))
@@ -164,6 +211,7 @@ int cmd_serve(int argc, char **argv)
                 return cli_usage_error("--ping-interval needs seconds from 1 to 3600, not '%s'", optarg);
             break;
         case 'a': cfg.asset_dir = optarg; break;
+        case 'B': blocklist_path = optarg; break;
         case 'h': cli_help(); return 0;
         default:
             if (c < SERVE_OPS_FIRST)
@@ -191,6 +239,11 @@ int cmd_serve(int argc, char **argv)
     if (bad)
         return bad;
 
+    struct blocklist *bl = serve_blocklist(blocklist_path);
+    if (!bl)
+        return 1;
+    cfg.blocklist = bl;
+
     char err[1024];
     int why;
     struct server *srv = server_new(&cfg, &why, err, sizeof err);
@@ -198,6 +251,7 @@ int cmd_serve(int argc, char **argv)
         /* A broken deck is reported the way compilers do, "file:line: what
          * was expected" at the start of the line; other errors say who. */
         fprintf(stderr, why == HU_ERR_PARSE ? "%s\n" : "handsup: %s\n", err);
+        blocklist_free(bl);
         return 1;
     }
     server_print_banner(srv, stdout, isatty(STDOUT_FILENO));
@@ -205,6 +259,7 @@ int cmd_serve(int argc, char **argv)
     /* SIGINT and SIGTERM stop the loop (server_run watches them). */
     rc = server_run(srv);
     server_free(srv);
+    blocklist_free(bl);
     log_event(LOG_INFO, "stopped", LOG_END);
     return rc;
 }

@@ -202,6 +202,12 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
     }
     if (rc == HU_OK)
         rc = deck_title(c, d, front, &info[0]);
+    d->qa = front->qa;
+    for (size_t i = 0; rc == HU_OK && d->qa == DECK_QA_OFF && i < d->n_slides; i++)
+        if (d->slides[i].kind == DECK_SLIDE_QA)
+            rc = deck_warnf(c, info[i].qa_line,
+                            "this slide shows the audience's questions, but the session takes none: add \"qa: on\" "
+                            "(or \"qa: moderated\") to the front matter");
     free(info);
     return rc;
 }
@@ -364,6 +370,7 @@ void deck_free(struct deck *deck)
         free(deck->slides[i].title);
         free(deck->slides[i].html);
         free(deck->slides[i].notes);
+        free(deck->slides[i].spec);
         free(deck->slides[i].question);
     }
     for (size_t i = 0; i < deck->n_warnings; i++)

@@ -13,8 +13,14 @@
 
 #include "base/hu_limits.h"
 #include "model/pollkind.h"
+#include "model/pollspec.h"
 
-enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL };
+/* DECK_SLIDE_QA: "<!-- qa -->", the slide that shows the ranked audience
+ * questions on the projector. */
+enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL, DECK_SLIDE_QA };
+
+/* Audience questions for the whole session ("qa:" in the front matter). */
+enum deck_qa { DECK_QA_OFF, DECK_QA_ON, DECK_QA_MODERATED };
 
 struct deck_slide {
     enum deck_slide_kind kind;
@@ -27,7 +33,8 @@ struct deck_slide {
     /* POLL only: */
     char poll_id[HU_POLL_ID_MAX + 1]; /* explicit "id:" or derived "poll-N" */
     char *question;           /* plain text of the first heading. From malloc() */
-    const struct pollkind *poll_kind; /* static */
+    const struct pollkind *poll_kind; /* static; the same as spec->kind */
+    struct pollspec *spec;    /* the kind's options and parameters. From malloc() */
     bool results_hidden;      /* "results: hidden": tallies hidden until closed and revealed */
 };
 
@@ -37,6 +44,7 @@ struct deck {
                                  at most HU_TITLE_MAX bytes. From malloc() */
     bool has_code;            /* front matter fixed the join code */
     char code[HU_CODE_LEN + 1];
+    enum deck_qa qa;          /* front matter "qa:" (off when not given) */
     size_t n_slides;          /* >= 1 */
     struct deck_slide *slides;
     size_t n_polls;

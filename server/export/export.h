@@ -12,12 +12,16 @@
 
 #include "model/results.h"
 
-enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_HTML, EXPORT_XLSX };
+/* Results as CSV, JSON, HTML or an Excel workbook (xlsx); or every open
+ * answer (answers.csv) or audience question (questions.csv) with its status
+ * and time. */
+enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_HTML, EXPORT_ANSWERS_CSV, EXPORT_QUESTIONS_CSV, EXPORT_XLSX };
 
-/* "csv", "json", "html" or "xlsx" to *fmt; HU_ERR_BAD_MESSAGE for anything else. */
+/* "csv", "json", "html", "answers", "questions" or "xlsx" to *fmt;
+ * HU_ERR_BAD_MESSAGE for anything else. */
 int export_format_parse(const char *name, enum export_format *fmt);
 
-/* MIME type and file extension of fmt.  Static strings. */
+/* MIME type and file extension of fmt ("csv", "answers.csv").  Static strings. */
 const char *export_mime(enum export_format fmt);
 const char *export_ext(enum export_format fmt);
 

@@ -9,7 +9,6 @@
 
 #include "base/hu_err.h"
 #include "export_internal.h"
-#include "model/pollkind.h"
 
 const char *export_iso_time(int64_t ms, char out[EXPORT_TIME_LEN])
 {
@@ -91,10 +90,9 @@ const char *export_deck_name(const char *deck_path)
 
 const char *export_option_label(const struct results_poll *p, unsigned i, char spare[16])
 {
-    const char *name = export_option_name(p, i, spare);
-    const struct pollkind *k = p->kind ? pollkind_find(p->kind, strlen(p->kind)) : NULL;
-    int at = k ? pollkind_option(k, name, strlen(name)) : -1;
-    return at >= 0 ? k->labels[at] : name;
+    if (i < HU_OPTION_MAX && p->labels[i] && p->labels[i][0])
+        return p->labels[i];
+    return export_option_name(p, i, spare);
 }
 
 const char *export_percent(uint32_t n, uint32_t of, char out[16])
@@ -106,34 +104,4 @@ const char *export_percent(uint32_t n, uint32_t of, char out[16])
     uint64_t tenths = ((uint64_t)n * 1000 + of / 2) / of;
     snprintf(out, 16, "%llu.%llu", (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10));
     return out;
-}
-
-/* A cell a spreadsheet would take for a formula (first character = + - @,
- * or TAB/CR which some strip before looking) gets a leading apostrophe, the
- * OWASP advice against CSV injection: the text stays readable and is never
- * evaluated.  Then RFC 4180: a cell holding a comma, quote, CR or LF is
- * quoted, with its quotes doubled. */
-int export_csv_cell(struct hu_buf *b, const char *s, bool last)
-{
-    if (!s)
-        s = "";
-    int rc = HU_OK;
-    bool quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        rc = hu_buf_puts(b, "\"");
-    if (rc == HU_OK && s[0] && strchr("=+-@\t\r", s[0]))
-        rc = hu_buf_puts(b, "'");
-    for (const char *p = s; rc == HU_OK && *p;) {
-        const char *q = strchr(p, '"');
-        size_t n = q ? (size_t)(q - p) + 1 : strlen(p);
-        rc = hu_buf_append(b, p, n);
-        if (rc == HU_OK && q)
-            rc = hu_buf_puts(b, "\"");
-        p += n;
-    }
-    if (rc == HU_OK && quote)
-        rc = hu_buf_puts(b, "\"");
-    if (rc == HU_OK)
-        rc = hu_buf_puts(b, last ? "\r\n" : ",");
-    return rc;
 }

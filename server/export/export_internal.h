@@ -7,6 +7,7 @@
 #define HU_EXPORT_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/buf.h"
@@ -61,16 +62,49 @@ const char *export_option_name(const struct results_poll *p, unsigned i, char sp
  * LibreOffice read UTF-8 as a legacy code page and garble curly quotes. */
 #define EXPORT_BOM "\xef\xbb\xbf"
 
-/* Appends one CSV text cell (RFC 4180), then "," or, when last, CRLF.  A
- * cell a spreadsheet would take for a formula is defused with a leading
- * apostrophe.  NULL is the empty cell. */
-int export_csv_cell(struct hu_buf *b, const char *s, bool last);
-
 int export_csv(const struct results *r, struct hu_buf *b);
 /* Writes the workbook to a temporary file (libxlsxwriter writes only files)
  * and reads it back into b. */
 int export_xlsx(const struct results *r, struct hu_buf *b);
 int export_json(const struct results *r, struct hu_buf *b);
 int export_html(const struct results *r, struct hu_buf *b);
+int export_answers_csv(const struct results *r, struct hu_buf *b);
+int export_questions_csv(const struct results *r, struct hu_buf *b);
+
+/* export_csv.c: one RFC 4180 cell, neutralised against spreadsheet
+ * formulas, followed by "," or (last) CRLF. */
+int export_csv_text(struct hu_buf *b, const char *s, bool last);
+
+/* export_html.c: the HTML writer the report's parts share.  Once an append
+ * fails, later ones do nothing, and the first error is what the report
+ * returns. */
+struct html {
+    struct hu_buf *b;
+    int rc;
+};
+void h_raw(struct html *h, const char *s);
+void h_esc(struct html *h, const char *s);
+/* For numbers and fixed markup only: text never goes through a format. */
+void h_fmt(struct html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void h_time(struct html *h, int64_t ms, const char *never);
+
+/* export_html_kinds.c: a scale's histogram with mean and median, a text
+ * poll's cloud (or wall) of answers, a session's questions. */
+void html_scale(struct html *h, const struct results_poll *p);
+void html_text(struct html *h, const struct results_poll *p);
+void html_questions(struct html *h, const struct results_session *s);
+
+/* export_cloud.c: where each entry of a word cloud goes.  Entries are laid
+ * out biggest first along a spiral from the middle of a w x h box, each at
+ * the first place it overlaps nothing; the layout depends only on the
+ * entries' texts and counts, in order.  An entry that finds no place is
+ * left out (placed false). */
+struct cloud_place {
+    int x, y;          /* baseline middle of the text */
+    int size;          /* font size */
+    int w, h;          /* the box it takes */
+    bool placed;
+};
+void export_cloud_layout(const struct results_entry *e, size_t n, int w, int h, struct cloud_place *out);
 
 #endif

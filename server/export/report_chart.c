@@ -50,22 +50,22 @@ static double ch_y(int tenths)
 }
 
 /* The marker of line j at (x, y): circle, square, triangle, diamond. */
-static void ch_marker(struct html_out *h, size_t j, double x, double y, const char *colour)
+static void ch_marker(struct html *h, size_t j, double x, double y, const char *colour)
 {
     switch (j % 4) {
-    case 0: html_fmt(h, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>", x, y, colour); break;
-    case 1: html_fmt(h, "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\"/>", x - 4.5, y - 4.5, colour); break;
+    case 0: h_fmt(h, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>", x, y, colour); break;
+    case 1: h_fmt(h, "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\"/>", x - 4.5, y - 4.5, colour); break;
     case 2:
-        html_fmt(h, "<path d=\"M%.1f %.1fl5.5 9.5h-11z\" fill=\"%s\"/>", x, y - 6, colour);
+        h_fmt(h, "<path d=\"M%.1f %.1fl5.5 9.5h-11z\" fill=\"%s\"/>", x, y - 6, colour);
         break;
     default:
-        html_fmt(h, "<path d=\"M%.1f %.1fl5.5 5.5l-5.5 5.5l-5.5-5.5z\" fill=\"%s\"/>", x, y - 5.5, colour);
+        h_fmt(h, "<path d=\"M%.1f %.1fl5.5 5.5l-5.5 5.5l-5.5-5.5z\" fill=\"%s\"/>", x, y - 5.5, colour);
         break;
     }
 }
 
 /* A run's name cut to CH_NAME_MAX characters, with an ellipsis. */
-static void ch_name(struct html_out *h, const char *name)
+static void ch_name(struct html *h, const char *name)
 {
     char cut[CH_NAME_MAX * 4 + 4];
     size_t k = 0, chars = 0;
@@ -76,39 +76,39 @@ static void ch_name(struct html_out *h, const char *name)
     }
     memcpy(cut, name, k);
     cut[k] = '\0';
-    html_esc(h, cut);
+    h_esc(h, cut);
     if (s[k])
-        html_raw(h, "\xe2\x80\xa6");
+        h_raw(h, "\xe2\x80\xa6");
 }
 
-void report_chart(struct html_out *h, const struct report_model *m, const struct report_poll *rp, size_t index)
+void report_chart(struct html *h, const struct report_model *m, const struct report_poll *rp, size_t index)
 {
     size_t n = rp->n_entries, labels = rp->n_labels;
     size_t legend_rows = (labels + CH_LEGEND_PER_ROW - 1) / CH_LEGEND_PER_ROW;
     int height = CH_LEGEND_Y + (int)legend_rows * CH_LEGEND_ROW;
-    html_fmt(h, "<svg id=\"chart-%zu\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+    h_fmt(h, "<svg id=\"chart-%zu\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
                 "width=\"%d\" height=\"%d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\" "
                 "role=\"img\" aria-label=\"",
              index, CH_W, height, CH_W, height);
     /* The whole chart in words, for a screen reader. */
     for (size_t j = 0; j < labels; j++) {
-        html_esc(h, rp->labels[j]);
-        html_raw(h, ":");
+        h_esc(h, rp->labels[j]);
+        h_raw(h, ":");
         for (size_t k = 0; k < n; k++) {
             int t = ch_share(&rp->entries[k], j);
-            html_raw(h, k ? ", " : " ");
+            h_raw(h, k ? ", " : " ");
             if (t >= 0)
-                html_fmt(h, "%d%% in ", (t + 5) / 10);
+                h_fmt(h, "%d%% in ", (t + 5) / 10);
             else
-                html_raw(h, "not offered in ");
-            html_esc(h, rp->entries[k].run->name);
+                h_raw(h, "not offered in ");
+            h_esc(h, rp->entries[k].run->name);
         }
-        html_raw(h, j + 1 < labels ? "; " : "");
+        h_raw(h, j + 1 < labels ? "; " : "");
     }
-    html_raw(h, "\">\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
+    h_raw(h, "\">\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
     for (int g = 0; g <= 4; g++) {
         double y = ch_y(g * 250);
-        html_fmt(h, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"/>"
+        h_fmt(h, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"/>"
                     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#333\">%d%%</text>\n",
                  CH_X0, y, CH_X1, y, g ? "#ddd" : "#666", CH_X0 - 6, y + 4, g * 25);
     }
@@ -118,12 +118,12 @@ void report_chart(struct html_out *h, const struct report_model *m, const struct
         char date[32];
         report_date(report_run_start(run), date, sizeof date);
         double x = ch_x(k, n);
-        html_fmt(h, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#000\">", x, CH_Y1 + 20);
+        h_fmt(h, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#000\">", x, CH_Y1 + 20);
         ch_name(h, run->name);
-        html_fmt(h, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\" font-size=\"11\">", x,
+        h_fmt(h, "</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\" font-size=\"11\">", x,
                  CH_Y1 + 35);
-        html_esc(h, date);
-        html_raw(h, "</text>\n");
+        h_esc(h, date);
+        h_raw(h, "</text>\n");
     }
     bool values = labels <= 4 && n <= 10;
     for (size_t j = 0; j < labels; j++) {
@@ -134,14 +134,14 @@ void report_chart(struct html_out *h, const struct report_model *m, const struct
         for (size_t k = 0; k <= n; k++) {
             int t = k < n ? ch_share(&rp->entries[k], j) : -1;
             if (t >= 0 && !open) {
-                html_fmt(h, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"%s%s%s points=\"", colour,
+                h_fmt(h, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"%s%s%s points=\"", colour,
                          dash[0] ? " stroke-dasharray=\"" : "", dash, dash[0] ? "\"" : "");
                 open = true;
             }
             if (t >= 0)
-                html_fmt(h, "%.1f,%.1f ", ch_x(k, n), ch_y(t));
+                h_fmt(h, "%.1f,%.1f ", ch_x(k, n), ch_y(t));
             if (t < 0 && open) {
-                html_raw(h, "\"/>\n");
+                h_raw(h, "\"/>\n");
                 open = false;
             }
         }
@@ -153,23 +153,23 @@ void report_chart(struct html_out *h, const struct report_model *m, const struct
             /* Even lines label their points above, odd ones below, so two
              * lines meeting at one share do not print over each other. */
             if (values)
-                html_fmt(h, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" font-size=\"11\">"
+                h_fmt(h, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" font-size=\"11\">"
                             "%d%%</text>",
                          ch_x(k, n), ch_y(t) + (j % 2 ? 19 : -9), colour, (t + 5) / 10);
         }
-        html_raw(h, "\n");
+        h_raw(h, "\n");
     }
     for (size_t j = 0; j < labels; j++) {
         const char *colour = ch_colours[j % (sizeof ch_colours / sizeof ch_colours[0])];
         const char *dash = ch_dashes[j % (sizeof ch_dashes / sizeof ch_dashes[0])];
         double x = CH_X0 + (double)(j % CH_LEGEND_PER_ROW) * (CH_X1 - CH_X0) / CH_LEGEND_PER_ROW;
         double y = CH_LEGEND_Y + (double)(j / CH_LEGEND_PER_ROW) * CH_LEGEND_ROW - 14;
-        html_fmt(h, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\"%s%s%s/>",
+        h_fmt(h, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\"%s%s%s/>",
                  x, y, x + 28, y, colour, dash[0] ? " stroke-dasharray=\"" : "", dash, dash[0] ? "\"" : "");
         ch_marker(h, j, x + 14, y, colour);
-        html_fmt(h, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#000\">", x + 36, y + 4);
+        h_fmt(h, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#000\">", x + 36, y + 4);
         ch_name(h, rp->labels[j]);
-        html_raw(h, "</text>\n");
+        h_raw(h, "</text>\n");
     }
-    html_raw(h, "</svg>\n");
+    h_raw(h, "</svg>\n");
 }

@@ -25,28 +25,28 @@ static int report_csv_row(struct hu_buf *b, const struct report_entry *e, int op
     const struct results_session *s = e->run->s;
     const struct results_poll *p = e->p;
     char code[EXPORT_CODE_LEN], started[EXPORT_TIME_LEN], spare[16];
-    int rc = export_csv_cell(b, e->run->data_file, false);
+    int rc = export_csv_text(b, e->run->data_file, false);
     if (rc == HU_OK)
-        rc = export_csv_cell(b, export_code(s->code, code), false);
+        rc = export_csv_text(b, export_code(s->code, code), false);
     if (rc == HU_OK)
-        rc = export_csv_cell(b, s->title, false);
+        rc = export_csv_text(b, s->title, false);
     if (rc == HU_OK)
         rc = hu_buf_printf(b, "%d,", s->run > 0 ? s->run : 1);
     if (rc == HU_OK)
-        rc = export_csv_cell(b, s->run_label, false);
+        rc = export_csv_text(b, s->run_label, false);
     if (rc == HU_OK)
-        rc = export_csv_cell(b, export_local_time(report_run_start(e->run), started), false);
+        rc = export_csv_text(b, export_local_time(report_run_start(e->run), started), false);
     if (rc == HU_OK)
-        rc = export_csv_cell(b, p->poll_id, false);
+        rc = export_csv_text(b, p->poll_id, false);
     if (rc == HU_OK)
-        rc = export_csv_cell(b, p->question, false);
+        rc = export_csv_text(b, p->question, false);
     if (rc == HU_OK)
-        rc = export_csv_cell(b, p->kind, false);
+        rc = export_csv_text(b, p->kind, false);
     if (option >= 0) {
         if (rc == HU_OK)
-            rc = export_csv_cell(b, export_option_name(p, (unsigned)option, spare), false);
+            rc = export_csv_text(b, export_option_name(p, (unsigned)option, spare), false);
         if (rc == HU_OK)
-            rc = export_csv_cell(b, report_option_label(p, (unsigned)option, spare), false);
+            rc = export_csv_text(b, report_option_label(p, (unsigned)option, spare), false);
         if (rc == HU_OK)
             rc = hu_buf_printf(b, "%" PRIu32 ",", p->counts[option]);
     } else if (rc == HU_OK) {

@@ -123,12 +123,12 @@ void report_date(int64_t ms, char *out, size_t outlen)
 }
 
 /* "3 Mar 2026 09:14 (UTC+01:00)", the technical form of a time. */
-static void report_time(struct html_out *h, int64_t ms)
+static void report_time(struct html *h, int64_t ms)
 {
     char iso[EXPORT_TIME_LEN];
     if (!export_local_time(ms, iso)[0])
         return;
-    html_fmt(h, "<time datetime=\"%s\">%.10s %.5s (UTC%s)</time>", iso, iso, iso + 11, iso + 19);
+    h_fmt(h, "<time datetime=\"%s\">%.10s %.5s (UTC%s)</time>", iso, iso, iso + 11, iso + 19);
 }
 
 static unsigned report_whole_percent(uint32_t n, uint32_t of)
@@ -136,103 +136,103 @@ static unsigned report_whole_percent(uint32_t n, uint32_t of)
     return of ? (unsigned)(((uint64_t)n * 100 + of / 2) / of) : 0;
 }
 
-static void report_overview(struct html_out *h, const struct report_model *m, bool tech)
+static void report_overview(struct html *h, const struct report_model *m, bool tech)
 {
-    html_raw(h, "<section class=\"overview\">\n<h2>Runs</h2>\n<table>\n<thead><tr><th>Run</th><th>Date</th>"
+    h_raw(h, "<section class=\"overview\">\n<h2>Runs</h2>\n<table>\n<thead><tr><th>Run</th><th>Date</th>"
                 "<th>Session</th><th>Joined</th>");
     if (tech)
-        html_raw(h, "<th>Code</th><th>Run no.</th><th>Data file</th>");
-    html_raw(h, "</tr></thead>\n<tbody>\n");
+        h_raw(h, "<th>Code</th><th>Run no.</th><th>Data file</th>");
+    h_raw(h, "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < m->n_runs; i++) {
         const struct report_run *r = &m->runs[i];
         char date[32], code[EXPORT_CODE_LEN];
         report_date(report_run_start(r), date, sizeof date);
-        html_raw(h, "<tr><td>");
-        html_esc(h, r->name);
-        html_raw(h, "</td><td>");
+        h_raw(h, "<tr><td>");
+        h_esc(h, r->name);
+        h_raw(h, "</td><td>");
         if (tech)
             report_time(h, report_run_start(r));
         else
-            html_esc(h, date);
-        html_raw(h, "</td><td>");
-        html_esc(h, r->s->title);
-        html_fmt(h, "</td><td class=\"n\">%" PRIu32 "</td>", r->s->participants);
+            h_esc(h, date);
+        h_raw(h, "</td><td>");
+        h_esc(h, r->s->title);
+        h_fmt(h, "</td><td class=\"n\">%" PRIu32 "</td>", r->s->participants);
         if (tech) {
-            html_raw(h, "<td>");
-            html_esc(h, export_code(r->s->code, code));
-            html_fmt(h, "</td><td class=\"n\">%d</td><td>", r->s->run);
-            html_esc(h, r->data_file);
-            html_raw(h, "</td>");
+            h_raw(h, "<td>");
+            h_esc(h, export_code(r->s->code, code));
+            h_fmt(h, "</td><td class=\"n\">%d</td><td>", r->s->run);
+            h_esc(h, r->data_file);
+            h_raw(h, "</td>");
         }
-        html_raw(h, "</tr>\n");
+        h_raw(h, "</tr>\n");
     }
     if (!m->n_runs)
-        html_raw(h, "<tr><td colspan=\"4\">No runs.</td></tr>\n");
-    html_raw(h, "</tbody>\n</table>\n</section>\n");
+        h_raw(h, "<tr><td colspan=\"4\">No runs.</td></tr>\n");
+    h_raw(h, "</tbody>\n</table>\n</section>\n");
 }
 
 /* The note a committee needs when a question changed between runs. */
-static void report_notes(struct html_out *h, const struct report_poll *rp)
+static void report_notes(struct html *h, const struct report_poll *rp)
 {
     if (rp->question_changed)
-        html_raw(h, "<p class=\"note\">The wording of this question changed between runs; it is shown as it was "
+        h_raw(h, "<p class=\"note\">The wording of this question changed between runs; it is shown as it was "
                     "last asked.</p>\n");
     if (!rp->options_changed)
         return;
-    html_raw(h, "<p class=\"note\">The options changed between runs, so counts are shown per option label.");
+    h_raw(h, "<p class=\"note\">The options changed between runs, so counts are shown per option label.");
     for (size_t j = 0; j < rp->n_labels; j++) {
         bool first = true;
         for (size_t k = 0; k < rp->n_entries; k++) {
             if (rp->entries[k].option_of[j] >= 0)
                 continue;
-            html_raw(h, first ? " \xe2\x80\x9c" : ", ");
+            h_raw(h, first ? " \xe2\x80\x9c" : ", ");
             if (first) {
-                html_esc(h, rp->labels[j]);
-                html_raw(h, "\xe2\x80\x9d was not offered in ");
+                h_esc(h, rp->labels[j]);
+                h_raw(h, "\xe2\x80\x9d was not offered in ");
             }
             first = false;
-            html_esc(h, rp->entries[k].run->name);
+            h_esc(h, rp->entries[k].run->name);
         }
         if (!first)
-            html_raw(h, ".");
+            h_raw(h, ".");
     }
-    html_raw(h, "</p>\n");
+    h_raw(h, "</p>\n");
 }
 
-static void report_table(struct html_out *h, const struct report_poll *rp, bool tech)
+static void report_table(struct html *h, const struct report_poll *rp, bool tech)
 {
-    html_raw(h, "<table class=\"counts\">\n<thead><tr><th>Run</th><th>Date</th>");
+    h_raw(h, "<table class=\"counts\">\n<thead><tr><th>Run</th><th>Date</th>");
     for (size_t j = 0; j < rp->n_labels; j++) {
-        html_raw(h, "<th>");
-        html_esc(h, rp->labels[j]);
-        html_raw(h, "</th>");
+        h_raw(h, "<th>");
+        h_esc(h, rp->labels[j]);
+        h_raw(h, "</th>");
     }
-    html_raw(h, "<th>Voters</th><th>Joined</th></tr></thead>\n<tbody>\n");
+    h_raw(h, "<th>Voters</th><th>Joined</th></tr></thead>\n<tbody>\n");
     for (size_t k = 0; k < rp->n_entries; k++) {
         const struct report_entry *e = &rp->entries[k];
         char date[32];
         report_date(report_run_start(e->run), date, sizeof date);
-        html_raw(h, "<tr><td>");
-        html_esc(h, e->run->name);
-        html_raw(h, "</td><td>");
+        h_raw(h, "<tr><td>");
+        h_esc(h, e->run->name);
+        h_raw(h, "</td><td>");
         if (tech)
             report_time(h, report_run_start(e->run));
         else
-            html_esc(h, date);
-        html_raw(h, "</td>");
+            h_esc(h, date);
+        h_raw(h, "</td>");
         for (size_t j = 0; j < rp->n_labels; j++) {
             int o = e->option_of[j];
             if (o < 0) {
-                html_raw(h, "<td class=\"absent\" title=\"not offered in this run\">\xe2\x80\x93</td>");
+                h_raw(h, "<td class=\"absent\" title=\"not offered in this run\">\xe2\x80\x93</td>");
                 continue;
             }
-            html_fmt(h, "<td class=\"n\">%" PRIu32 " <span class=\"pct\">(%u%%)</span></td>", e->p->counts[o],
+            h_fmt(h, "<td class=\"n\">%" PRIu32 " <span class=\"pct\">(%u%%)</span></td>", e->p->counts[o],
                      report_whole_percent(e->p->counts[o], e->p->voters));
         }
-        html_fmt(h, "<td class=\"n\">%" PRIu32 "</td><td class=\"n\">%" PRIu32 "</td></tr>\n", e->p->voters,
+        h_fmt(h, "<td class=\"n\">%" PRIu32 "</td><td class=\"n\">%" PRIu32 "</td></tr>\n", e->p->voters,
                  e->p->participants);
     }
-    html_raw(h, "</tbody>\n</table>\n");
+    h_raw(h, "</tbody>\n</table>\n");
 }
 
 /* A file name for a chart's download: the poll id, safe anywhere. */
@@ -246,38 +246,38 @@ static void report_chart_name(char *out, size_t outlen, const char *id)
     out[k] = '\0';
 }
 
-static void report_poll_section(struct html_out *h, const struct report_model *m, const struct report_poll *rp,
+static void report_poll_section(struct html *h, const struct report_model *m, const struct report_poll *rp,
                                 size_t index, bool tech)
 {
-    html_fmt(h, "<section class=\"poll\" id=\"poll-%zu\">\n<h2>", index);
-    html_esc(h, rp->question);
-    html_fmt(h, "</h2>\n<p class=\"meta\">Asked in %zu run%s", rp->n_entries, rp->n_entries == 1 ? "" : "s");
+    h_fmt(h, "<section class=\"poll\" id=\"poll-%zu\">\n<h2>", index);
+    h_esc(h, rp->question);
+    h_fmt(h, "</h2>\n<p class=\"meta\">Asked in %zu run%s", rp->n_entries, rp->n_entries == 1 ? "" : "s");
     if (tech) {
-        html_raw(h, " &middot; poll <code>");
-        html_esc(h, rp->id);
-        html_raw(h, "</code> &middot; ");
-        html_esc(h, rp->kind);
+        h_raw(h, " &middot; poll <code>");
+        h_esc(h, rp->id);
+        h_raw(h, "</code> &middot; ");
+        h_esc(h, rp->kind);
     }
-    html_raw(h, "</p>\n");
+    h_raw(h, "</p>\n");
     report_notes(h, rp);
     if (rp->n_labels) {
         char name[HU_POLL_ID_MAX + 1];
         report_chart_name(name, sizeof name, rp->id);
-        html_raw(h, "<figure>\n");
+        h_raw(h, "<figure>\n");
         report_chart(h, m, rp, index);
-        html_raw(h, "<figcaption>Share of voters choosing each option, run by run.</figcaption>\n");
-        html_fmt(h, "<p class=\"chart-tools\"><button type=\"button\" data-chart=\"chart-%zu\" data-format=\"png\" "
+        h_raw(h, "<figcaption>Share of voters choosing each option, run by run.</figcaption>\n");
+        h_fmt(h, "<p class=\"chart-tools\"><button type=\"button\" data-chart=\"chart-%zu\" data-format=\"png\" "
                     "data-name=\"%s\">Save chart as PNG</button><button type=\"button\" data-chart=\"chart-%zu\" "
                     "data-format=\"svg\" data-name=\"%s\">Save chart as SVG</button></p>\n</figure>\n",
                  index, name, index, name);
     }
     report_table(h, rp, tech);
-    html_raw(h, "</section>\n");
+    h_raw(h, "</section>\n");
 }
 
 int report_html(const struct report_model *m, struct hu_buf *b)
 {
-    struct html_out h = {b, HU_OK};
+    struct html h = {b, HU_OK};
     const struct report_opts *o = m->opts;
     bool tech = o && o->technical;
     const char *title = o && o->title && *o->title ? o->title : "Results across runs";
@@ -286,35 +286,35 @@ int report_html(const struct report_model *m, struct hu_buf *b)
     char hash[64];
     if (report_script_hash(hash, sizeof hash) != HU_OK)
         return HU_ERR_INTERNAL;
-    html_raw(&h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    h_raw(&h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                  "style-src 'unsafe-inline'; script-src 'sha256-");
-    html_raw(&h, hash);
-    html_raw(&h, "'; img-src data: blob:\">\n"
+    h_raw(&h, hash);
+    h_raw(&h, "'; img-src data: blob:\">\n"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    html_esc(&h, title);
-    html_raw(&h, "</title>\n<style>");
-    html_raw(&h, report_style);
-    html_raw(&h, "</style>\n</head>\n<body>\n<header>\n<h1>");
-    html_esc(&h, title);
+    h_esc(&h, title);
+    h_raw(&h, "</title>\n<style>");
+    h_raw(&h, report_style);
+    h_raw(&h, "</style>\n</head>\n<body>\n<header>\n<h1>");
+    h_esc(&h, title);
     char date[32];
     int64_t now = o && o->now_ms ? o->now_ms : (int64_t)time(NULL) * 1000;
     report_date(now, date, sizeof date);
-    html_raw(&h, "</h1>\n<p class=\"generated\">");
-    html_fmt(&h, "%zu poll%s over %zu run%s", m->n_polls, m->n_polls == 1 ? "" : "s", m->n_runs,
+    h_raw(&h, "</h1>\n<p class=\"generated\">");
+    h_fmt(&h, "%zu poll%s over %zu run%s", m->n_polls, m->n_polls == 1 ? "" : "s", m->n_runs,
              m->n_runs == 1 ? "" : "s");
     if (m->n_sources > 1)
-        html_fmt(&h, " from %zu data files", m->n_sources);
-    html_raw(&h, ". Prepared on ");
-    html_esc(&h, date);
-    html_fmt(&h, " with handsup %s.</p>\n</header>\n", HANDSUP_VERSION);
+        h_fmt(&h, " from %zu data files", m->n_sources);
+    h_raw(&h, ". Prepared on ");
+    h_esc(&h, date);
+    h_fmt(&h, " with handsup %s.</p>\n</header>\n", HANDSUP_VERSION);
     report_overview(&h, m, tech);
     for (size_t i = 0; i < m->n_polls; i++)
         report_poll_section(&h, m, &m->polls[i], i + 1, tech);
     if (!m->n_polls)
-        html_raw(&h, "<p class=\"note\">No poll was opened in these runs.</p>\n");
-    html_raw(&h, "<script>");
-    html_raw(&h, report_script);
-    html_raw(&h, "</script>\n</body>\n</html>\n");
+        h_raw(&h, "<p class=\"note\">No poll was opened in these runs.</p>\n");
+    h_raw(&h, "<script>");
+    h_raw(&h, report_script);
+    h_raw(&h, "</script>\n</body>\n</html>\n");
     return h.rc;
 }

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/blocklist.h"
+
 struct server_config {
     int port;                   /* 0 = any free port */
     const char *host;           /* interface to bind, NULL = all */
@@ -23,6 +25,7 @@ struct server_config {
     unsigned max_conns_per_ip;  /* WebSockets per source address */
     unsigned max_joins_burst;   /* new participant tokens per address, at once */
     unsigned ping_secs;         /* ping a connection silent this long; hang up at 1.5x */
+    const struct blocklist *blocklist; /* answers and questions held for moderation; not owned */
     const char *const *decks;   /* deck paths, one session each */
     size_t n_decks;
     /* Running it for real (serve_ops.c, DESIGN section 11). */

@@ -27,15 +27,15 @@
 struct conn;
 struct server_session;
 
-/* A vote waiting for its commit: the store's cookie. */
+/* A vote, answer, withdrawal, question or upvote waiting for its commit:
+ * the store's cookie. */
 struct ws_pending_vote {
     struct ws_pending_vote *prev, *next; /* in server.pending */
     struct conn *conn;          /* the connection that sent it; NULL once closed */
     struct ws_pending_vote *conn_prev, *conn_next; /* in conn->votes */
     struct server_session *ss;
-    uint32_t participant;
-    struct session_vote vote;
-    struct proto_id id;         /* the vote's request id, echoed in its ack or error */
+    struct session_act act;     /* what it does, for the participant act.participant */
+    struct proto_id id;         /* the request id, echoed in its ack or error */
 };
 
 /* One queued reply (welcome, ack, error, pong), framed when it is sent. */
@@ -44,6 +44,10 @@ struct outmsg {
     size_t len;
     char text[]; /* len bytes, no terminator */
 };
+
+/* A list version no release has: a connection that must get the next list
+ * whatever was released before (it joined, or a presenter acted). */
+#define CONN_NOTHING_SENT UINT64_MAX
 
 /* Per-connection state, allocated by lws (per_session_data_size) and zeroed. */
 struct conn {
@@ -61,6 +65,8 @@ struct conn {
     struct outmsg *head, *tail; /* queued replies, oldest first */
     uint64_t sent_version;      /* session version of the last state sent */
     uint64_t sent_tally;        /* tally version of the last tally sent */
+    uint64_t sent_qa;           /* released questions version last sent, CONN_NOTHING_SENT at first */
+    uint64_t sent_answers;      /* presenters: released answers version last sent, likewise */
     struct peer *peer;          /* its source address's counters (peers.h) */
     struct ws_pending_vote *votes; /* its votes waiting for the store */
     char *rx;                   /* a message arriving in fragments. From malloc() */
@@ -90,6 +96,14 @@ struct server_session {
     ev_timer tally_timer;       /* coalesces tallies to presenters */
     bool tally_pending;
     int64_t tally_last_ms;
+    /* Question lists (to everyone) and answer lists (to presenters) go out at
+     * most once per HU_QA_INTERVAL_MS: the timer releases the versions that
+     * connections catch up with. */
+    ev_timer qa_timer;
+    bool qa_pending;
+    int64_t qa_last_ms;
+    uint64_t released_qa, released_answers;
+    uint64_t notified_qa, notified_answers;
     /* The attendee state of cached_version, without its closing brace, so
      * each phone's copy only appends its own "myVote". From malloc() */
     char *state_prefix;

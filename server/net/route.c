@@ -106,9 +106,17 @@ void route_parse(const char *path, struct route *r)
     } else if (strncmp(path, "/api/", 5) == 0) {
         r->kind = ROUTE_API_NONE;
         after = strncmp(path, "/api/sessions/", 14) == 0 ? route_code(path + 14, r->code) : NULL;
-        if (after && strncmp(after, "/results.", 9) == 0 &&
-            export_format_parse(after + 9, &r->format) == HU_OK)
+        if (after && strncmp(after, "/results.", 9) == 0 && export_format_parse(after + 9, &r->format) == HU_OK &&
+            (r->format == EXPORT_CSV || r->format == EXPORT_JSON || r->format == EXPORT_HTML))
             r->kind = ROUTE_RESULTS;
+        /* Every open answer and audience question, with the same key rule. */
+        if (after && strcmp(after, "/answers.csv") == 0) {
+            r->kind = ROUTE_RESULTS;
+            r->format = EXPORT_ANSWERS_CSV;
+        } else if (after && strcmp(after, "/questions.csv") == 0) {
+            r->kind = ROUTE_RESULTS;
+            r->format = EXPORT_QUESTIONS_CSV;
+        }
     } else if (strcmp(path, "/healthz") == 0 || strcmp(path, "/healthz/") == 0) {
         r->kind = ROUTE_HEALTH;
     }

@@ -15,7 +15,7 @@ enum route_kind {
     ROUTE_NONE,     /* not one of ours: 404 */
     ROUTE_JOIN,     /* /j/<code> or /j/<code>/ */
     ROUTE_QR,       /* /qr/<code>.svg */
-    ROUTE_RESULTS,  /* /api/sessions/<code>/results.<csv|json|html> */
+    ROUTE_RESULTS,  /* /api/sessions/<code>/results.<csv|json|html>, answers.csv, questions.csv */
     ROUTE_API_NONE, /* under /api/ but no such route: a JSON 404 */
     ROUTE_HEALTH,   /* /healthz or /healthz/ */
     /* The organiser's API (http_admin.c), all under /api/admin/: */

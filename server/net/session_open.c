@@ -180,6 +180,7 @@ int session_open_attach(struct server *srv, struct server_session *ss, struct de
         deck_free(deck);
         return HU_ERR_NOMEM;
     }
+    session_set_blocklist(ss->session, srv->cfg.blocklist);
     session_set_run(ss->session, &plan->run);
     if (plan->restore && (rc = session_restore(ss->session, plan->current_slide)) != HU_OK) {
         snprintf(err, errlen, "%s: cannot resume the session from the data file: %s", deck->path, hu_strerror(rc));

@@ -21,8 +21,9 @@ void ws_forget_write(struct server *srv, struct conn *c);
 int ws_writeable(struct server *srv, struct conn *c);
 
 /* ws_vote.c */
-void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *choice,
-             const struct proto_id *id);
+/* A vote, answer, withdraw, ask or upvote from c: checked, handed to the
+ * store, acknowledged in ws_store_done. */
+void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m);
 /* Acknowledges (or refuses) every vote the store has finished. */
 void ws_store_done(struct server *srv);
 /* Forgets c in its votes still waiting, so their completion does not reach

@@ -5,27 +5,32 @@
 #ifndef HU_SESSION_IMPL_H
 #define HU_SESSION_IMPL_H
 
+#include "model/answers.h"
+#include "model/qa.h"
 #include "model/tally.h"
 #include "session.h"
 
 struct session_poll {
     const struct deck_slide *slide; /* in the deck, owned by it */
+    const struct pollspec *spec;    /* slide->spec */
     int slide_index;
     enum session_poll_status status;
     bool revealed;
     int64_t opened_at, closed_at;   /* unix ms, 0 = never */
     uint32_t participants_at_close;
     uint32_t epoch;                 /* resets so far: votes checked earlier are void */
-    struct tally *tally;            /* owned */
+    struct tally *tally;            /* option kinds; NULL for text. Owned */
+    struct answers answers;         /* text kinds (empty otherwise) */
 };
 
 /* A poll the data file has and the deck no longer does: its results as
  * replayed at start-up, so a running server's exports keep them too. */
 struct session_removed {
     struct store_poll_row row;
-    const struct pollkind *kind;    /* static; NULL for a kind this build lacks */
-    uint32_t counts[HU_OPTION_MAX];
-    uint32_t voters;
+    struct pollspec spec;
+    bool known;                     /* a kind this build knows (else only its row is exported) */
+    struct tally *tally;            /* known option kinds. Owned */
+    struct answers answers;         /* known text kinds */
 };
 
 struct session {
@@ -61,7 +66,21 @@ struct session {
     struct session_removed *removed; /* From malloc() */
     size_t n_removed;
 
+    /* Audience questions (deck->qa says whether they are open). */
+    struct qa qa;
+    uint64_t qa_version;
+    uint64_t answers_version;
+    const struct blocklist *blocklist; /* not owned; NULL = none */
+    /* The top of the questions' list as sent to phones, built once per
+     * qa_version (session_qa_json.c). */
+    struct hu_buf qa_cache;         /* each item's JSON up to its "mine" field */
+    size_t qa_cache_ends[HU_QA_TOP]; /* where each item ends in qa_cache */
+    uint32_t qa_cache_ids[HU_QA_TOP];
+    size_t qa_cache_n;
+    uint64_t qa_cache_version;      /* 0 = not built */
+
     struct session_run run;         /* the run served (session_run.c) */
+    uint32_t run_epoch;             /* runs started while serving: questions checked before are void */
 };
 
 /* session_people.c */
@@ -69,6 +88,12 @@ int session_people_find(const struct session *s, const unsigned char hash[HU_HAS
 int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN], uint32_t *idx);
 void session_people_free(struct session *s);
 
+/* session_act.c: replays of answers, questions and upvotes at start-up. */
+void session_restore_answer(struct session *s, const char *poll_id, uint32_t id, uint32_t participant,
+                            const char *text, int status, int64_t at, int *err);
+
+/* session.c: the poll with poll_id, or NULL. */
+struct session_poll *session_find_poll(const struct session *s, const char *poll_id);
 /* session.c: the poll shown on the current slide, or NULL. */
 struct session_poll *session_current_poll(const struct session *s);
 /* Saves a poll's row to the store (no-op without a store). */

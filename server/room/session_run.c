@@ -25,7 +25,9 @@ void session_new_run(struct session *s, const struct session_run *run, int64_t n
 {
     for (size_t i = 0; i < s->deck->n_polls; i++) {
         struct session_poll *p = &s->polls[i];
-        tally_clear(p->tally);
+        if (p->tally)
+            tally_clear(p->tally);
+        answers_clear(&p->answers);
         p->epoch++;
         p->status = SESSION_POLL_PENDING;
         p->revealed = false;
@@ -36,6 +38,13 @@ void session_new_run(struct session *s, const struct session_run *run, int64_t n
     free(s->removed);
     s->removed = NULL;
     s->n_removed = 0;
+    /* The audience's questions too: a new run is a new room. */
+    qa_clear(&s->qa);
+    qa_init(&s->qa);
+    s->run_epoch++;
+    s->qa_version++;
+    s->qa_cache_version = 0;
+    s->answers_version++;
     session_people_free(s);
     s->n_participants = 0;
     s->cap_participants = 0;
@@ -60,7 +69,8 @@ json_t *session_admin_json(const struct session *s)
     const struct session_poll *p = session_current_poll(s);
     static const char *const status[] = {"pending", "open", "closed"};
     json_t *poll = p ? json_pack("{s:s, s:s, s:s, s:I}", "id", p->slide->poll_id, "question", p->slide->question,
-                                 "status", status[p->status], "voters", (json_int_t)tally_voters(p->tally))
+                                 "status", status[p->status], "voters",
+                                 (json_int_t)(p->tally ? tally_voters(p->tally) : p->answers.voters))
                      : json_null();
     if (!poll || json_object_set_new(o, "poll", poll) != 0) {
         json_decref(o);

@@ -201,7 +201,7 @@ void store_op_free(struct store_op *op)
 /* --- the FIFO --- */
 
 /* Allocates an operation with room for strings of extra bytes. */
-static struct store_op *store_op_new(enum store_op_type type, int64_t session_id, size_t extra)
+struct store_op *store_op_new(enum store_op_type type, int64_t session_id, size_t extra)
 {
     struct store_op *op = calloc(1, sizeof *op + extra);
     if (!op)
@@ -214,7 +214,7 @@ static struct store_op *store_op_new(enum store_op_type type, int64_t session_id
 }
 
 /* Hands op to the writer, or frees it and says why not. */
-static int store_push(struct store *st, struct store_op *op)
+int store_push(struct store *st, struct store_op *op)
 {
     pthread_mutex_lock(&st->mu);
     int rc = HU_OK;
@@ -244,8 +244,7 @@ static int store_push(struct store *st, struct store_op *op)
     return rc;
 }
 
-/* Copies len bytes of s and a NUL to dst; returns the byte after the NUL. */
-static char *store_put_str(char *dst, const char *s, size_t len)
+char *store_put_str(char *dst, const char *s, size_t len)
 {
     memcpy(dst, s, len);
     dst[len] = '\0';
@@ -257,14 +256,16 @@ int store_vote(struct store *st, int64_t session_id, const char *poll_id, uint32
 {
     if (!st || !poll_id || !choice)
         return HU_ERR_INTERNAL;
-    size_t plen = strnlen(poll_id, HU_POLL_ID_MAX + 1), clen = strnlen(choice, HU_POLL_ID_MAX + 1);
-    if (plen > HU_POLL_ID_MAX || clen > HU_POLL_ID_MAX)
+    size_t plen = strnlen(poll_id, HU_POLL_ID_MAX + 1), clen = strnlen(choice, STORE_CHOICE_MAX + 1);
+    if (plen > HU_POLL_ID_MAX || clen > STORE_CHOICE_MAX)
         return HU_ERR_TOO_LARGE;
-    struct store_op *op = store_op_new(STORE_OP_VOTE, session_id, plen + clen + 2);
+    /* No picks at all withdraws the vote: its row goes. */
+    struct store_op *op = store_op_new(clen ? STORE_OP_VOTE : STORE_OP_UNVOTE, session_id, plen + clen + 2);
     if (!op)
         return HU_ERR_NOMEM;
     op->participant = participant;
     op->cookie = cookie;
+    op->acked = true;
     op->poll_id = op->data;
     char *c = store_put_str(op->data, poll_id, plen);
     op->choice = c;
@@ -313,6 +314,7 @@ int store_poll(struct store *st, int64_t session_id, const struct store_poll_row
     op->poll->poll_id[sizeof op->poll->poll_id - 1] = '\0';
     op->poll->question[sizeof op->poll->question - 1] = '\0';
     op->poll->kind[sizeof op->poll->kind - 1] = '\0';
+    op->poll->params[sizeof op->poll->params - 1] = '\0';
     return store_push(st, op);
 }
 

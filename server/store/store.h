@@ -68,10 +68,16 @@ int store_session_create(struct store *st, struct store_session_row *row);
 /* Updates a found session's deck path and title (a deck may be renamed). */
 int store_session_update(struct store *st, const struct store_session_row *row);
 
+/* A poll's kind parameters as stored (pollspec_encode's JSON), at most. */
+#define STORE_PARAMS_MAX 8192
+/* A vote's picks as stored (ballot_encode: option ids separated by spaces). */
+#define STORE_CHOICE_MAX 1024
+
 struct store_poll_row {
     char poll_id[HU_POLL_ID_MAX + 1];
     char question[HU_QUESTION_MAX + 1]; /* for exports of removed polls */
     char kind[16];
+    char params[STORE_PARAMS_MAX];     /* pollspec_encode(); "" in a first-release file */
     int slide_index;
     int status;                        /* 0 pending (never opened), 1 open, 2 closed */
     bool revealed;
@@ -85,30 +91,53 @@ struct store_load_cb {
     void (*poll)(void *ctx, const struct store_poll_row *row);
     void (*participant)(void *ctx, uint32_t idx, const unsigned char hash[HU_HASH_LEN]);
     void (*vote)(void *ctx, const char *poll_id, uint32_t participant, const char *choice);
+    /* Answers by poll and id, with their status (enum answer_status; a
+     * withdrawn one with text ""); questions by id (enum question_status);
+     * then upvotes.  Any may be NULL. */
+    void (*answer)(void *ctx, const char *poll_id, uint32_t id, uint32_t participant, const char *text,
+                   int status, int64_t at);
+    void (*question)(void *ctx, uint32_t id, uint32_t participant, const char *text, int status, int64_t at);
+    void (*upvote)(void *ctx, uint32_t question_id, uint32_t participant);
 };
 
-/* Replays a run's polls, then participants (by idx), then votes. */
+/* Replays a run's polls, then participants (by idx), then votes, answers,
+ * questions and upvotes. */
 int store_session_load(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx);
 
 /* --- event loop (asynchronous, never blocks) --- */
 
 /* Each returns HU_OK once enqueued, HU_ERR_FULL when HU_STORE_QUEUE_MAX
- * operations wait, or HU_ERR_STORE when the store has failed for good. */
+ * operations wait, or HU_ERR_STORE when the store has failed for good.
+ * A vote's choice is its stored form; "" withdraws it. */
 int store_vote(struct store *st, int64_t run_id, const char *poll_id, uint32_t participant,
                const char *choice, void *cookie);
 int store_participant(struct store *st, int64_t run_id, uint32_t idx,
                       const unsigned char hash[HU_HASH_LEN]);
 int store_slide(struct store *st, int64_t run_id, int slide);
 int store_poll(struct store *st, int64_t run_id, const struct store_poll_row *row);
-/* Deletes every vote of the poll (the presenter's "reset"). */
+/* Deletes every vote and answer of the poll (the presenter's "reset"). */
 int store_poll_reset(struct store *st, int64_t run_id, const char *poll_id);
 
+/* Answers, questions and upvotes (store_text.c).  Statuses are the values of
+ * enum answer_status and enum question_status.  Those given a cookie
+ * complete like votes (store_take_done); with a NULL cookie they do not
+ * (a presenter's moderation, retried like a slide change). */
+int store_answer(struct store *st, int64_t run_id, const char *poll_id, uint32_t answer_id,
+                 uint32_t participant, const char *text, int status, void *cookie);
+int store_answer_status(struct store *st, int64_t run_id, const char *poll_id, uint32_t answer_id, int status,
+                        void *cookie);
+int store_question(struct store *st, int64_t run_id, uint32_t question_id, uint32_t participant,
+                   const char *text, int status, void *cookie);
+int store_question_status(struct store *st, int64_t run_id, uint32_t question_id, int status);
+int store_upvote(struct store *st, int64_t run_id, uint32_t question_id, uint32_t participant, bool on,
+                 void *cookie);
+
 struct store_done {
-    void *cookie;                      /* as given to store_vote */
+    void *cookie;                      /* as given to store_vote (or another call with a cookie) */
     int err;                           /* HU_OK once committed, else HU_ERR_STORE */
 };
 
-/* Moves up to max vote completions into out, oldest first; returns how many. */
+/* Moves up to max completions into out, oldest first; returns how many. */
 size_t store_take_done(struct store *st, struct store_done *out, size_t max);
 
 /* Last write error as a sentence, or NULL when the last commit succeeded.

@@ -1,8 +1,9 @@
 /* store_read.c -- results of sessions read back from the data file.
  *
  * Builds the export shape (results.h) from the tables, for `handsup export`:
- * counts come from the votes themselves (GROUP BY), so an export is right
- * even when the server that wrote the file was killed mid-session. */
+ * votes, answers and upvotes are replayed into the same counters the server
+ * keeps in memory (model/), so an export is right even when the server that
+ * wrote the file was killed mid-session, and counts alike for every kind. */
 #include "store_impl.h"
 
 #include <stdio.h>
@@ -10,7 +11,11 @@
 #include <string.h>
 
 #include "base/hu_err.h"
-#include "model/pollkind.h"
+#include "model/answers.h"
+#include "model/ballot.h"
+#include "model/pollspec.h"
+#include "model/qa.h"
+#include "model/tally.h"
 
 /* A malloc'd copy of a text column ("" for NULL), or NULL when out of memory. */
 static char *store_dup_text(sqlite3_stmt *q, int col)
@@ -32,47 +37,73 @@ static const char *store_status_name(int status)
     return status == 1 ? "open" : status == 2 ? "closed" : "pending";
 }
 
-/* Adds the options of a known kind to p; unknown kinds (from a newer build)
- * get their options from the choices found in the votes instead. */
-static int store_poll_options(struct results_poll *p)
+/* What a poll's votes and answers are replayed into, beside its results:
+ * the same counters the running server keeps, so both count alike. */
+struct store_counter {
+    struct pollspec spec;
+    bool known;                 /* a kind this build knows, with readable parameters */
+    struct tally *tally;        /* option kinds. Owned */
+    struct answers answers;     /* text kinds */
+};
+
+/* One session being read: its results and a counter per poll. */
+struct store_reading {
+    struct results_session *s;
+    struct store_counter *counters; /* parallel to s->polls. From malloc() */
+    size_t cap;
+    struct qa qa;
+};
+
+static void store_reading_free(struct store_reading *rd)
 {
-    const struct pollkind *kind = pollkind_find(p->kind, strlen(p->kind));
-    if (!kind)
-        return HU_OK;
-    for (unsigned i = 0; i < kind->n_options && i < HU_OPTION_MAX; i++) {
-        if (!(p->options[i] = strdup(kind->options[i])))
-            return HU_ERR_NOMEM;
-        p->n_options = i + 1;
+    for (size_t i = 0; rd->counters && i < rd->s->n_polls; i++) {
+        tally_free(rd->counters[i].tally);
+        answers_clear(&rd->counters[i].answers);
     }
+    free(rd->counters);
+    qa_clear(&rd->qa);
+}
+
+static int store_grow_polls(struct store_reading *rd)
+{
+    struct results_session *s = rd->s;
+    if (s->n_polls < rd->cap)
+        return HU_OK;
+    size_t ncap = rd->cap ? rd->cap * 2 : 8;
+    struct results_poll *np = realloc(s->polls, ncap * sizeof *np);
+    if (!np)
+        return HU_ERR_NOMEM;
+    s->polls = np;
+    struct store_counter *nc = realloc(rd->counters, ncap * sizeof *nc);
+    if (!nc)
+        return HU_ERR_NOMEM;
+    rd->counters = nc;
+    rd->cap = ncap;
     return HU_OK;
 }
 
-static int store_read_polls(struct store *st, int64_t sid, struct results_session *s)
+static int store_read_polls(struct store *st, int64_t sid, struct store_reading *rd)
 {
+    struct results_session *s = rd->s;
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(st->db,
                                 "SELECT poll_id, question, kind, slide_index, status, opened_at,"
-                                " closed_at, participants_at_close FROM polls WHERE run_id = ?1"
+                                " closed_at, participants_at_close, params FROM polls WHERE run_id = ?1"
                                 " ORDER BY slide_index < 0, slide_index, poll_id",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(q, 1, sid);
-    size_t cap = 0;
     int e = HU_OK;
     while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         rc = SQLITE_OK;
-        if (s->n_polls == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            struct results_poll *np = realloc(s->polls, ncap * sizeof *np);
-            if (!np) {
-                e = HU_ERR_NOMEM;
-                break;
-            }
-            s->polls = np;
-            cap = ncap;
-        }
-        struct results_poll *p = &s->polls[s->n_polls++];
+        if ((e = store_grow_polls(rd)) != HU_OK)
+            break;
+        struct results_poll *p = &s->polls[s->n_polls];
+        struct store_counter *k = &rd->counters[s->n_polls];
         memset(p, 0, sizeof *p);
+        memset(k, 0, sizeof *k);
+        answers_init(&k->answers);
+        s->n_polls++;
         int status = sqlite3_column_int(q, 4);
         p->slide_index = sqlite3_column_int(q, 3);
         p->removed = p->slide_index < 0;
@@ -81,11 +112,16 @@ static int store_read_polls(struct store *st, int64_t sid, struct results_sessio
         p->opened_at = sqlite3_column_int64(q, 5);
         p->closed_at = sqlite3_column_int64(q, 6);
         p->participants = status == 2 ? (uint32_t)sqlite3_column_int64(q, 7) : s->participants;
+        const char *kind = (const char *)sqlite3_column_text(q, 2);
+        const char *params = (const char *)sqlite3_column_text(q, 8);
+        k->known = kind && pollspec_decode(kind, params, &k->spec) == HU_OK;
         if (!(p->poll_id = store_dup_text(q, 0)) || !(p->question = store_dup_text(q, 1)) ||
-            !(p->kind = store_dup_text(q, 2)) || !(p->status = strdup(store_status_name(status))))
+            !(p->status = strdup(store_status_name(status))))
             e = HU_ERR_NOMEM;
-        else
-            e = store_poll_options(p);
+        else if (k->known && !k->spec.kind->text && !(k->tally = tally_new(k->spec.n_options)))
+            e = HU_ERR_NOMEM;
+        else if (!k->known && !(p->kind = store_dup_text(q, 2)))
+            e = HU_ERR_NOMEM;
     }
     if (e == HU_OK && rc != SQLITE_DONE)
         e = store_sqlite_err(rc);
@@ -93,54 +129,161 @@ static int store_read_polls(struct store *st, int64_t sid, struct results_sessio
     return e;
 }
 
-static struct results_poll *store_find_poll(struct results_session *s, const char *poll_id)
+static struct store_counter *store_find_poll(struct store_reading *rd, const char *poll_id, struct results_poll **p)
 {
-    for (size_t i = 0; i < s->n_polls; i++)
-        if (strcmp(s->polls[i].poll_id, poll_id) == 0)
-            return &s->polls[i];
+    for (size_t i = 0; poll_id && i < rd->s->n_polls; i++)
+        if (strcmp(rd->s->polls[i].poll_id, poll_id) == 0) {
+            *p = &rd->s->polls[i];
+            return &rd->counters[i];
+        }
     return NULL;
 }
 
-/* Counts per option from the votes: one row per participant and poll, so a
- * changed vote counts once, for its last choice. */
-static int store_read_counts(struct store *st, int64_t sid, struct results_session *s)
+/* A vote of a kind this build does not know (a newer file): its stored
+ * choice is taken as the option, so the export still shows the split. */
+static int store_count_unknown(struct results_poll *p, const char *choice)
+{
+    p->voters++;
+    unsigned i = 0;
+    while (i < p->n_options && strcmp(p->options[i], choice) != 0)
+        i++;
+    if (i == p->n_options) {
+        if (i >= HU_OPTION_MAX)
+            return HU_OK;
+        if (!(p->options[i] = strdup(choice)))
+            return HU_ERR_NOMEM;
+        p->n_options = i + 1;
+    }
+    p->counts[i]++;
+    return HU_OK;
+}
+
+/* Replays the votes into each poll's tally: one row per participant and
+ * poll, so a changed vote counts once, for its last picks. */
+static int store_read_votes(struct store *st, int64_t sid, struct store_reading *rd)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT poll_id, participant, choice FROM votes WHERE run_id = ?1", -1,
+                                &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    int e = HU_OK;
+    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        struct results_poll *p = NULL;
+        const char *choice = (const char *)sqlite3_column_text(q, 2);
+        int64_t who = sqlite3_column_int64(q, 1);
+        struct store_counter *k = store_find_poll(rd, (const char *)sqlite3_column_text(q, 0), &p);
+        tally_mask picks;
+        if (!k || !choice || who < 0 || who >= HU_SESSION_MAX_PARTICIPANTS)
+            continue;
+        if (!k->known)
+            e = store_count_unknown(p, choice);
+        else if (k->tally && ballot_decode(&k->spec, choice, &picks) == HU_OK)
+            /* A choice outside the poll's options counts for no one. */
+            e = tally_set(k->tally, (uint32_t)who, picks);
+    }
+    if (e == HU_OK && rc != SQLITE_DONE)
+        e = store_sqlite_err(rc);
+    sqlite3_finalize(q);
+    return e;
+}
+
+static int store_read_answers(struct store *st, int64_t sid, struct store_reading *rd)
 {
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT poll_id, choice, count(*) FROM votes WHERE run_id = ?1"
-                                " GROUP BY poll_id, choice ORDER BY poll_id, choice",
+                                "SELECT poll_id, answer_id, participant, text, status, created_at FROM answers"
+                                " WHERE run_id = ?1 ORDER BY poll_id, answer_id",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(q, 1, sid);
     int e = HU_OK;
     while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         rc = SQLITE_OK;
-        const char *poll_id = (const char *)sqlite3_column_text(q, 0);
-        const char *choice = (const char *)sqlite3_column_text(q, 1);
-        uint32_t n = (uint32_t)sqlite3_column_int64(q, 2);
-        struct results_poll *p = poll_id ? store_find_poll(s, poll_id) : NULL;
-        if (!p || !choice)
+        struct results_poll *p = NULL;
+        struct store_counter *k = store_find_poll(rd, (const char *)sqlite3_column_text(q, 0), &p);
+        int64_t id = sqlite3_column_int64(q, 1), who = sqlite3_column_int64(q, 2);
+        int status = sqlite3_column_int(q, 4);
+        if (!k || !k->known || !k->spec.kind->text || id < 1 || id > HU_POLL_ANSWERS_MAX || who < 0 ||
+            who >= HU_SESSION_MAX_PARTICIPANTS || status < ANSWER_SHOWN || status > ANSWER_WITHDRAWN)
             continue;
-        p->voters += n;
-        unsigned i = 0;
-        while (i < p->n_options && strcmp(p->options[i], choice) != 0)
-            i++;
-        if (i == p->n_options) {
-            /* A choice outside a known kind's options is counted as a voter
-             * only; for an unknown kind the choices are the options. */
-            if (pollkind_find(p->kind, strlen(p->kind)) || i >= HU_OPTION_MAX)
-                continue;
-            if (!(p->options[i] = strdup(choice))) {
-                e = HU_ERR_NOMEM;
-                break;
-            }
-            p->n_options = i + 1;
-        }
-        p->counts[i] += n;
+        e = answers_commit(&k->answers, (uint32_t)id, (uint32_t)who, (const char *)sqlite3_column_text(q, 3),
+                           (enum answer_status)status, sqlite3_column_int64(q, 5));
+        if (e == HU_ERR_EXISTS)
+            e = HU_OK;
     }
     if (e == HU_OK && rc != SQLITE_DONE)
         e = store_sqlite_err(rc);
     sqlite3_finalize(q);
+    return e;
+}
+
+static int store_read_questions(struct store *st, int64_t sid, struct store_reading *rd)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT question_id, participant, text, status, created_at FROM questions"
+                                " WHERE run_id = ?1 ORDER BY question_id",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    int e = HU_OK;
+    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        int64_t id = sqlite3_column_int64(q, 0), who = sqlite3_column_int64(q, 1);
+        int status = sqlite3_column_int(q, 3);
+        if (id < 1 || id > HU_QA_MAX || who < 0 || who >= HU_SESSION_MAX_PARTICIPANTS || status < QUESTION_OPEN ||
+            status > QUESTION_PINNED)
+            continue;
+        e = qa_commit(&rd->qa, (uint32_t)id, (uint32_t)who, (const char *)sqlite3_column_text(q, 2),
+                      (enum question_status)status, sqlite3_column_int64(q, 4));
+        if (e == HU_ERR_EXISTS || e == HU_ERR_LIMIT)
+            e = HU_OK;
+    }
+    sqlite3_finalize(q);
+    if (e == HU_OK && rc != SQLITE_DONE)
+        return store_sqlite_err(rc);
+    q = NULL;
+    rc = sqlite3_prepare_v2(st->db, "SELECT question_id, participant FROM upvotes WHERE run_id = ?1", -1, &q,
+                            NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        int64_t id = sqlite3_column_int64(q, 0), who = sqlite3_column_int64(q, 1);
+        bool changed;
+        if (id >= 1 && id <= HU_QA_MAX && who >= 0 && who < HU_SESSION_MAX_PARTICIPANTS &&
+            qa_upvote(&rd->qa, (uint32_t)id, (uint32_t)who, true, &changed) == HU_ERR_NOMEM)
+            e = HU_ERR_NOMEM;
+    }
+    if (e == HU_OK && rc != SQLITE_DONE)
+        e = store_sqlite_err(rc);
+    sqlite3_finalize(q);
+    return e;
+}
+
+/* Reads a session's polls, replays what was cast in them, and fills the
+ * results from the counters, as the running server would. */
+static int store_read_polls_all(struct store *st, int64_t sid, struct results_session *s)
+{
+    struct store_reading rd = {s, NULL, 0, {0}};
+    qa_init(&rd.qa);
+    int e = store_read_polls(st, sid, &rd);
+    if (e == HU_OK)
+        e = store_read_votes(st, sid, &rd);
+    if (e == HU_OK)
+        e = store_read_answers(st, sid, &rd);
+    if (e == HU_OK)
+        e = store_read_questions(st, sid, &rd);
+    for (size_t i = 0; e == HU_OK && i < s->n_polls; i++) {
+        struct store_counter *k = &rd.counters[i];
+        if (k->known)
+            e = results_fill_poll(&s->polls[i], &k->spec, k->tally, &k->answers);
+    }
+    if (e == HU_OK)
+        e = results_fill_questions(s, &rd.qa);
+    store_reading_free(&rd);
     return e;
 }
 
@@ -175,9 +318,7 @@ static int store_read_session(struct store *st, int64_t run_id, struct results_s
     }
     sqlite3_finalize(q);
     if (e == HU_OK)
-        e = store_read_polls(st, run_id, s);
-    if (e == HU_OK)
-        e = store_read_counts(st, run_id, s);
+        e = store_read_polls_all(st, run_id, s);
     return e;
 }
 

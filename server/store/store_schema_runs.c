@@ -1,9 +1,11 @@
-/* store_schema_runs.c -- the migration that gives sessions their runs.
+/* store_schema_runs.c -- schema 3: the migration that gives sessions their
+ * runs.
  *
  * A run is one showing of a session's deck (DESIGN section 10): its own
  * participants, poll states, votes, answers and questions, a number (1, 2,
  * ... per session, never reused), an optional label and its start and end.
- * Every table that held a session's room state is keyed by the run's row
+ * Every table that held a session's room state (polls, participants, votes,
+ * and schema 2's answers, questions and upvotes) is keyed by the run's row
  * (runs.id) from here on, in a column named run_id; the session row keeps
  * only what all runs share: code, presenter key, deck and title.
  *
@@ -45,9 +47,10 @@ int store_migrate_runs(sqlite3 *db, char **errmsg)
         " opened_at INTEGER NOT NULL,"
         " closed_at INTEGER NOT NULL,"
         " participants_at_close INTEGER NOT NULL,"
+        " params TEXT NOT NULL DEFAULT '',"
         " PRIMARY KEY(run_id, poll_id)) WITHOUT ROWID;"
         "INSERT INTO polls_v3 SELECT session_id, poll_id, question, kind, slide_index, status, revealed,"
-        " opened_at, closed_at, participants_at_close FROM polls;"
+        " opened_at, closed_at, participants_at_close, params FROM polls;"
 
         "CREATE TABLE participants_v3("
         " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
@@ -70,13 +73,60 @@ int store_migrate_runs(sqlite3 *db, char **errmsg)
         "  ON DELETE CASCADE) WITHOUT ROWID;"
         "INSERT INTO votes_v3 SELECT session_id, poll_id, participant, choice, voted_at FROM votes;"
 
+        "CREATE TABLE answers_v3("
+        " run_id INTEGER NOT NULL,"
+        " poll_id TEXT NOT NULL,"
+        " answer_id INTEGER NOT NULL CHECK(answer_id > 0),"
+        " participant INTEGER NOT NULL,"
+        " text TEXT NOT NULL,"
+        " status INTEGER NOT NULL CHECK(status IN (1, 2, 3, 4)),"
+        " created_at INTEGER NOT NULL,"
+        " updated_at INTEGER NOT NULL,"
+        " PRIMARY KEY(run_id, poll_id, answer_id),"
+        " FOREIGN KEY(run_id, poll_id) REFERENCES polls_v3(run_id, poll_id) ON DELETE CASCADE,"
+        " FOREIGN KEY(run_id, participant) REFERENCES participants_v3(run_id, idx)"
+        "  ON DELETE CASCADE) WITHOUT ROWID;"
+        "INSERT INTO answers_v3 SELECT session_id, poll_id, answer_id, participant, text, status, created_at,"
+        " updated_at FROM answers;"
+
+        "CREATE TABLE questions_v3("
+        " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+        " question_id INTEGER NOT NULL CHECK(question_id > 0),"
+        " participant INTEGER NOT NULL,"
+        " text TEXT NOT NULL,"
+        " status INTEGER NOT NULL CHECK(status IN (1, 2, 3, 4, 5)),"
+        " created_at INTEGER NOT NULL,"
+        " updated_at INTEGER NOT NULL,"
+        " PRIMARY KEY(run_id, question_id),"
+        " FOREIGN KEY(run_id, participant) REFERENCES participants_v3(run_id, idx)"
+        "  ON DELETE CASCADE) WITHOUT ROWID;"
+        "INSERT INTO questions_v3 SELECT session_id, question_id, participant, text, status, created_at,"
+        " updated_at FROM questions;"
+
+        "CREATE TABLE upvotes_v3("
+        " run_id INTEGER NOT NULL,"
+        " question_id INTEGER NOT NULL,"
+        " participant INTEGER NOT NULL,"
+        " voted_at INTEGER NOT NULL,"
+        " PRIMARY KEY(run_id, question_id, participant),"
+        " FOREIGN KEY(run_id, question_id) REFERENCES questions_v3(run_id, question_id) ON DELETE CASCADE,"
+        " FOREIGN KEY(run_id, participant) REFERENCES participants_v3(run_id, idx)"
+        "  ON DELETE CASCADE) WITHOUT ROWID;"
+        "INSERT INTO upvotes_v3 SELECT session_id, question_id, participant, voted_at FROM upvotes;"
+
         /* Children first; the renames then point every reference at the new
          * tables under their old names. */
+        "DROP TABLE upvotes;"
+        "DROP TABLE questions;"
+        "DROP TABLE answers;"
         "DROP TABLE votes;"
         "DROP TABLE participants;"
         "DROP TABLE polls;"
         "ALTER TABLE polls_v3 RENAME TO polls;"
         "ALTER TABLE participants_v3 RENAME TO participants;"
-        "ALTER TABLE votes_v3 RENAME TO votes;";
+        "ALTER TABLE votes_v3 RENAME TO votes;"
+        "ALTER TABLE answers_v3 RENAME TO answers;"
+        "ALTER TABLE questions_v3 RENAME TO questions;"
+        "ALTER TABLE upvotes_v3 RENAME TO upvotes;";
     return sqlite3_exec(db, sql, NULL, NULL, errmsg);
 }

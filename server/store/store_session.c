@@ -130,7 +130,7 @@ static int store_load_polls(struct store *st, int64_t sid, const struct store_lo
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(st->db,
                                 "SELECT poll_id, question, kind, slide_index, status, revealed,"
-                                " opened_at, closed_at, participants_at_close FROM polls"
+                                " opened_at, closed_at, participants_at_close, params FROM polls"
                                 " WHERE run_id = ?1 ORDER BY slide_index < 0, slide_index, poll_id",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK)
@@ -147,6 +147,7 @@ static int store_load_polls(struct store *st, int64_t sid, const struct store_lo
         row.opened_at = sqlite3_column_int64(q, 6);
         row.closed_at = sqlite3_column_int64(q, 7);
         row.participants_at_close = (uint32_t)sqlite3_column_int64(q, 8);
+        store_copy_text(q, 9, row.params, sizeof row.params);
         if (cb->poll)
             cb->poll(ctx, &row);
         rc = SQLITE_OK;
@@ -208,12 +209,73 @@ static int store_load_votes(struct store *st, int64_t sid, const struct store_lo
     return e;
 }
 
+static int store_load_answers(struct store *st, int64_t sid, const struct store_load_cb *cb, void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT poll_id, answer_id, participant, text, status, created_at FROM answers"
+                                " WHERE run_id = ?1 ORDER BY poll_id, answer_id",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *poll = sqlite3_column_text(q, 0), *text = sqlite3_column_text(q, 3);
+        int64_t id = sqlite3_column_int64(q, 1), who = sqlite3_column_int64(q, 2);
+        if (poll && text && id > 0 && id <= UINT32_MAX && who >= 0 && who <= UINT32_MAX && cb->answer)
+            cb->answer(ctx, (const char *)poll, (uint32_t)id, (uint32_t)who, (const char *)text,
+                       sqlite3_column_int(q, 4), sqlite3_column_int64(q, 5));
+        rc = SQLITE_OK;
+    }
+    int e = rc == SQLITE_DONE ? HU_OK : store_fail(st, "read answers", rc);
+    sqlite3_finalize(q);
+    return e;
+}
+
+static int store_load_questions(struct store *st, int64_t sid, const struct store_load_cb *cb, void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT question_id, participant, text, status, created_at FROM questions"
+                                " WHERE run_id = ?1 ORDER BY question_id",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *text = sqlite3_column_text(q, 2);
+        int64_t id = sqlite3_column_int64(q, 0), who = sqlite3_column_int64(q, 1);
+        if (text && id > 0 && id <= UINT32_MAX && who >= 0 && who <= UINT32_MAX && cb->question)
+            cb->question(ctx, (uint32_t)id, (uint32_t)who, (const char *)text, sqlite3_column_int(q, 3),
+                         sqlite3_column_int64(q, 4));
+        rc = SQLITE_OK;
+    }
+    int e = rc == SQLITE_DONE ? HU_OK : store_fail(st, "read questions", rc);
+    sqlite3_finalize(q);
+    if (e != HU_OK)
+        return e;
+    q = NULL;
+    rc = sqlite3_prepare_v2(st->db,
+                            "SELECT question_id, participant FROM upvotes WHERE run_id = ?1"
+                            " ORDER BY voted_at, question_id, participant",
+                            -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0), who = sqlite3_column_int64(q, 1);
+        if (id > 0 && id <= UINT32_MAX && who >= 0 && who <= UINT32_MAX && cb->upvote)
+            cb->upvote(ctx, (uint32_t)id, (uint32_t)who);
+        rc = SQLITE_OK;
+    }
+    e = rc == SQLITE_DONE ? HU_OK : store_fail(st, "read upvotes", rc);
+    sqlite3_finalize(q);
+    return e;
+}
+
 int store_session_load(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
 {
     if (!st || !cb)
         return HU_ERR_INTERNAL;
     pthread_mutex_lock(&st->db_mu);
-    /* One read transaction, so the three replays see the same snapshot. */
+    /* One read transaction, so the replays see the same snapshot. */
     int rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
     int e = rc == SQLITE_OK ? HU_OK : store_fail(st, "read a session", rc);
     if (e == HU_OK)
@@ -222,6 +284,10 @@ int store_session_load(struct store *st, int64_t run_id, const struct store_load
         e = store_load_participants(st, run_id, cb, ctx);
     if (e == HU_OK)
         e = store_load_votes(st, run_id, cb, ctx);
+    if (e == HU_OK)
+        e = store_load_answers(st, run_id, cb, ctx);
+    if (e == HU_OK)
+        e = store_load_questions(st, run_id, cb, ctx);
     if (!sqlite3_get_autocommit(st->db))
         (void)sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     pthread_mutex_unlock(&st->db_mu);

@@ -66,7 +66,7 @@ test('two runs: their own votes and participants, exports per run and all', asyn
     assert.equal(q1.run, '1');
     assert.equal(q1.run_label, 'Cardiff');
     assert.equal(q1.slide, '3');
-    assert.equal(q1.yes_percent, '75.0');
+    assert.equal(q1.percents, 'Yes: 75.0%; No: 25.0%');
     assert.match(q1.opened_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
 
     for (const bad of ['3', '0', 'x', '-1', '1.5', '']) {

@@ -280,7 +280,7 @@ static void test_session_roundtrip(void)
 
     struct loaded l;
     memset(&l, 0, sizeof l);
-    const struct store_load_cb cb = {ld_poll, ld_participant, ld_vote};
+    const struct store_load_cb cb = {ld_poll, ld_participant, ld_vote, NULL, NULL, NULL};
     CHECK(store_session_load(st, sid, &cb, &l) == HU_OK);
     CHECK(l.n_polls == 2);
     CHECK_STR(l.polls[0], "methodology"); /* by slide */
@@ -303,7 +303,7 @@ static void test_session_roundtrip(void)
     CHECK(count_rows(path, "SELECT count(*) FROM votes") == 4);
     CHECK(count_rows(path, "SELECT count(*) FROM (SELECT 1 FROM votes GROUP BY run_id, poll_id,"
                            " participant HAVING count(*) > 1)") == 0);
-    CHECK(count_rows(path, "PRAGMA user_version") == 2);
+    CHECK(count_rows(path, "PRAGMA user_version") == 3);
 }
 
 static void test_lock_and_readonly(void)
@@ -392,7 +392,7 @@ static void test_open_errors(void)
     CHECK(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     CHECK(store_open(path, false, &st, err, sizeof err) != HU_OK);
-    snprintf(expect, sizeof expect, "data file %s was written by a newer handsup (schema 7, this build knows 2)",
+    snprintf(expect, sizeof expect, "data file %s was written by a newer handsup (schema 7, this build knows 3)",
              path);
     CHECK_STR(err, expect);
     CHECK(store_open(path, true, &st, err, sizeof err) != HU_OK);
