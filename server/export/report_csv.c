@@ -9,8 +9,10 @@
  * codes written as read out ("0404 5687") so they stay text, and times in
  * local time with their offset.  Rows go poll by poll (in the report's
  * order), then run by run (in the order they started), then option by
- * option (in each run's order).  A poll without options (an open text poll)
- * has one row per run with option, option_label and count empty.  joined is
+ * option (in each run's order).  An open text poll has one row per entry of
+ * its word cloud (answers counted alike once case and spacing are set
+ * aside), with option empty, option_label the entry and count how many gave
+ * it; a run where it got none has one row with those three empty.  joined is
  * how many had joined the run when the poll closed (now, if still open). */
 #include <inttypes.h>
 
@@ -20,6 +22,7 @@
 static const char report_csv_header[] = "data_file,session_code,session_title,run,run_label,run_started,poll_id,"
                                         "question,kind,option,option_label,count,voters,joined\r\n";
 
+/* option >= 0: that option; -1: nothing counted; -2 - k: text entry k. */
 static int report_csv_row(struct hu_buf *b, const struct report_entry *e, int option)
 {
     const struct results_session *s = e->run->s;
@@ -49,6 +52,14 @@ static int report_csv_row(struct hu_buf *b, const struct report_entry *e, int op
             rc = export_csv_text(b, report_option_label(p, (unsigned)option, spare), false);
         if (rc == HU_OK)
             rc = hu_buf_printf(b, "%" PRIu32 ",", p->counts[option]);
+    } else if (option <= -2) {
+        const struct results_entry *x = &p->entries[-2 - option];
+        if (rc == HU_OK)
+            rc = hu_buf_puts(b, ",");
+        if (rc == HU_OK)
+            rc = export_csv_text(b, x->text, false);
+        if (rc == HU_OK)
+            rc = hu_buf_printf(b, "%" PRIu32 ",", x->count);
     } else if (rc == HU_OK) {
         rc = hu_buf_puts(b, ",,,");
     }
@@ -66,6 +77,13 @@ int report_csv(const struct report_model *m, struct hu_buf *b)
         const struct report_poll *rp = &m->polls[i];
         for (size_t k = 0; rc == HU_OK && k < rp->n_entries; k++) {
             const struct report_entry *e = &rp->entries[k];
+            if (e->p->text) {
+                for (size_t x = 0; rc == HU_OK && x < e->p->n_entries; x++)
+                    rc = report_csv_row(b, e, -2 - (int)x);
+                if (rc == HU_OK && !e->p->n_entries)
+                    rc = report_csv_row(b, e, -1);
+                continue;
+            }
             unsigned n = export_n_options(e->p);
             if (n == 0)
                 rc = report_csv_row(b, e, -1);

@@ -199,14 +199,52 @@ static void report_notes(struct html *h, const struct report_poll *rp)
     h_raw(h, "</p>\n");
 }
 
+/* An open text poll: per run its most frequent answers (the word cloud's
+ * biggest entries) rather than options. */
+#define REPORT_TEXT_TOP 8
+
+static void report_text_table(struct html *h, const struct report_poll *rp, bool tech)
+{
+    h_raw(h, "<table class=\"counts\">\n<thead><tr><th>Run</th><th>Date</th><th>Most frequent answers</th>"
+             "<th>Answers shown</th><th>Voters</th><th>Joined</th></tr></thead>\n<tbody>\n");
+    for (size_t k = 0; k < rp->n_entries; k++) {
+        const struct report_entry *e = &rp->entries[k];
+        char date[32];
+        report_date(report_run_start(e->run), date, sizeof date);
+        h_raw(h, "<tr><td>");
+        h_esc(h, e->run->name);
+        h_raw(h, "</td><td>");
+        if (tech)
+            report_time(h, report_run_start(e->run));
+        else
+            h_esc(h, date);
+        h_raw(h, "</td><td>");
+        for (size_t i = 0; i < e->p->n_entries && i < REPORT_TEXT_TOP; i++) {
+            if (i)
+                h_raw(h, ", ");
+            h_esc(h, e->p->entries[i].text);
+            h_fmt(h, " <span class=\"pct\">(%" PRIu32 ")</span>", e->p->entries[i].count);
+        }
+        if (!e->p->n_entries)
+            h_raw(h, "\xe2\x80\x93");
+        h_fmt(h, "</td><td class=\"n\">%" PRIu32 "</td><td class=\"n\">%" PRIu32 "</td><td class=\"n\">%" PRIu32
+                 "</td></tr>\n",
+              e->p->shown, e->p->voters, e->p->participants);
+    }
+    h_raw(h, "</tbody>\n</table>\n");
+}
+
 static void report_table(struct html *h, const struct report_poll *rp, bool tech)
 {
+    bool numeric = rp->n_entries && rp->entries[rp->n_entries - 1].p->numeric;
     h_raw(h, "<table class=\"counts\">\n<thead><tr><th>Run</th><th>Date</th>");
     for (size_t j = 0; j < rp->n_labels; j++) {
         h_raw(h, "<th>");
         h_esc(h, rp->labels[j]);
         h_raw(h, "</th>");
     }
+    if (numeric)
+        h_raw(h, "<th>Mean</th>");
     h_raw(h, "<th>Voters</th><th>Joined</th></tr></thead>\n<tbody>\n");
     for (size_t k = 0; k < rp->n_entries; k++) {
         const struct report_entry *e = &rp->entries[k];
@@ -229,8 +267,12 @@ static void report_table(struct html *h, const struct report_poll *rp, bool tech
             h_fmt(h, "<td class=\"n\">%" PRIu32 " <span class=\"pct\">(%u%%)</span></td>", e->p->counts[o],
                      report_whole_percent(e->p->counts[o], e->p->voters));
         }
+        if (numeric && e->p->numeric && e->p->voters)
+            h_fmt(h, "<td class=\"n\">%.2f</td>", e->p->mean);
+        else if (numeric)
+            h_raw(h, "<td class=\"absent\">\xe2\x80\x93</td>");
         h_fmt(h, "<td class=\"n\">%" PRIu32 "</td><td class=\"n\">%" PRIu32 "</td></tr>\n", e->p->voters,
-                 e->p->participants);
+              e->p->participants);
     }
     h_raw(h, "</tbody>\n</table>\n");
 }
@@ -271,7 +313,10 @@ static void report_poll_section(struct html *h, const struct report_model *m, co
                     "data-format=\"svg\" data-name=\"%s\">Save chart as SVG</button></p>\n</figure>\n",
                  index, name, index, name);
     }
-    report_table(h, rp, tech);
+    if (rp->n_entries && rp->entries[rp->n_entries - 1].p->text)
+        report_text_table(h, rp, tech);
+    else
+        report_table(h, rp, tech);
     h_raw(h, "</section>\n");
 }
 

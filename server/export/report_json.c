@@ -5,7 +5,8 @@
  *           "endedAt","participants"}],
  *  "polls":[{"id","question","kind","labels":[...],"questionChanged",
  *            "optionsChanged","runs":[{"run":<index into runs>,"question",
- *            "counts":{label:n},"percents":{label:p},"voters","joined"}]}]}
+ *            "counts":{label:n},"percents":{label:p},"voters","joined",
+ *            "mean" (a scale), "entries":[{"text","count"}] (a text poll)}]}]}
  * Runs in the order they started; times ISO 8601 UTC; a label a run did not
  * offer is absent from its counts; percents are of voters, one decimal. */
 #include <stdlib.h>
@@ -68,9 +69,20 @@ static json_t *report_json_entry(const struct report_model *m, const struct repo
         json_decref(pcts);
         return NULL;
     }
-    return json_pack("{s:I, s:o, s:o, s:o, s:I, s:I}", "run", (json_int_t)(e->run - m->runs), "question",
-                     report_json_text(e->p->question), "counts", counts, "percents", pcts, "voters",
-                     (json_int_t)e->p->voters, "joined", (json_int_t)e->p->participants);
+    json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:I, s:I}", "run", (json_int_t)(e->run - m->runs), "question",
+                          report_json_text(e->p->question), "counts", counts, "percents", pcts, "voters",
+                          (json_int_t)e->p->voters, "joined", (json_int_t)e->p->participants);
+    if (o && e->p->numeric)
+        json_object_set_new(o, "mean", e->p->voters ? json_real(e->p->mean) : json_null());
+    if (o && e->p->text) {
+        /* An open text poll: its cloud's entries, biggest first. */
+        json_t *entries = json_array();
+        for (size_t i = 0; entries && i < e->p->n_entries; i++)
+            json_array_append_new(entries, json_pack("{s:o, s:I}", "text", report_json_text(e->p->entries[i].text),
+                                                     "count", (json_int_t)e->p->entries[i].count));
+        json_object_set_new(o, "entries", entries ? entries : json_array());
+    }
+    return o;
 }
 
 static json_t *report_json_poll(const struct report_model *m, const struct report_poll *rp)

@@ -115,7 +115,8 @@ static int report_add_entry(struct report_poll *rp, const struct report_run *run
     memset(e, 0, sizeof *e);
     e->run = run;
     e->p = p;
-    unsigned n = export_n_options(p);
+    /* A text poll's answers are entries, not options: no labels to match. */
+    unsigned n = p->text ? 0 : export_n_options(p);
     for (unsigned i = 0; i < n; i++) {
         char spare[16];
         /* A label from export_option_label's spare lives on this stack only;
@@ -138,7 +139,7 @@ static void report_finish_poll(struct report_poll *rp)
         struct report_entry *e = &rp->entries[k];
         for (size_t j = 0; j < REPORT_LABELS_MAX; j++)
             e->option_of[j] = -1;
-        unsigned n = export_n_options(e->p);
+        unsigned n = e->p->text ? 0 : export_n_options(e->p);
         for (unsigned i = 0; i < n; i++)
             if (e->label_of[i] >= 0)
                 e->option_of[e->label_of[i]] = (int)i;

@@ -194,3 +194,30 @@ test('prune deletes the runs older than asked, and only those', async () => {
   const csv = csvObjects((await runCli(['export', '--data', pdata])).stdout);
   assert.ok(csv.every((row) => row.run === '2'));
 });
+
+test('a deleted run takes its open answers and audience questions with it, leaving no trace', async () => {
+  const ANSWER = `answer-${randomBytes(8).toString('hex')}`;
+  const QUESTION = `question-${randomBytes(8).toString('hex')}`;
+  const deckText = '---\ntitle: Words\nqa: on\n---\n\n<!-- poll: text -->\n<!-- id: word -->\n\n# One word?\n';
+  const up = await call(server, 'POST', '/api/admin/decks?name=words.md', {
+    headers: { ...adminHeaders(), 'Content-Type': 'text/markdown' }, body: deckText });
+  assert.equal(up.status, 201, up.body);
+  const code = up.json.code;
+  const a = await joinAttendee(server, code);
+  const id1 = a.c.request({ type: 'answer', poll: 'word', text: ANSWER });
+  assert.equal((await a.c.next(['ack', 'error'], (m) => m.id === id1)).type, 'ack');
+  const id2 = a.c.request({ type: 'ask', text: QUESTION });
+  assert.equal((await a.c.next(['ack', 'error'], (m) => m.id === id2)).type, 'ack');
+  a.c.close();
+  const raw = () => Buffer.concat([data, `${data}-wal`].filter(existsSync).map((f) => readFileSync(f)));
+  assert.ok(raw().includes(ANSWER) && raw().includes(QUESTION), 'both are in the file before the deletion');
+  const made = await call(server, 'POST', `/api/admin/sessions/${code}/runs`, { headers: adminHeaders() });
+  assert.equal(made.status, 201, made.body);
+  const gone = await call(server, 'DELETE', `/api/admin/sessions/${code}/runs/1`, { headers: adminHeaders() });
+  assert.equal(gone.status, 200, gone.body);
+  const bytes = raw();
+  assert.ok(!bytes.includes(ANSWER), 'no trace of the answer in the data file or its log');
+  assert.ok(!bytes.includes(QUESTION), 'no trace of the question in the data file or its log');
+  const answers = await call(server, 'GET', `/api/sessions/${code}/answers.csv?run=1`, { headers: adminHeaders() });
+  assert.equal(answers.status, 404);
+});

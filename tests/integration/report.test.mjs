@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { CODE, runCli, startServer, tempDir } from './lib.mjs';
+import { CODE, command, joinAttendee, joinPresenter, runCli, startServer, tempDir, writeTemp } from './lib.mjs';
 import { csvObjects, parseCsv } from './durable-lib.mjs';
 import { tally, voteRoom } from './runs-lib.mjs';
 
@@ -82,4 +82,78 @@ test('report over two data files with the same code: exact CSV rows, JSON and HT
   const unknown = await runCli([...args, '99999999']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no session with code 99999999/);
+});
+
+// A question asked again with other options (a deck changed between two
+// workshops, or two decks sharing a poll id), and an open text poll.
+const deckText = (code, options) => `---
+title: Priorities ${code}
+code: ${code}
+---
+
+<!-- poll: choice -->
+<!-- id: priorities -->
+
+# What matters most to your team?
+
+${options.map((o) => `- ${o}`).join('\n')}
+
+---
+
+<!-- poll: text -->
+<!-- id: word -->
+
+# One word for your practice
+`;
+
+test('options that changed between runs are counted per label, with a note; text polls list their answers', async () => {
+  const d = tempDir('handsup-report-kinds-');
+  const data = path.join(d, 'kinds.db');
+  const a = writeTemp(d, 'spring.md', deckText('11112222', ['Trust', 'Time', 'Money']));
+  const b = writeTemp(d, 'autumn.md', deckText('33334444', ['Trust', 'Time', 'Training']));
+  const server = await startServer({ data, decks: [a, b], args: ['--new-run', '--run-label', 'Spring'] });
+  const votes = { 11112222: ['Trust', 'Trust', 'Money'], 33334444: ['Training', 'Time'] };
+  const words = { 11112222: ['Trust', ' trust ', 'Time'], 33334444: ['Time'] };
+  for (const code of ['11112222', '33334444']) {
+    const p = await joinPresenter(server, code);
+    const ids = Object.fromEntries(p.state.poll.options.map((o) => [o.label, o.id]));
+    for (const label of votes[code]) {
+      const v = await joinAttendee(server, code);
+      const m = await v.c.request({ type: 'vote', poll: 'priorities', choice: ids[label] });
+      await v.c.next(['ack', 'error'], (x) => x.id === m).then((x) => assert.equal(x.type, 'ack', JSON.stringify(x)));
+      v.c.close();
+    }
+    await command(p.c, { type: 'goto', slide: 1 }, (s) => s.poll?.id === 'word' && s.poll.status === 'open');
+    for (const w of words[code]) {
+      const v = await joinAttendee(server, code);
+      const m = v.c.request({ type: 'answer', poll: 'word', text: w });
+      await v.c.next(['ack', 'error'], (x) => x.id === m).then((x) => assert.equal(x.type, 'ack', JSON.stringify(x)));
+      v.c.close();
+    }
+    p.c.close();
+  }
+  await server.stop();
+
+  const json = JSON.parse((await runCli(['report', '--data', data, '--format', 'json'], { env })).stdout);
+  const pr = json.polls.find((p) => p.id === 'priorities');
+  assert.deepEqual(pr.labels, ['Trust', 'Time', 'Money', 'Training']);
+  assert.equal(pr.optionsChanged, true);
+  assert.deepEqual(pr.runs.map((r) => r.counts), [{ Trust: 2, Time: 0, Money: 1 }, { Trust: 0, Time: 1, Training: 1 }]);
+  const word = json.polls.find((p) => p.id === 'word');
+  assert.deepEqual(word.runs.map((r) => r.entries.map((e) => [e.count])), [[[2], [1]], [[1]]]);
+
+  const html = (await runCli(['report', '--data', data], { env })).stdout;
+  assert.match(html, /The options changed between runs, so counts are shown per option label\. “Money” was not offered in Spring\. “Training” was not offered in Spring\./);
+  assert.match(html, /<td class="absent" title="not offered in this run">–<\/td>/);
+  assert.match(html, /<th>Most frequent answers<\/th>/);
+  assert.match(html, /Trust <span class="pct">\(2\)<\/span>, Time <span class="pct">\(1\)<\/span>/);
+
+  const rows = csvObjects((await runCli(['report', '--data', data, '--format', 'csv'], { env })).stdout);
+  const choice = rows.filter((r) => r.poll_id === 'priorities').map((r) => [r.session_code, r.option_label, r.count]);
+  assert.deepEqual(choice, [['1111 2222', 'Trust', '2'], ['1111 2222', 'Time', '0'], ['1111 2222', 'Money', '1'],
+    ['3333 4444', 'Trust', '0'], ['3333 4444', 'Time', '1'], ['3333 4444', 'Training', '1']]);
+  const text = rows.filter((r) => r.poll_id === 'word').map((r) => [r.session_code, r.option, r.option_label, r.count, r.kind]);
+  assert.equal(text.length, 3);
+  assert.deepEqual(text.map((t) => [t[0], t[1], t[3], t[4]]), [['1111 2222', '', '2', 'text'], ['1111 2222', '', '1', 'text'],
+    ['3333 4444', '', '1', 'text']]);
 });
