@@ -90,6 +90,12 @@ test('the organiser\'s page: live sessions, upload, a run deleted after confirma
   await expectState(page, `${card} button[aria-label="Delete run 1"]`);
   await page.screenshot({ path: path.join(shots, 'admin-page.png'), fullPage: true });
 
+  // The presenter view says which run is live and since when.
+  const pv = await ctx.newPage();
+  await pv.goto(server.url(`/present/#${CODE}/${KEY}`));
+  await expectText(pv, '#run-line', /^Run 2 · Evening · live since \d\d?:\d\d( [AP]M)?$/);
+  await pv.close();
+
   // The report, downloaded as the page offers it.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-html')]);
   const file = path.join(shots, 'report.html');
