@@ -2,10 +2,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_usage_error(const char *fmt, ...)
 {
@@ -92,4 +94,36 @@ int cli_codes(char **args, size_t n_args, char (*codes)[HU_CODE_LEN + 1], size_t
         return -1;
     }
     return 0;
+}
+
+/* True when dir holds the attendee page: a folder of assets. */
+static bool cli_assets_in(const char *dir)
+{
+    char path[4200];
+    int n = snprintf(path, sizeof path, "%s/web/index.html", dir);
+    return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
+}
+
+const char *cli_asset_dir(char *buf, size_t len)
+{
+    const char *env = getenv("HANDSUP_ASSETS");
+    if (env && *env)
+        return env;
+    /* Installed: <prefix>/bin/handsup finds <prefix>/share/handsup, wherever
+     * the prefix is (/usr from the .deb, /usr/local, a test's folder). */
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char rel[4200];
+            int w = snprintf(rel, sizeof rel, "%s/../share/handsup", exe);
+            if (w > 0 && (size_t)w < sizeof rel && len >= PATH_MAX && realpath(rel, buf) && cli_assets_in(buf))
+                return buf;
+        }
+    }
+    /* A build tree: the source folder it was configured from. */
+    return HANDSUP_ASSET_DIR;
 }

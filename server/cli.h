@@ -32,6 +32,12 @@ int cli_help(void);
  * the exit status of a usage error. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The folder holding web/, presenter/ and slides/: $HANDSUP_ASSETS, else
+ * ../share/handsup beside the executable when it holds them (an installed
+ * binary), else the source tree it was built from.  buf (len bytes) may be
+ * used for the answer. */
+const char *cli_asset_dir(char *buf, size_t len);
+
 /* Decimal integers within [min, max], the whole string: 0, or -1 with *out
  * unchanged. */
 int cli_parse_long(const char *s, long min, long max, long *out);

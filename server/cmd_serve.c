@@ -15,6 +15,7 @@
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
 #include "cli.h"
+#include "cli_config.h"
 #include "serve_ops.h"
 #include "serve_org.h"
 #include "model/blocklist.h"
@@ -133,7 +134,9 @@ static int serve_check_decks(char *const *decks, size_t n)
     return status;
 }
 
-int cmd_serve(int argc, char **argv)
+/* The table getopt reads: serve's own options, serve_ops.c's, then
+ * serve_org.c's (which ends it with a zero row). */
+static void serve_options(struct option *opts, size_t cap)
 {
     static const struct option own[] = {
         {"port", required_argument, NULL, 'p'},     {"host", required_argument, NULL, 'H'},
@@ -147,24 +150,27 @@ int cmd_serve(int argc, char **argv)
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
         {"blocklist", required_argument, NULL, 'B'},
     };
-    /* The table getopt reads: ours, serve_ops.c's, then serve_org.c's
-     * (which ends it). */
-    struct option opts[sizeof own / sizeof own[0] + 32];
-    size_t n_own = sizeof own / sizeof own[0], n_opts = n_own;
+    size_t n = sizeof own / sizeof own[0];
     memcpy(opts, own, sizeof own);
-    for (size_t i = 0; serve_ops_options[i].name && n_opts < sizeof opts / sizeof opts[0] - 1; i++)
-        opts[n_opts++] = serve_ops_options[i];
-    for (size_t i = 0; n_opts < sizeof opts / sizeof opts[0]; i++) {
-        opts[n_opts++] = serve_org_options[i];
+    for (size_t i = 0; serve_ops_options[i].name && n < cap - 1; i++)
+        opts[n++] = serve_ops_options[i];
+    for (size_t i = 0; n < cap; i++) {
+        opts[n++] = serve_org_options[i];
         if (!serve_org_options[i].name)
             break;
     }
+    opts[cap - 1] = (struct option){NULL, 0, NULL, 0};
+}
+
+static int serve_main(int argc, char **argv, const struct option *opts)
+{
     struct serve_ops ops;
     serve_ops_init(&ops);
     struct server_config cfg = {
         .port = SERVE_DEFAULT_PORT, .data_path = CLI_DEFAULT_DATA, .ping_secs = HU_PING_SECS};
     const char *origins[SERVE_MAX_ORIGINS], *hosts[SERVE_MAX_ORIGINS];
-    cfg.asset_dir = getenv("HANDSUP_ASSETS") ? getenv("HANDSUP_ASSETS") : HANDSUP_ASSET_DIR;
+    char assets[4096];
+    cfg.asset_dir = cli_asset_dir(assets, sizeof assets);
     const char *blocklist_path = NULL;
     int c, rc;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
@@ -261,5 +267,17 @@ int cmd_serve(int argc, char **argv)
     server_free(srv);
     blocklist_free(bl);
     log_event(LOG_INFO, "stopped", LOG_END);
+    return rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct option opts[64];
+    serve_options(opts, sizeof opts / sizeof opts[0]);
+    struct cli_config *mem;
+    int rc = cli_config_expand(argc, argv, opts, &argc, &argv, &mem);
+    if (rc == 0)
+        rc = serve_main(argc, argv, opts);
+    cli_config_free(mem);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "net/versions.h"
 
 static const struct {
     const char *name;
@@ -55,8 +56,14 @@ int main(int argc, char **argv)
         return cli_usage_error("a command is needed: %s", names);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)
         return cli_help();
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("handsup %s\n", HANDSUP_VERSION);
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        /* First line as before ("handsup 0.1.0"), then the libraries as
+         * loaded now, for a bug report or a security notice. */
+        struct versions_row rows[VERSIONS_MAX];
+        int n = versions_list(rows);
+        printf("handsup %s\n", rows[0].version);
+        for (int i = 1; i < n; i++)
+            printf("  %-14s %s\n", rows[i].name, rows[i].version);
         return 0;
     }
     for (size_t i = 0; i < MAIN_N_COMMANDS; i++)

@@ -26,6 +26,7 @@
 #include "net/netaddr.h"
 #include "net/session_open.h"
 #include "server.h"
+#include "server_impl.h"
 
 /* --- start-up --- */
 
@@ -56,146 +57,6 @@ static void server_wake(void *arg)
     lws_cancel_service(srv->context);
 }
 
-static void server_mount(struct lws_http_mount *m, struct lws_http_mount *next, const char *point,
-                         const char *origin, enum lws_mount_protocols proto, const char *def)
-{
-    memset(m, 0, sizeof *m);
-    m->mount_next = next;
-    m->mountpoint = point;
-    m->mountpoint_len = (unsigned char)strlen(point);
-    m->origin = origin;
-    m->origin_protocol = (unsigned char)proto;
-    m->def = def;
-    m->protocol = "handsup-http"; /* HTTP callbacks of file mounts go to http.c too */
-    /* Pages are small and change with releases; revalidate rather than guess. */
-    m->cache_max_age = 0;
-}
-
-static const struct lws_protocols server_protocols[] = {
-    /* First: the protocol an upgrade without Sec-WebSocket-Protocol gets. */
-    /* The send size must be set: left at 0, lws caps each send() at the rx
-     * buffer size and buffers the rest of every message. */
-    {"handsup", ws_callback, sizeof(struct conn), HU_RX_CHUNK, 0, NULL, HU_TX_CHUNK},
-    {"handsup-http", http_callback, sizeof(struct http_pss), 0, 0, NULL, 0},
-    {NULL, NULL, 0, 0, 0, NULL, 0},
-};
-
-/* ws_keepalive.c pings idle phones.  lws's own validity timer is turned off
- * explicitly (a hang-up of 0): without a policy lws applies its default
- * (ping after 300 s), and re-arms it on every received frame by walking one
- * sorted list of every timer, O(connections) per message. */
-static const lws_retry_bo_t server_no_validity = {
-    .secs_since_valid_ping = 0,
-    .secs_since_valid_hangup = 0,
-};
-
-/* The policy of every response: scripts and styles only from our files,
- * plus the one inline style of the results report, allowed by its hash. */
-static int server_csp(struct server *srv)
-{
-    const char *style = export_html_style();
-    unsigned char digest[HU_HASH_LEN];
-    char b64[64];
-    if (token_hash(style, strlen(style), digest) != HU_OK ||
-        lws_b64_encode_string((const char *)digest, HU_HASH_LEN, b64, sizeof b64) < 0)
-        return HU_ERR_INTERNAL;
-    int n = snprintf(srv->csp, sizeof srv->csp,
-                     "default-src 'none'; script-src 'self'; style-src 'self' 'sha256-%s'; "
-                     "img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; "
-                     "form-action 'self'; frame-ancestors 'none'",
-                     b64);
-    return n < 0 || (size_t)n >= sizeof srv->csp ? HU_ERR_INTERNAL : HU_OK;
-}
-
-static void server_headers(struct server *srv)
-{
-    const char *const hdr[][2] = {
-        {"content-security-policy:", srv->csp},
-        {"x-content-type-options:", "nosniff"},
-        {"referrer-policy:", "no-referrer"},
-        {"x-frame-options:", "DENY"},
-    };
-    size_t n = sizeof hdr / sizeof hdr[0];
-    for (size_t i = 0; i < n; i++) {
-        memset(&srv->headers[i], 0, sizeof srv->headers[i]);
-        srv->headers[i].next = i + 1 < n ? &srv->headers[i + 1] : NULL;
-        srv->headers[i].name = hdr[i][0];
-        srv->headers[i].value = hdr[i][1];
-    }
-}
-
-/* libwebsockets' own messages, as logfmt lines of ours.  lws passes the
- * message without its time stamp; its trailing newline is dropped. */
-static void server_lws_log(int level, const char *line)
-{
-    char text[LOG_LINE_MAX / 2];
-    snprintf(text, sizeof text, "%s", line);
-    size_t n = strlen(text);
-    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
-        text[--n] = '\0';
-    log_event(level == LLL_ERR ? LOG_ERROR : level == LLL_WARN ? LOG_WARN : LOG_INFO, "libwebsockets",
-              LOG_S("detail", text), LOG_END);
-}
-
-static int server_listen(struct server *srv, char *err, size_t errlen)
-{
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    struct lws_http_mount *m = srv->mounts;
-    server_mount(&m[6], NULL, "/admin", srv->admin_dir, LWSMPRO_FILE, "index.html");
-    server_mount(&m[5], &m[6], "/healthz", "handsup-http", LWSMPRO_CALLBACK, NULL);
-    server_mount(&m[4], &m[5], "/api", "handsup-http", LWSMPRO_CALLBACK, NULL);
-    server_mount(&m[3], &m[4], "/qr", "handsup-http", LWSMPRO_CALLBACK, NULL);
-    server_mount(&m[2], &m[3], "/j", "handsup-http", LWSMPRO_CALLBACK, NULL);
-    server_mount(&m[1], &m[2], "/present", srv->presenter_dir, LWSMPRO_FILE, "index.html");
-    server_mount(&m[0], &m[1], "/", srv->web_dir, LWSMPRO_FILE, "index.html");
-    if (server_csp(srv) != HU_OK) {
-        snprintf(err, errlen, "cannot build the Content-Security-Policy");
-        return HU_ERR_INTERNAL;
-    }
-    server_headers(srv);
-
-    info.port = srv->cfg.port;
-    info.iface = srv->cfg.host;
-    info.protocols = server_protocols;
-    info.mounts = m;
-    info.headers = srv->headers;
-    srv->loop = ev_loop_new(EVBACKEND_EPOLL);
-    if (!srv->loop) {
-        snprintf(err, errlen, "cannot create the event loop (epoll)");
-        return HU_ERR_IO;
-    }
-    srv->foreign_loops[0] = srv->loop;
-    ws_linger_init(srv);
-    info.foreign_loops = srv->foreign_loops;
-    info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8;
-    if (!netaddr_listen_ipv6(srv->cfg.host))
-        info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
-    info.retry_and_idle_policy = &server_no_validity;
-    info.timeout_secs = 10;
-    info.timeout_secs_ah_idle = 10;
-    info.keepalive_timeout = 5;
-    /* Header slots are taken by connections still sending their request:
-     * enough that a few hundred slowloris sockets cannot starve real phones
-     * (each slot is allocated only while in use). */
-    info.max_http_header_pool = 1024;
-    info.user = srv; /* how the callbacks find the server: lws_context_user() */
-    lws_set_log_level(LLL_ERR | LLL_WARN | LLL_USER, server_lws_log);
-    srv->context = lws_create_context(&info);
-    if (!srv->context) {
-        snprintf(err, errlen, "cannot start the web server (is port %d free, and is the package "
-                              "libwebsockets-evlib-ev installed?)", srv->cfg.port);
-        return HU_ERR_IO;
-    }
-    srv->vhost = lws_get_vhost_by_name(srv->context, "default");
-    if (!srv->vhost) {
-        snprintf(err, errlen, "cannot listen on port %d", srv->cfg.port);
-        return HU_ERR_IO;
-    }
-    srv->port = lws_get_vhost_listen_port(srv->vhost);
-    return HU_OK;
-}
-
 static int server_base_url(struct server *srv)
 {
     int n;
@@ -211,7 +72,8 @@ static int server_base_url(struct server *srv)
             snprintf(addr, sizeof addr, strchr(host, ':') ? "[%s]" : "%s", host);
         else if (netaddr_lan_ipv4(addr, sizeof addr) != HU_OK)
             snprintf(addr, sizeof addr, "127.0.0.1");
-        n = snprintf(srv->base_url, sizeof srv->base_url, "http://%s:%d", addr, srv->port);
+        n = snprintf(srv->base_url, sizeof srv->base_url, "%s://%s:%d", srv->cfg.tls_cert ? "https" : "http", addr,
+                     srv->port);
     }
     return n < 0 || (size_t)n >= sizeof srv->base_url ? HU_ERR_PARSE : HU_OK;
 }
@@ -298,19 +160,31 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
         snprintf(err, errlen, "asset folder path too long");
         goto fail;
     }
-    /* The writer thread inherits a mask without SIGINT/SIGTERM, so the loop
-     * thread is the one that sees them. */
+    /* The certificate is checked and the port bound before the data file
+     * is opened: with --reuse-port the port is ours while the old process
+     * drains and releases the file (docs/deployment.md, "Upgrades"). */
+    if ((*why = server_web_bind(srv, err, errlen)) != HU_OK) {
+        if (*why == HU_ERR_PARSE)
+            *why = HU_ERR_IO; /* not a deck's file:line */
+        goto fail;
+    }
+    *why = HU_ERR_INTERNAL;
+    /* The writer thread inherits a mask without SIGINT/SIGTERM/SIGHUP, so
+     * the loop thread is the one that sees them. */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    int src = store_open(cfg->data_path, false, &srv->store, err, errlen);
+    int src = store_open_wait(cfg->data_path, cfg->reuse_port ? SERVER_TAKEOVER_WAIT_MS : 0, &srv->store, err,
+                              errlen);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (src != HU_OK)
         goto fail;
-    if (server_listen(srv, err, errlen) != HU_OK || server_base_url(srv) != HU_OK)
+    if (server_web_start(srv, err, errlen) != HU_OK || server_base_url(srv) != HU_OK)
         goto fail;
+    srv->metrics.started = net_now_ms() / 1000;
     /* Room for the decks organisers upload while serving (net/http_admin.c):
      * a session never moves, as connections and votes point at it. */
     srv->sessions = calloc(HU_SESSIONS_MAX, sizeof *srv->sessions);
@@ -375,26 +249,55 @@ void server_print_banner(struct server *srv, FILE *f, bool ansi)
     fflush(f);
 }
 
+/* The first SIGTERM or SIGINT starts a graceful stop (net/ws_drain.c); a
+ * second one, from someone who will not wait, ends the loop at once
+ * (what the store holds is still committed by server_free). */
 static void server_on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
-    (void)w;
     (void)revents;
-    ev_break(loop, EVBREAK_ALL);
+    struct server *srv = w->data;
+    if (srv->draining) {
+        log_event(LOG_WARN, "stopping now: a second signal cut the goodbye short", LOG_END);
+        ev_break(loop, EVBREAK_ALL);
+        return;
+    }
+    ws_drain_start(srv, w->signum == SIGTERM ? "restart" : "shutdown");
+}
+
+static void server_on_hup(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    struct server *srv = w->data;
+    if (srv->cfg.tls_cert)
+        server_tls_reload(srv);
+    else
+        log_event(LOG_INFO, "SIGHUP ignored: no --tls-cert to reload", LOG_END);
 }
 
 int server_run(struct server *srv)
 {
-    /* libev turns SIGINT and SIGTERM into loop events, so stopping happens
-     * between callbacks, never inside one. */
+    /* libev turns the signals into loop events, so stopping and reloading
+     * happen between callbacks, never inside one. */
     ev_signal_init(&srv->sigint, server_on_signal, SIGINT);
     ev_signal_init(&srv->sigterm, server_on_signal, SIGTERM);
+    ev_signal_init(&srv->sighup, server_on_hup, SIGHUP);
+    srv->sigint.data = srv->sigterm.data = srv->sighup.data = srv;
     ev_signal_start(srv->loop, &srv->sigint);
     ev_signal_start(srv->loop, &srv->sigterm);
+    ev_signal_start(srv->loop, &srv->sighup);
     ws_keepalive_start(srv);
+    server_web_listen(srv);
+    log_event(LOG_INFO, "serving", LOG_I("port", srv->port), LOG_I("sessions", (long long)srv->n_sessions),
+              LOG_S("tls", srv->cfg.tls_cert ? "on" : "off"), LOG_S("reuse_port", srv->cfg.reuse_port ? "on" : "off"),
+              LOG_I("trusted_proxies", (long long)srv->n_trusted), LOG_S("metrics", srv->cfg.metrics ? "on" : "off"),
+              LOG_S("assets", srv->cfg.asset_dir), LOG_END);
     ev_run(srv->loop, 0);
+    ws_drain_stop(srv);
     ws_keepalive_stop(srv);
     ev_signal_stop(srv->loop, &srv->sigint);
     ev_signal_stop(srv->loop, &srv->sigterm);
+    ev_signal_stop(srv->loop, &srv->sighup);
     return 0;
 }
 
@@ -402,6 +305,7 @@ void server_free(struct server *srv)
 {
     if (!srv)
         return;
+    listener_free(srv->listener);
     if (srv->context)
         lws_context_destroy(srv->context);
     /* The organisers' worker: its last jobs finish, their answers go nowhere. */
@@ -416,10 +320,9 @@ void server_free(struct server *srv)
     /* After the context: closing connections still reaches the sessions.
      * Closing the store commits what it holds; votes whose completion was
      * never collected are freed here, as nobody is left to acknowledge. */
-    /* A run stopped cleanly has an end: the next serve knows how old it is. */
-    for (size_t i = 0; srv->store && i < srv->n_sessions; i++)
-        if (srv->sessions[i].session && session_run(srv->sessions[i].session)->id)
-            (void)store_run_end(srv->store, session_run(srv->sessions[i].session)->id, net_now_ms());
+    /* A run stopped cleanly has an end: the next serve knows how old it is
+     * (a graceful stop recorded it already, before releasing the file). */
+    admin_runs_end_all(srv);
     store_close(srv->store);
     ws_pending_free_all(srv);
     for (size_t i = 0; i < srv->n_sessions; i++) {

@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/hu_err.h"
 #include "base/token.h"
@@ -45,17 +44,7 @@ int admin_key_setup(struct server *srv, char *err, size_t errlen)
 
 bool admin_key_ok(struct server *srv, struct lws *wsi)
 {
-    char auth[HU_KEY_MAX + 32];
-    int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
-    if (!srv->admin_key[0] || n <= 0 || (size_t)n >= sizeof auth ||
-        lws_hdr_copy(wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
-        return false;
-    if (strncasecmp(auth, "Bearer ", 7) != 0)
-        return false;
-    const char *key = auth + 7;
-    while (*key == ' ')
-        key++;
-    return token_equal(srv->admin_key, strlen(srv->admin_key), key, strlen(key));
+    return srv->admin_key[0] && net_bearer_ok(wsi, srv->admin_key);
 }
 
 int admin_key_url(struct server *srv, char *out, size_t outlen)

@@ -221,3 +221,13 @@ int admin_runs_delete(struct server *srv, struct lws *wsi, struct http_pss *p, s
         free(j);
     return rc;
 }
+
+void admin_runs_end_all(struct server *srv)
+{
+    int64_t now = net_now_ms();
+    for (size_t i = 0; srv->store && i < srv->n_sessions; i++) {
+        const struct session_run *run = srv->sessions[i].session ? session_run(srv->sessions[i].session) : NULL;
+        if (run && run->id)
+            (void)store_run_end(srv->store, run->id, now);
+    }
+}

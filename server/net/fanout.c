@@ -68,6 +68,7 @@ void fanout_notify(struct server_session *ss)
     fanout_qa_notify(ss);
     if (ss->notified_version != session_version(s)) {
         ss->notified_version = session_version(s);
+        ss->changed_us = metrics_now_us();
         ws_defer_begin(ss->srv);
         for (struct conn *c = ss->attendees; c; c = c->next)
             ws_want_write(ss->srv, c);

@@ -164,6 +164,25 @@ static int http_results(struct server *srv, struct lws *wsi, struct http_pss *p,
     return http_respond(wsi, p, 200, export_mime(fmt), body, len, NULL, NULL);
 }
 
+/* GET /metrics (metrics.c): with --metrics, to a loopback client (the
+ * real client, behind a --trust-proxy), or with the admin key once the
+ * organisers' --admin-key sets cfg.admin_key. */
+static int http_metrics(struct server *srv, struct lws *wsi, struct http_pss *p)
+{
+    if (!srv->cfg.metrics)
+        return http_text(wsi, p, 404, "text/plain; charset=utf-8", "--metrics is off\n");
+    unsigned char addr[CLIENTADDR_LEN];
+    bool local = net_client_addr(srv, wsi, addr) && clientaddr_is_loopback(addr);
+    if (!local && !(srv->cfg.admin_key && net_bearer_ok(wsi, srv->cfg.admin_key)))
+        return http_text(wsi, p, 403, "text/plain; charset=utf-8",
+                         "metrics are served to loopback clients (or with the admin key)\n");
+    char *body = NULL;
+    size_t len = 0;
+    if (metrics_render(srv, &body, &len) != HU_OK)
+        return http_text(wsi, p, 500, "text/plain; charset=utf-8", "cannot render the metrics\n");
+    return http_respond(wsi, p, 200, "text/plain; version=0.0.4; charset=utf-8", body, len, NULL, NULL);
+}
+
 static const char http_missing_page[] =
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
     "content=\"width=device-width, initial-scale=1\"><title>Not found - handsup</title>"
@@ -200,6 +219,7 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
     case ROUTE_RESULTS: return http_results(srv, wsi, p, &r);
     case ROUTE_API_NONE: return http_api_error(wsi, p, 404, "not_found", "no such route");
     case ROUTE_HEALTH: return http_health(srv, wsi, p);
+    case ROUTE_METRICS: return http_metrics(srv, wsi, p);
     case ROUTE_ADMIN_NONE:
     case ROUTE_ADMIN_SESSIONS:
     case ROUTE_ADMIN_DECKS:

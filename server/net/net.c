@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/token.h"
 #include "net.h"
 
 int64_t net_now_ms(void)
@@ -46,4 +47,18 @@ bool net_client_addr(struct server *srv, struct lws *wsi, unsigned char out[CLIE
     bool have = n > 0 && (size_t)n < sizeof xff && lws_hdr_copy(wsi, xff, sizeof xff, WSI_TOKEN_X_FORWARDED_FOR) >= 0;
     clientaddr_resolve(srv->trusted, srv->n_trusted, peer, have ? xff : NULL, out);
     return true;
+}
+
+bool net_bearer_ok(struct lws *wsi, const char *key)
+{
+    char auth[HU_KEY_MAX + 32];
+    int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+    if (n <= 0 || (size_t)n >= sizeof auth || lws_hdr_copy(wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
+        return false;
+    if (strncasecmp(auth, "Bearer ", 7) != 0)
+        return false;
+    const char *given = auth + 7;
+    while (*given == ' ')
+        given++;
+    return token_equal(key, strlen(key), given, strlen(given));
 }

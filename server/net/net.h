@@ -16,6 +16,8 @@
 
 #include "clientaddr.h"
 #include "config.h"
+#include "listener.h"
+#include "metrics.h"
 #include "origin.h"
 #include "peers.h"
 #include "proto.h"
@@ -36,6 +38,7 @@ struct ws_pending_vote {
     struct server_session *ss;
     struct session_act act;     /* what it does, for the participant act.participant */
     struct proto_id id;         /* the request id, echoed in its ack or error */
+    uint64_t at_us;             /* metrics_now_us() when it was handed to the store */
 };
 
 /* One queued reply (welcome, ack, error, pong), framed when it is sent. */
@@ -109,6 +112,7 @@ struct server_session {
     char *state_prefix;
     size_t state_prefix_len;
     uint64_t cached_version;
+    uint64_t changed_us;        /* metrics_now_us() when notified_version last moved */
     char *join_url;             /* From malloc() */
     char *presenter_url;        /* From malloc() */
     /* Its row and runs in the data file, as the organiser's page lists them
@@ -146,12 +150,23 @@ struct server {
     char base_url[512];         /* http://host:port, no trailing slash */
     char public_origin[512];    /* scheme://host[:port] of --public-url, or "" */
     char web_dir[4096], presenter_dir[4096];
-    struct lws_http_mount mounts[7];
+    struct lws_http_mount mounts[8];
     struct lws_protocol_vhost_options headers[5];
     char csp[512];              /* Content-Security-Policy of every response */
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
     unsigned char *scratch;     /* frames being written, after LWS_PRE headroom. From malloc() */
     size_t scratch_cap;
+    struct listener *listener;  /* our listening socket (listener.h). Owned */
+    struct metrics metrics;     /* counters of GET /metrics */
+    int64_t tls_not_after;      /* unix seconds the served certificate expires; 0 without TLS */
+    ev_signal sighup;           /* reloads the certificate */
+    /* A graceful stop (ws_drain.c): goodbyes sent, acks flushed, the data
+     * file released, connections closed, within HU_DRAIN_MS. */
+    bool draining;
+    int drain_phase;
+    uint32_t drain_start_ms;    /* monotonic ms */
+    ev_timer drain;
+    const char *drain_reason;   /* "restart" (SIGTERM) or "shutdown" (SIGINT) */
     /* Organisers (DESIGN section 10): the page's folder, its key, and the
      * worker that does their disk work (job.h). */
     char admin_dir[4096];
@@ -169,6 +184,9 @@ bool net_upgrade_ok(const char *upgrade);
 /* The client of wsi (clientaddr.h): its peer, or whom a --trust-proxy peer
  * forwards for.  False when the socket has no peer address. */
 bool net_client_addr(struct server *srv, struct lws *wsi, unsigned char out[CLIENTADDR_LEN]);
+/* True when the request carries "Authorization: Bearer <key>" (compared in
+ * constant time). */
+bool net_bearer_ok(struct lws *wsi, const char *key);
 /* fanout.c: requests writable callbacks for whatever a session change made
  * stale.  fanout_init prepares a session's tally timer before its first
  * notify; fanout_stop stops it before the loop is destroyed. */
@@ -195,6 +213,17 @@ void ws_linger_stop(struct server *srv);
 /* ws_keepalive.c: pings idle connections and hangs up silent ones. */
 void ws_keepalive_start(struct server *srv);
 void ws_keepalive_stop(struct server *srv);
+
+/* ws_drain.c: a graceful stop (SIGTERM, SIGINT): goodbye with reason,
+ * acks flushed, the store finished, connections closed, then ev_break.
+ * ws_drain_stop stops its timer before the loop is destroyed. */
+void ws_drain_start(struct server *srv, const char *reason);
+void ws_drain_stop(struct server *srv);
+
+/* admin_runs.c: records that every session's run ended now (a clean stop),
+ * so the next serve knows how old it is.  Before the store is finished;
+ * synchronous (shutdown only). */
+void admin_runs_end_all(struct server *srv);
 
 /* ws.c: frees votes whose completion will never be collected (shutdown). */
 void ws_pending_free_all(struct server *srv);

@@ -36,17 +36,3 @@ int netaddr_lan_ipv4(char *out, size_t outlen)
     freeifaddrs(list);
     return rc;
 }
-
-bool netaddr_listen_ipv6(const char *host)
-{
-    struct in6_addr a;
-    if (host && inet_pton(AF_INET6, host, &a) != 1)
-        return false;
-    /* A kernel booted with ipv6.disable=1 refuses the socket, and lws
-     * would then fail to listen at all. */
-    int fd = socket(AF_INET6, SOCK_STREAM, 0);
-    if (fd < 0)
-        return false;
-    (void)close(fd);
-    return true;
-}

@@ -73,8 +73,11 @@ static void route_admin(const char *rest, struct route *r)
     } else if (strcmp(rest, "decks") == 0) {
         r->kind = ROUTE_ADMIN_DECKS;
     } else if (strncmp(rest, "report.", 7) == 0) {
-        if (export_format_parse(rest + 7, &r->format) == HU_OK)
+        if (export_format_parse(rest + 7, &r->format) == HU_OK &&
+            (r->format == EXPORT_CSV || r->format == EXPORT_JSON || r->format == EXPORT_HTML))
             r->kind = ROUTE_ADMIN_REPORT;
+        else
+            r->format = EXPORT_CSV;
     } else if (strncmp(rest, "sessions/", 9) == 0 && (after = route_code(rest + 9, r->code)) &&
                strncmp(after, "/runs", 5) == 0) {
         if (after[5] == '\0')
@@ -107,7 +110,8 @@ void route_parse(const char *path, struct route *r)
         r->kind = ROUTE_API_NONE;
         after = strncmp(path, "/api/sessions/", 14) == 0 ? route_code(path + 14, r->code) : NULL;
         if (after && strncmp(after, "/results.", 9) == 0 && export_format_parse(after + 9, &r->format) == HU_OK &&
-            (r->format == EXPORT_CSV || r->format == EXPORT_JSON || r->format == EXPORT_HTML))
+            (r->format == EXPORT_CSV || r->format == EXPORT_JSON || r->format == EXPORT_HTML ||
+             r->format == EXPORT_XLSX))
             r->kind = ROUTE_RESULTS;
         /* Every open answer and audience question, with the same key rule. */
         if (after && strcmp(after, "/answers.csv") == 0) {
@@ -119,7 +123,9 @@ void route_parse(const char *path, struct route *r)
         }
     } else if (strcmp(path, "/healthz") == 0 || strcmp(path, "/healthz/") == 0) {
         r->kind = ROUTE_HEALTH;
+    } else if (strcmp(path, "/metrics") == 0) {
+        r->kind = ROUTE_METRICS;
     }
-    if (r->kind == ROUTE_NONE || r->kind == ROUTE_API_NONE || r->kind == ROUTE_HEALTH)
+    if (r->kind == ROUTE_NONE || r->kind == ROUTE_API_NONE || r->kind == ROUTE_HEALTH || r->kind == ROUTE_METRICS)
         r->code[0] = '\0';
 }

@@ -15,16 +15,17 @@ enum route_kind {
     ROUTE_NONE,     /* not one of ours: 404 */
     ROUTE_JOIN,     /* /j/<code> or /j/<code>/ */
     ROUTE_QR,       /* /qr/<code>.svg */
-    ROUTE_RESULTS,  /* /api/sessions/<code>/results.<csv|json|html>, answers.csv, questions.csv */
+    ROUTE_RESULTS,  /* /api/sessions/<code>/results.<csv|json|html|xlsx>, answers.csv, questions.csv */
     ROUTE_API_NONE, /* under /api/ but no such route: a JSON 404 */
     ROUTE_HEALTH,   /* /healthz or /healthz/ */
+    ROUTE_METRICS,  /* /metrics (served only with --metrics) */
     /* The organiser's API (http_admin.c), all under /api/admin/: */
     ROUTE_ADMIN_NONE,     /* no such admin route: 401 without the key, else 404 */
     ROUTE_ADMIN_SESSIONS, /* /api/admin/sessions */
     ROUTE_ADMIN_DECKS,    /* /api/admin/decks */
     ROUTE_ADMIN_RUNS,     /* /api/admin/sessions/<code>/runs */
     ROUTE_ADMIN_RUN,      /* /api/admin/sessions/<code>/runs/<n> */
-    ROUTE_ADMIN_REPORT,   /* /api/admin/report.<csv|json|html|xlsx> */
+    ROUTE_ADMIN_REPORT,   /* /api/admin/report.<csv|json|html> */
 };
 
 /* The highest run number a path may name: beyond it, no route. */

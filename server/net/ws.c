@@ -27,7 +27,7 @@ static struct server *ws_server(struct lws *wsi)
 /* An error answering a request, echoing its id whatever its JSON type. */
 static void ws_reply_error(struct conn *c, int err, const struct proto_id *id, const char *message)
 {
-    ws_queue_text(c, proto_error_id(err, id, message));
+    ws_queue_err(c, err, id, message);
 }
 
 /* --- membership --- */
@@ -103,6 +103,7 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         c->ss = ss;
         c->presenter = true;
         ws_list_add(&ss->presenters, c);
+        srv->metrics.joins_presenter++;
         json_t *w = json_pack("{s:s, s:s, s:i, s:o, s:o, s:I}", "type", "welcome", "role", "presenter",
                               "protocol", PROTO_VERSION, "session", session_info_json(ss->session, true),
                               "deck", session_deck_json(ss->session), "serverTime",
@@ -118,6 +119,7 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         } else if (!peers_take_join(srv->peers, c->peer, net_mono_ms())) {
             /* New identities are what vote stuffing needs; a rejoin with
              * a valid token is never limited. */
+            srv->metrics.rate_limited_joins++;
             ws_reply_error(c, HU_ERR_RATE_LIMITED, &m->id,
                            "too many new participants from your network; try again in a few seconds");
             return;
@@ -137,6 +139,7 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
             return;
         }
         ws_list_add(&ss->attendees, c);
+        srv->metrics.joins_attendee++;
         session_connected_add(ss->session, 1);
         json_t *w = json_pack("{s:s, s:s, s:i, s:s, s:o, s:I}", "type", "welcome", "role", "attendee",
                               "protocol", PROTO_VERSION, "participant", token, "session",
@@ -244,8 +247,9 @@ static void ws_command_answer(struct conn *c, const struct proto_msg *m)
 /* Refuses a message over the connection's rate.  The refusal echoes the
  * request's id, so the message is decoded that far: it is at most
  * HU_MSG_MAX bytes, and a connection that keeps flooding is closed. */
-static void ws_rate_refuse(struct conn *c, const char *buf, size_t len)
+static void ws_rate_refuse(struct server *srv, struct conn *c, const char *buf, size_t len)
 {
+    srv->metrics.rate_limited_messages++;
     if (++c->strikes > WS_RATE_STRIKES)
         ws_close_soon(c, LWS_CLOSE_STATUS_POLICY_VIOLATION);
     struct proto_msg m;
@@ -262,7 +266,7 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
      * any phone should. */
     bool presenter = c->ss && c->presenter;
     if (!presenter && !ws_rate_ok(c)) {
-        ws_rate_refuse(c, buf, len);
+        ws_rate_refuse(srv, c, buf, len);
         return;
     }
     struct proto_msg m;
@@ -354,12 +358,14 @@ static bool ws_filter(struct server *srv, struct lws *wsi)
     /* A refusal answers with a status before hanging up, so a client can
      * tell a policy from a network failure. */
     if ((has_origin && !origin) || !origin_check(&srv->origins, origin, host)) {
+        srv->metrics.refused_origin++;
         log_event(LOG_INFO, "refused a WebSocket from a foreign origin or host", LOG_END);
         (void)lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "origin or host not allowed");
         return false;
     }
     unsigned char addr[CLIENTADDR_LEN];
     if (!net_client_addr(srv, wsi, addr) || !peers_can_attach(srv->peers, addr)) {
+        srv->metrics.refused_per_address++;
         log_event(LOG_INFO, "refused a WebSocket: too many connections from one address", LOG_END);
         (void)lws_return_http_status(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many connections from your address");
         return false;

@@ -12,6 +12,8 @@
  * its queue is full.  NULL text is ignored (out of memory upstream). */
 void ws_queue_text(struct conn *c, char *text);
 void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message);
+/* Queues the error err answering the request id (counted in the metrics). */
+void ws_queue_err(struct conn *c, int err, const struct proto_id *id, const char *message);
 /* Queues the ack of a committed vote. */
 void ws_queue_ack(struct conn *c, const struct proto_id *id, const char *poll, const char *choice);
 void ws_outq_free(struct conn *c);

@@ -62,7 +62,14 @@ void ws_queue_ack(struct conn *c, const struct proto_id *id, const char *poll, c
 
 void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message)
 {
+    metrics_error(&ws_conn_server(c)->metrics, err);
     ws_queue_text(c, proto_error(err, has_id, id, message));
+}
+
+void ws_queue_err(struct conn *c, int err, const struct proto_id *id, const char *message)
+{
+    metrics_error(&ws_conn_server(c)->metrics, err);
+    ws_queue_text(c, proto_error_id(err, id, message));
 }
 
 void ws_outq_free(struct conn *c)
@@ -228,6 +235,9 @@ int ws_writeable(struct server *srv, struct conn *c)
     const struct session *s = c->ss ? c->ss->session : NULL;
     bool room = !c->head && !c->closing && !b.failed && b.len < HU_TX_CHUNK / 2;
     if (room && s && c->sent_version != session_version(s)) {
+        /* A phone that held an older state: the room's change reached it. */
+        if (c->sent_version != 0 && c->ss->changed_us)
+            metrics_observe(&srv->metrics.fanout, (double)(metrics_now_us() - c->ss->changed_us) / 1e6);
         c->sent_version = session_version(s);
         if (c->presenter)
             ws_batch_json(&b, session_state_json(s, true, net_now_ms()));

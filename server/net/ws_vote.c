@@ -94,13 +94,13 @@ void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
 {
     const struct proto_id *id = &m->id;
     if (!c->ss || c->presenter) {
-        ws_queue_text(c, proto_error_id(c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, id,
-                                        c->presenter ? "presenters do not vote, answer or ask" : NULL));
+        ws_queue_err(c, c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, id,
+                     c->presenter ? "presenters do not vote, answer or ask" : NULL);
         return;
     }
     struct ws_pending_vote *pv = calloc(1, sizeof *pv);
     if (!pv) {
-        ws_queue_text(c, proto_error_id(HU_ERR_NOMEM, id, NULL));
+        ws_queue_err(c, HU_ERR_NOMEM, id, NULL);
         return;
     }
     char why[160] = "";
@@ -115,9 +115,11 @@ void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
         if (checked)
             session_act_done(c->ss->session, &pv->act, false);
         free(pv);
-        ws_queue_text(c, proto_error_id(rc, id, why[0] ? why : ws_act_refusal(m, rc)));
+        ws_queue_err(c, rc, id, why[0] ? why : ws_act_refusal(m, rc));
         return;
     }
+    pv->at_us = metrics_now_us();
+    srv->metrics.votes++;
     pv->next = srv->pending;
     if (srv->pending)
         srv->pending->prev = pv;
@@ -161,6 +163,11 @@ void ws_store_done(struct server *srv)
             struct ws_pending_vote *pv = done[i].cookie;
             struct server_session *ss = pv->ss;
             bool ok = done[i].err == HU_OK;
+            if (ok && pv->conn)
+                srv->metrics.acks++;
+            if (!ok)
+                srv->metrics.vote_failures++;
+            metrics_observe(&srv->metrics.commit, (double)(metrics_now_us() - pv->at_us) / 1e6);
             if (pv->conn) {
                 const char *choice = ok ? session_act_choice(ss->session, &pv->act) : NULL;
                 if (choice)
@@ -168,7 +175,7 @@ void ws_store_done(struct server *srv)
                 else if (ok)
                     ws_queue_act_ack(pv->conn, ss->session, &pv->act, &pv->id);
                 else
-                    ws_queue_text(pv->conn, proto_error_id(HU_ERR_STORE, &pv->id, NULL));
+                    ws_queue_err(pv->conn, HU_ERR_STORE, &pv->id, NULL);
             }
             session_act_done(ss->session, &pv->act, ok);
             /* Whichever connection the participant has now shows the vote or

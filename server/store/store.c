@@ -12,15 +12,52 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 #include "store_test.h"
+
+#define STORE_LOCK_POLL_MS 20
 
 /* Takes flock(LOCK_EX) on <path>.lock.  flock and not fcntl on the data
  * file: SQLite uses POSIX record locks there, which belong to the process and
  * would be silently dropped when any descriptor of the file is closed. */
-static int store_lock(struct store *st, char *err, size_t errlen)
+/* The pid the holder wrote into the lock file, or 0. */
+static long store_lock_holder(int fd)
+{
+    char buf[32];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    char *end;
+    long pid = strtol(buf, &end, 10);
+    return end != buf && pid > 0 ? pid : 0;
+}
+
+/* flock(LOCK_EX | LOCK_NB), retried every STORE_LOCK_POLL_MS for up to
+ * wait_ms while another process holds it: 0 or -1 with errno. */
+static int store_lock_wait(struct store *st, int fd, unsigned wait_ms)
+{
+    uint64_t waited = 0;
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return 0;
+        if (errno != EWOULDBLOCK || waited >= wait_ms)
+            return -1;
+        if (waited == 0)
+            log_event(LOG_INFO, "waiting for the data file: another handsup holds it until it has flushed",
+                      LOG_S("file", st->path), LOG_I("holder_pid", store_lock_holder(fd)),
+                      LOG_I("wait_ms", wait_ms), LOG_END);
+        struct timespec ts = {0, STORE_LOCK_POLL_MS * 1000000L};
+        nanosleep(&ts, NULL);
+        waited += STORE_LOCK_POLL_MS;
+    }
+}
+
+static int store_lock(struct store *st, unsigned wait_ms, char *err, size_t errlen)
 {
     size_t n = strlen(st->path) + sizeof ".lock";
     char *lock_path = malloc(n);
@@ -39,10 +76,14 @@ static int store_lock(struct store *st, char *err, size_t errlen)
         snprintf(err, errlen, "cannot open data file %s: cannot create lock file %s: %s", st->path,
                  lock_path, strerror(errno));
         rc = HU_ERR_IO;
-    } else if (flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EWOULDBLOCK)
-            snprintf(err, errlen, "data file %s is in use by another handsup server (pid lock %s)",
-                     st->path, lock_path);
+    } else if (store_lock_wait(st, st->lock_fd, wait_ms) != 0) {
+        if (errno == EWOULDBLOCK && wait_ms)
+            snprintf(err, errlen, "data file %s is still in use by another handsup server (pid %ld, lock %s) "
+                     "after waiting %u s for it to stop", st->path, store_lock_holder(st->lock_fd), lock_path,
+                     wait_ms / 1000);
+        else if (errno == EWOULDBLOCK)
+            snprintf(err, errlen, "data file %s is in use by another handsup server (pid %ld, lock %s)",
+                     st->path, store_lock_holder(st->lock_fd), lock_path);
         else
             snprintf(err, errlen, "cannot open data file %s: cannot lock %s: %s", st->path, lock_path,
                      strerror(errno));
@@ -99,7 +140,21 @@ fail_mu:
     return HU_ERR_NOMEM;
 }
 
+static int store_open_any(const char *path, bool readonly, unsigned wait_ms, struct store **out, char *err,
+                          size_t errlen);
+
 int store_open(const char *path, bool readonly, struct store **out, char *err, size_t errlen)
+{
+    return store_open_any(path, readonly, 0, out, err, errlen);
+}
+
+int store_open_wait(const char *path, unsigned wait_ms, struct store **out, char *err, size_t errlen)
+{
+    return store_open_any(path, false, wait_ms, out, err, errlen);
+}
+
+static int store_open_any(const char *path, bool readonly, unsigned wait_ms, struct store **out, char *err,
+                          size_t errlen)
 {
     *out = NULL;
     if (!path || !*path) {
@@ -122,7 +177,7 @@ int store_open(const char *path, bool readonly, struct store **out, char *err, s
     }
     /* Calls before the writer starts run on this thread alone; afterwards
      * db_mu serialises them with the writer's batches. */
-    int rc = readonly ? HU_OK : store_lock(st, err, errlen);
+    int rc = readonly ? HU_OK : store_lock(st, wait_ms, err, errlen);
     if (rc == HU_OK)
         rc = store_schema_open(st, err, errlen);
     if (rc == HU_OK && !readonly)
@@ -156,12 +211,14 @@ static void store_free_list(struct store_op *op)
     }
 }
 
-void store_close(struct store *st)
+void store_finish(struct store *st)
 {
-    if (!st)
+    if (!st || st->finished)
         return;
+    st->finished = true;
     if (st->thread_started) {
-        /* The writer drains the queue before it sees the stop. */
+        /* The writer drains the queue before it sees the stop; store_push
+         * refuses from here on. */
         pthread_mutex_lock(&st->mu);
         st->stopping = true;
         pthread_cond_signal(&st->cv);
@@ -169,11 +226,19 @@ void store_close(struct store *st)
         pthread_join(st->thread, NULL);
     }
     store_checkpoint_stop(st);
-    store_free_list(st->head);
-    store_free_list(st->done_head);
     store_schema_close(st);
     if (st->lock_fd >= 0)
         close(st->lock_fd); /* releases the flock; the file stays for the next run */
+    st->lock_fd = -1;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    store_finish(st);
+    store_free_list(st->head);
+    store_free_list(st->done_head);
     pthread_cond_destroy(&st->cv);
     pthread_cond_destroy(&st->settled_cv);
     pthread_mutex_destroy(&st->mu);

@@ -37,8 +37,22 @@ struct store;
  * and the cause into err.  Stores a new store in *out (store_close frees). */
 int store_open(const char *path, bool readonly, struct store **out, char *err, size_t errlen);
 
+/* store_open for the server, waiting up to wait_ms for a lock another
+ * process holds: the handover of an upgrade, where the old process releases
+ * the file once it has flushed (store_finish) and the new one takes it. */
+int store_open_wait(const char *path, unsigned wait_ms, struct store **out, char *err, size_t errlen);
+
 /* Commits everything enqueued, stops the writer and frees st.  Accepts NULL. */
 void store_close(struct store *st);
+
+/* Commits everything enqueued, stops the writer, closes the data file and
+ * releases its lock, but keeps st: the completions of the last commits can
+ * still be taken (store_take_done) and acknowledged, and every later
+ * operation is refused with HU_ERR_STORE.  A graceful stop calls it once its
+ * phones have their acks, so a new process waiting for the lock
+ * (store_open_wait) takes over the file while this one says goodbye.
+ * Idempotent; store_close still frees st. */
+void store_finish(struct store *st);
 
 /* fn(arg) is called from the writer thread after each batch that completed
  * votes.  It must be safe to call from another thread (lws_cancel_service). */

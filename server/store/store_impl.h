@@ -94,6 +94,7 @@ struct store {
     size_t n_live;                /* queued + in the running batch + done: at most HU_STORE_QUEUE_MAX */
     bool company_wait;            /* the writer waits for a batch to fill up */
     bool stopping;
+    bool finished;                /* store_finish ran: no file, no lock, no writer */
     bool thread_started;
     pthread_t thread;
     void (*wake)(void *arg);

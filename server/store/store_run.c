@@ -143,6 +143,11 @@ static int store_run_exec(struct store *st, const char *what, const char *const 
                           int64_t a, const char *text, int64_t c, int *changes)
 {
     pthread_mutex_lock(&st->db_mu);
+    if (!st->db) {
+        /* Finished (store_finish): the file is released, nothing is written. */
+        pthread_mutex_unlock(&st->db_mu);
+        return HU_ERR_STORE;
+    }
     int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < n_sql; i++) {
         sqlite3_stmt *q = NULL;

@@ -6,6 +6,7 @@
 // HANDSUP_SOURCE_DIR (the repository) in the environment.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import https from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -120,13 +121,17 @@ export class Server {
     this.stderr = '';
     this.child = null;
     this.exited = null;  // promise of { code, signal }
+    // opts.tls: { cert, key, ca } -- serve HTTPS/WSS with that pair; the
+    // helpers trust ca (a PEM buffer) and verify the certificate.
+    this.tls = opts.tls;
+    this.bin = opts.bin || BIN;  // another binary (the installed one)
   }
 
   // Where the helpers connect: 127.0.0.1, or the IPv6 address listened on.
   get address() { return this.host.includes(':') && this.host !== '::' ? `[${this.host}]` : '127.0.0.1'; }
-  get base() { return `http://${this.address}:${this.port}`; }
+  get base() { return `${this.tls ? 'https' : 'http'}://${this.address}:${this.port}`; }
   get origin() { return this.base; }
-  get wsUrl() { return `ws://${this.address}:${this.port}/ws`; }
+  get wsUrl() { return `${this.tls ? 'wss' : 'ws'}://${this.address}:${this.port}/ws`; }
   url(p) { return this.base + p; }
 
   // The server's output so far, for failure messages.
@@ -157,11 +162,12 @@ export class Server {
     if (this.port === undefined) this.port = await freePort();
     const args = ['serve', '--host', this.host, '--port', String(this.port), '--data', this.data];
     if (this.key) args.push('--presenter-key', this.key);
+    if (this.tls) args.push('--tls-cert', this.tls.cert, '--tls-key', this.tls.key);
     args.push(...this.args, ...this.decks);
     if (this.argv) args.splice(1, args.length - 1, ...this.argv);
     this.stdout = '';
     this.stderr = '';
-    const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     running.add(this);
     child.stdout.setEncoding('utf8').on('data', (d) => { this.stdout += d; });
@@ -186,8 +192,7 @@ export class Server {
         throw new Error(`handsup exited during start-up (${JSON.stringify(gone)})\n${this.output()}`);
       }
       try {
-        const res = await fetch(this.url('/healthz'), { signal: AbortSignal.timeout(1000) });
-        await res.text();
+        const res = await this.get('/healthz', {}, 1000);
         if (res.status === 200) return this;
         last = `status ${res.status}`;
       } catch (e) {
@@ -228,13 +233,29 @@ export class Server {
   }
 
   // body is the text (a UTF-8 byte order mark dropped, as browsers do);
-  // bytes what was sent.
-  async get(p, headers = {}) {
-    const res = await fetch(this.url(p), { headers, signal: AbortSignal.timeout(5000) });
+  // bytes what was sent (plain HTTP only).
+  async get(p, headers = {}, timeoutMs = 5000) {
+    if (this.tls) return httpsGet(this.url(p), { headers, ca: this.tls.ca, timeoutMs });
+    const res = await fetch(this.url(p), { headers, signal: AbortSignal.timeout(timeoutMs) });
     const bytes = Buffer.from(await res.arrayBuffer());
     const body = new TextDecoder().decode(bytes);
     return { status: res.status, headers: res.headers, body, bytes };
   }
+}
+
+// GET over HTTPS trusting ca (fetch cannot be given a CA): { status,
+// headers (a Headers), body, cert (the server's, as Node reports it) }.
+export function httpsGet(url, { headers = {}, ca, timeoutMs = 5000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { headers, ca, agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      const cert = res.socket.getPeerCertificate();
+      res.setEncoding('utf8').on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: new Headers(res.headers), body, cert }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
 }
 
 export async function startServer(opts) {
@@ -290,7 +311,7 @@ export class Client {
       const headers = {};
       const o = origin === undefined ? server.origin : origin;
       if (o) headers.Origin = o;
-      const ws = new WebSocket(url || server.wsUrl, { headers, handshakeTimeout: timeoutMs });
+      const ws = new WebSocket(url || server.wsUrl, { headers, handshakeTimeout: timeoutMs, ca: server.tls?.ca });
       const c = new Client(ws, label);
       ws.once('open', () => resolve(c));
       ws.once('error', (e) => reject(new Error(`${label}: cannot connect: ${e.message}`)));

@@ -4,6 +4,7 @@
  * end.  The throughput case prints votes/s and batches for information only;
  * nothing here asserts on time. */
 #include <dirent.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -203,6 +204,62 @@ static void test_close_drains(void)
     CHECK(text_equals(path, "PRAGMA journal_mode", "wal"));
 }
 
+/* The handover of an upgrade: store_finish commits what is queued, keeps
+ * the completions for the acks, refuses new work and releases the lock, so
+ * a second store waiting in store_open_wait takes the file. */
+struct handover {
+    struct store *st;
+    atomic_int finished;
+};
+
+static void *finish_later(void *arg)
+{
+    struct handover *h = arg;
+    struct timespec ts = {0, 150 * 1000000L};
+    nanosleep(&ts, NULL);
+    store_finish(h->st);
+    atomic_store(&h->finished, 1);
+    return NULL;
+}
+
+static void test_finish_handover(void)
+{
+    char path[128], err[512];
+    path_in_tmp(path, sizeof path, "handover.db");
+    struct store *st = open_ok(path);
+    if (!st)
+        return;
+    int64_t sid = new_session(st, "33334444", "/decks/handover.md");
+    struct store_poll_row p = poll_row("q", 0, 1);
+    CHECK(store_poll(st, sid, &p) == HU_OK);
+    unsigned char h[HU_HASH_LEN];
+    for (unsigned i = 0; i < 50; i++) {
+        hash_of(i, h);
+        CHECK(store_participant(st, sid, i, h) == HU_OK);
+        CHECK(store_vote(st, sid, "q", i, "yes", COOKIE(i + 1)) == HU_OK);
+    }
+    struct handover ho = {st, 0};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, finish_later, &ho) == 0);
+    struct store *next = NULL;
+    CHECK(store_open_wait(path, 10000, &next, err, sizeof err) == HU_OK);
+    /* Only once the first one let go, and with every vote in the file. */
+    CHECK(atomic_load(&ho.finished) == 1);
+    pthread_join(t, NULL);
+    CHECK(count_rows(path, "SELECT count(*) FROM votes") == 50);
+    /* The finished store still hands over its completions, all committed,
+     * and refuses anything new. */
+    struct store_done d[64];
+    size_t n = store_take_done(st, d, 64), ok = 0;
+    for (size_t i = 0; i < n; i++)
+        ok += d[i].err == HU_OK;
+    CHECK(n == 50 && ok == 50);
+    CHECK(store_vote(st, sid, "q", 1, "no", COOKIE(99)) == HU_ERR_STORE);
+    store_finish(st); /* idempotent */
+    store_close(st);
+    store_close(next);
+}
+
 static void test_session_roundtrip(void)
 {
     char path[128], deck[] = "/decks/workshop.md";
@@ -325,9 +382,12 @@ static void test_lock_and_readonly(void)
 
     CHECK(store_open(path, false, &second, err, sizeof err) != HU_OK);
     CHECK(second == NULL);
-    snprintf(expect, sizeof expect, "data file %s is in use by another handsup server (pid lock %s.lock)",
-             path, path);
+    snprintf(expect, sizeof expect, "data file %s is in use by another handsup server (pid %ld, lock %s.lock)",
+             path, (long)getpid(), path);
     CHECK_STR(err, expect);
+    /* Waiting gives up with a sentence that says it waited. */
+    CHECK(store_open_wait(path, 60, &second, err, sizeof err) != HU_OK);
+    CHECK(second == NULL && strstr(err, "still in use") != NULL);
 
     /* An export reads while the server runs (WAL), and cannot write. */
     CHECK(store_open(path, true, &ro, err, sizeof err) == HU_OK);
@@ -706,6 +766,7 @@ int main(int argc, char **argv)
     test_session_roundtrip();
     test_close_drains();
     test_lock_and_readonly();
+    test_finish_handover();
     test_results();
     test_fault();
     test_throughput();
