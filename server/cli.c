@@ -49,6 +49,17 @@ int cli_parse_uint(const char *s, long min, long max, unsigned *out)
     return 0;
 }
 
+bool cli_key_ok(const char *k)
+{
+    size_t n = strlen(k);
+    if (n < 1 || n > HU_KEY_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (k[i] <= ' ' || k[i] > '~')
+            return false;
+    return true;
+}
+
 bool cli_code(const char *arg, char out[HU_CODE_LEN + 1])
 {
     size_t k = 0;

@@ -44,6 +44,12 @@ int cli_parse_long(const char *s, long min, long max, long *out);
 int cli_parse_port(const char *s, int *port);
 int cli_parse_uint(const char *s, long min, long max, unsigned *out);
 
+/* A key for --presenter-key or --admin-key: 1 to HU_KEY_MAX printable
+ * ASCII characters without spaces, which a shell, a URL fragment (the
+ * printed links percent-encode it) and an Authorization header all carry
+ * unchanged. */
+bool cli_key_ok(const char *k);
+
 /* Copies a join code given on the command line into out without its
  * spaces ("4045 5687", as it is read out); false unless 8 digits remain. */
 bool cli_code(const char *arg, char out[HU_CODE_LEN + 1]);

@@ -94,20 +94,6 @@ static struct blocklist *serve_blocklist(const char *path)
     return bl;
 }
 
-/* Printable ASCII without spaces: what a shell, a URL fragment (the
- * presenter URL percent-encodes it) and an Authorization header all carry
- * unchanged. */
-static bool serve_key_ok(const char *k)
-{
-    size_t n = strlen(k);
-    if (n < 1 || n > HU_KEY_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (k[i] <= ' ' || k[i] > '~')
-            return false;
-    return true;
-}
-
 /* Refuses a deck named twice (also under another path), which would
  * otherwise resume the same session twice.  Returns 0 or the exit status. */
 static int serve_check_decks(char *const *decks, size_t n)
@@ -189,7 +175,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
             cfg.public_url = optarg;
             break;
         case 'k':
-            if (!serve_key_ok(optarg))
+            if (!cli_key_ok(optarg))
                 return cli_usage_error("%s", "--presenter-key needs 1 to 128 printable ASCII characters, "
                                               "without spaces");
             cfg.presenter_key = optarg;

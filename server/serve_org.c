@@ -16,19 +16,6 @@ const struct option serve_org_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Printable ASCII without spaces, as for --presenter-key: what a shell, a
- * URL fragment and an Authorization header all carry unchanged. */
-static bool serve_org_key_ok(const char *k)
-{
-    size_t n = strlen(k);
-    if (n < 1 || n > HU_KEY_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (k[i] <= ' ' || k[i] > '~')
-            return false;
-    return true;
-}
-
 /* A label is shown in reports and on the projector: one line of text. */
 static bool serve_org_label_ok(const char *s)
 {
@@ -58,7 +45,7 @@ int serve_org_option(int c, const char *arg, struct server_config *cfg)
         cfg->run_label = arg;
         return 0;
     case SERVE_ORG_ADMIN_KEY:
-        if (!serve_org_key_ok(arg))
+        if (!cli_key_ok(arg))
             return cli_usage_error("%s", "--admin-key needs 1 to 128 printable ASCII characters, without spaces");
         cfg->admin_key = arg;
         return 0;

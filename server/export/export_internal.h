@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "base/buf.h"
 #include "model/results.h"
 
@@ -67,6 +69,9 @@ int export_csv(const struct results *r, struct hu_buf *b);
  * and reads it back into b. */
 int export_xlsx(const struct results *r, struct hu_buf *b);
 int export_json(const struct results *r, struct hu_buf *b);
+/* Appends root pretty printed (2-space indent, keys in order) and a newline:
+ * how every JSON document of the exports is written. */
+int export_json_dump(const json_t *root, struct hu_buf *b);
 int export_html(const struct results *r, struct hu_buf *b);
 int export_answers_csv(const struct results *r, struct hu_buf *b);
 int export_questions_csv(const struct results *r, struct hu_buf *b);

@@ -241,6 +241,14 @@ static int json_sink(const char *chunk, size_t n, void *data)
     return ctx->rc == HU_OK ? 0 : -1;
 }
 
+int export_json_dump(const json_t *root, struct hu_buf *b)
+{
+    struct json_sink_ctx ctx = {b, HU_OK};
+    if (json_dump_callback(root, json_sink, &ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+        return ctx.rc ? ctx.rc : HU_ERR_NOMEM;
+    return hu_buf_puts(b, "\n");
+}
+
 int export_json(const struct results *r, struct hu_buf *b)
 {
     json_t *root = json_object(), *sessions = json_array();
@@ -253,12 +261,7 @@ int export_json(const struct results *r, struct hu_buf *b)
         sessions = NULL;
     }
     json_decref(sessions);
-    int rc = ok ? HU_OK : HU_ERR_NOMEM;
-    struct json_sink_ctx ctx = {b, HU_OK};
-    if (rc == HU_OK && json_dump_callback(root, json_sink, &ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-        rc = ctx.rc ? ctx.rc : HU_ERR_NOMEM;
-    if (rc == HU_OK)
-        rc = hu_buf_puts(b, "\n");
+    int rc = ok ? export_json_dump(root, b) : HU_ERR_NOMEM;
     json_decref(root);
     return rc;
 }

@@ -136,6 +136,22 @@ static unsigned report_whole_percent(uint32_t n, uint32_t of)
     return of ? (unsigned)(((uint64_t)n * 100 + of / 2) / of) : 0;
 }
 
+/* A table row's first two cells: the run's name and its date (its time with
+ * the offset, technical). */
+static void report_run_cells(struct html *h, const struct report_run *run, bool tech)
+{
+    char date[32];
+    report_date(report_run_start(run), date, sizeof date);
+    h_raw(h, "<tr><td>");
+    h_esc(h, run->name);
+    h_raw(h, "</td><td>");
+    if (tech)
+        report_time(h, report_run_start(run));
+    else
+        h_esc(h, date);
+    h_raw(h, "</td>");
+}
+
 static void report_overview(struct html *h, const struct report_model *m, bool tech)
 {
     h_raw(h, "<section class=\"overview\">\n<h2>Runs</h2>\n<table>\n<thead><tr><th>Run</th><th>Date</th>"
@@ -145,16 +161,9 @@ static void report_overview(struct html *h, const struct report_model *m, bool t
     h_raw(h, "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < m->n_runs; i++) {
         const struct report_run *r = &m->runs[i];
-        char date[32], code[EXPORT_CODE_LEN];
-        report_date(report_run_start(r), date, sizeof date);
-        h_raw(h, "<tr><td>");
-        h_esc(h, r->name);
-        h_raw(h, "</td><td>");
-        if (tech)
-            report_time(h, report_run_start(r));
-        else
-            h_esc(h, date);
-        h_raw(h, "</td><td>");
+        char code[EXPORT_CODE_LEN];
+        report_run_cells(h, r, tech);
+        h_raw(h, "<td>");
         h_esc(h, r->s->title);
         h_fmt(h, "</td><td class=\"n\">%" PRIu32 "</td>", r->s->participants);
         if (tech) {
@@ -209,16 +218,8 @@ static void report_text_table(struct html *h, const struct report_poll *rp, bool
              "<th>Answers shown</th><th>Voters</th><th>Joined</th></tr></thead>\n<tbody>\n");
     for (size_t k = 0; k < rp->n_entries; k++) {
         const struct report_entry *e = &rp->entries[k];
-        char date[32];
-        report_date(report_run_start(e->run), date, sizeof date);
-        h_raw(h, "<tr><td>");
-        h_esc(h, e->run->name);
-        h_raw(h, "</td><td>");
-        if (tech)
-            report_time(h, report_run_start(e->run));
-        else
-            h_esc(h, date);
-        h_raw(h, "</td><td>");
+        report_run_cells(h, e->run, tech);
+        h_raw(h, "<td>");
         for (size_t i = 0; i < e->p->n_entries && i < REPORT_TEXT_TOP; i++) {
             if (i)
                 h_raw(h, ", ");
@@ -248,16 +249,7 @@ static void report_table(struct html *h, const struct report_poll *rp, bool tech
     h_raw(h, "<th>Voters</th><th>Joined</th></tr></thead>\n<tbody>\n");
     for (size_t k = 0; k < rp->n_entries; k++) {
         const struct report_entry *e = &rp->entries[k];
-        char date[32];
-        report_date(report_run_start(e->run), date, sizeof date);
-        h_raw(h, "<tr><td>");
-        h_esc(h, e->run->name);
-        h_raw(h, "</td><td>");
-        if (tech)
-            report_time(h, report_run_start(e->run));
-        else
-            h_esc(h, date);
-        h_raw(h, "</td>");
+        report_run_cells(h, e->run, tech);
         for (size_t j = 0; j < rp->n_labels; j++) {
             int o = e->option_of[j];
             if (o < 0) {

@@ -106,18 +106,6 @@ static json_t *report_json_poll(const struct report_model *m, const struct repor
                      runs);
 }
 
-struct report_json_sink {
-    struct hu_buf *b;
-    int rc;
-};
-
-static int report_json_write(const char *chunk, size_t n, void *data)
-{
-    struct report_json_sink *s = data;
-    s->rc = hu_buf_append(s->b, chunk, n);
-    return s->rc == HU_OK ? 0 : -1;
-}
-
 int report_json(const struct report_model *m, struct hu_buf *b)
 {
     json_t *polls = json_array();
@@ -136,10 +124,7 @@ int report_json(const struct report_model *m, struct hu_buf *b)
             json_decref(polls);
         return HU_ERR_NOMEM;
     }
-    struct report_json_sink sink = {b, HU_OK};
-    int rc = json_dump_callback(root, report_json_write, &sink, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0
-                 ? hu_buf_puts(b, "\n")
-                 : (sink.rc ? sink.rc : HU_ERR_NOMEM);
+    int rc = export_json_dump(root, b);
     json_decref(root);
     return rc;
 }
