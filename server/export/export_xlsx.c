@@ -9,8 +9,11 @@
  * option:
  *   Slide, Poll, Question, Kind, Status, Option, Label, Count, Percent,
  *   Voters, Participants, Opened, Closed
- * Percent is a number (count / voters) shown as 0.0%; times are the local
- * time of the machine writing the file, as a spreadsheet has no zones.
+ * then, when there are any, the open answers (Poll, Question, Answer,
+ * Status, At) and the audience's questions (Audience question, Votes,
+ * Status, Asked) as tables of their own.  Percent is a number (count /
+ * voters) shown as 0.0%; times are the local time of the machine writing
+ * the file, as a spreadsheet has no zones.
  *
  * libxlsxwriter 1.1.4 (Debian 12) writes only to a named file, so the
  * workbook goes to a private temporary file that is read back and removed.
@@ -103,7 +106,7 @@ static void xlsx_sheet_name(struct xlsx *x, const struct results_session *s, cha
         snprintf(out, 128, "%s%s (%d)", base, suffix, k);
 }
 
-static const char *const xlsx_headers[XLSX_TABLE_COLS] = {
+static const char *const xlsx_headers_polls[XLSX_TABLE_COLS] = {
     "Slide", "Poll", "Question", "Kind", "Status", "Option", "Label",
     "Count", "Percent", "Voters", "Participants", "Opened", "Closed",
 };
@@ -129,6 +132,70 @@ static void xlsx_row(struct xlsx *x, lxw_worksheet *ws, int row, const struct re
     x_number(x, ws, row, 10, p->participants, NULL);
     x_time(x, ws, row, 11, p->opened_at);
     x_time(x, ws, row, 12, p->closed_at);
+}
+
+/* Makes rows first..last (a header row and at least one data row) an Excel
+ * table called name<table_no>, its columns named by headers. */
+static void xlsx_table(struct xlsx *x, lxw_worksheet *ws, int first, int last, const char *const *headers,
+                       int ncols, const char *name, int table_no)
+{
+    lxw_table_column cols[XLSX_TABLE_COLS], *colp[XLSX_TABLE_COLS + 1];
+    memset(cols, 0, sizeof cols);
+    for (int c = 0; c < ncols && c < XLSX_TABLE_COLS; c++) {
+        cols[c].header = (char *)headers[c];
+        colp[c] = &cols[c];
+    }
+    colp[ncols] = NULL;
+    char tname[32];
+    snprintf(tname, sizeof tname, "%s%d", name, table_no);
+    lxw_table_options opt = {.name = tname, .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM, .style_type_number = 2,
+                             .columns = colp};
+    x_check(x, worksheet_add_table(ws, (lxw_row_t)first, 0, (lxw_row_t)last, (lxw_col_t)(ncols - 1), &opt));
+}
+
+static void xlsx_headers(struct xlsx *x, lxw_worksheet *ws, int row, const char *const *headers, int ncols)
+{
+    for (int c = 0; c < ncols; c++)
+        x_text(x, ws, row, c, headers[c], x->bold);
+}
+
+static const char *const xlsx_answer_headers[] = {"Poll", "Question", "Answer", "Status", "At"};
+static const char *const xlsx_question_headers[] = {"Audience question", "Votes", "Status", "Asked"};
+
+/* Below the polls: every open answer, then the audience's questions, each
+ * as a table of its own (when there are any).  Returns the next free row. */
+static int xlsx_texts(struct xlsx *x, lxw_worksheet *ws, const struct results_session *s, int row, int table_no)
+{
+    size_t n_answers = 0;
+    for (size_t j = 0; s->polls && j < s->n_polls; j++)
+        n_answers += s->polls[j].n_answers;
+    if (n_answers) {
+        int first = ++row;
+        xlsx_headers(x, ws, row++, xlsx_answer_headers, 5);
+        for (size_t j = 0; s->polls && j < s->n_polls; j++)
+            for (size_t k = 0; k < s->polls[j].n_answers; k++, row++) {
+                const struct results_answer *a = &s->polls[j].answers[k];
+                x_text(x, ws, row, 0, s->polls[j].poll_id, NULL);
+                x_text(x, ws, row, 1, s->polls[j].question, x->wrap);
+                x_text(x, ws, row, 2, a->text, x->wrap);
+                x_text(x, ws, row, 3, a->status, NULL);
+                x_time(x, ws, row, 4, a->at);
+            }
+        xlsx_table(x, ws, first, row - 1, xlsx_answer_headers, 5, "Answers", table_no);
+    }
+    if (s->questions && s->n_questions) {
+        int first = ++row;
+        xlsx_headers(x, ws, row++, xlsx_question_headers, 4);
+        for (size_t k = 0; k < s->n_questions; k++, row++) {
+            const struct results_question *q = &s->questions[k];
+            x_text(x, ws, row, 0, q->text, x->wrap);
+            x_number(x, ws, row, 1, q->votes, NULL);
+            x_text(x, ws, row, 2, q->status, NULL);
+            x_time(x, ws, row, 3, q->at);
+        }
+        xlsx_table(x, ws, first, row - 1, xlsx_question_headers, 4, "Questions", table_no);
+    }
+    return row;
 }
 
 static void xlsx_sheet(struct xlsx *x, const struct results_session *s, int table_no)
@@ -162,32 +229,19 @@ static void xlsx_sheet(struct xlsx *x, const struct results_session *s, int tabl
     row++;
 
     int first = row;
-    for (int c = 0; c < XLSX_TABLE_COLS; c++)
-        x_text(x, ws, row, c, xlsx_headers[c], x->bold);
-    row++;
+    xlsx_headers(x, ws, row++, xlsx_headers_polls, XLSX_TABLE_COLS);
     for (size_t j = 0; s->polls && j < s->n_polls; j++) {
         const struct results_poll *p = &s->polls[j];
-        unsigned n = export_n_options(p);
+        unsigned n = p->text ? 0 : export_n_options(p);
         if (n == 0)
             xlsx_row(x, ws, row++, p, -1);
         for (unsigned i = 0; i < n; i++)
             xlsx_row(x, ws, row++, p, (int)i);
     }
     /* An Excel table needs a data row; a session without polls gets none. */
-    if (row > first + 1) {
-        lxw_table_column cols[XLSX_TABLE_COLS], *colp[XLSX_TABLE_COLS + 1];
-        memset(cols, 0, sizeof cols);
-        for (int c = 0; c < XLSX_TABLE_COLS; c++) {
-            cols[c].header = (char *)xlsx_headers[c];
-            colp[c] = &cols[c];
-        }
-        colp[XLSX_TABLE_COLS] = NULL;
-        char tname[32];
-        snprintf(tname, sizeof tname, "Polls%d", table_no);
-        lxw_table_options opt = {.name = tname, .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
-                                 .style_type_number = 2, .columns = colp};
-        x_check(x, worksheet_add_table(ws, (lxw_row_t)first, 0, (lxw_row_t)(row - 1), XLSX_TABLE_COLS - 1, &opt));
-    }
+    if (row > first + 1)
+        xlsx_table(x, ws, first, row - 1, xlsx_headers_polls, XLSX_TABLE_COLS, "Polls", table_no);
+    xlsx_texts(x, ws, s, row, table_no);
     x_check(x, worksheet_set_column(ws, 0, 0, 12, NULL));
     x_check(x, worksheet_set_column(ws, 1, 1, 16, NULL));
     x_check(x, worksheet_set_column(ws, 2, 2, 48, NULL));

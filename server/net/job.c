@@ -68,8 +68,9 @@ static void *job_main(void *arg)
     return NULL;
 }
 
-/* Runs done for every finished job, on the loop thread. */
-static void job_collect(struct jobs *js)
+/* Runs done for every finished job, on the loop thread; ran false at the
+ * stop, when the server is past changing its rooms or answering anyone. */
+static void job_collect(struct jobs *js, bool ran)
 {
     pthread_mutex_lock(&js->mu);
     struct job *j = js->done_head;
@@ -77,7 +78,7 @@ static void job_collect(struct jobs *js)
     pthread_mutex_unlock(&js->mu);
     while (j) {
         struct job *next = j->next;
-        j->done(js->srv, j->arg, true);
+        j->done(js->srv, j->arg, ran);
         free(j);
         j = next;
     }
@@ -87,7 +88,7 @@ static void job_on_wake(struct ev_loop *loop, ev_async *w, int revents)
 {
     (void)loop;
     (void)revents;
-    job_collect(w->data);
+    job_collect(w->data, true);
 }
 
 static struct jobs *job_start(struct server *srv)
@@ -166,7 +167,7 @@ void job_stop(struct server *srv)
     pthread_cond_signal(&js->cv);
     pthread_mutex_unlock(&js->mu);
     pthread_join(js->thread, NULL);
-    job_collect(js);
+    job_collect(js, false);
     while (unrun) {
         struct job *next = unrun->next;
         unrun->done(srv, unrun->arg, false);

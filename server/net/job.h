@@ -8,8 +8,10 @@
  * time, in the order they were submitted, and at most JOB_QUEUE_MAX wait.
  *
  * done is called exactly once per accepted job: with ran == false when the
- * server stops before the job ran.  It owns arg and frees it.  The worker
- * never touches the server: work sees only its arg. */
+ * server stops before its done could run on a live loop (the work may have
+ * happened: the data file has it, the rooms and connections do not).  It
+ * owns arg and frees it.  The worker never touches the server: work sees
+ * only its arg. */
 #ifndef HU_JOB_H
 #define HU_JOB_H
 
@@ -30,7 +32,7 @@ typedef void job_done_fn(struct server *srv, void *arg, bool ran);
 int job_submit(struct server *srv, job_work_fn *work, job_done_fn *done, void *arg);
 
 /* Waits for the running job, stops the worker and calls done for every job
- * (ran == false for those that never ran).  Before the loop is destroyed.
+ * left, with ran == false.  Before the loop is destroyed.
  * Accepts a server that never submitted a job. */
 void job_stop(struct server *srv);
 
