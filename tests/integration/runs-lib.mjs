@@ -67,3 +67,30 @@ export async function age(db, ms) {
     UPDATE votes SET voted_at = voted_at - ${ms}; UPDATE participants SET joined_at = joined_at - ${ms};
     UPDATE sessions SET created_at = created_at - ${ms}, updated_at = updated_at - ${ms};`);
 }
+
+// The files of a zip archive (an xlsx workbook) by name, inflated: enough
+// of the format (central directory, stored or deflated entries) to read what
+// libxlsxwriter writes.
+export async function unzip(buf) {
+  const { inflateRawSync } = await import('node:zlib');
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('not a zip file');
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const files = {};
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extra = buf.readUInt16LE(at + 30);
+    const comment = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(dataAt, dataAt + size);
+    files[name] = (method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
+    at += 46 + nameLen + extra + comment;
+  }
+  return files;
+}

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 
 import { CODE, KEY, Server, deck, joinAttendee, joinPresenter, runCli, startServer, tempDir } from './lib.mjs';
 import { csvObjects } from './durable-lib.mjs';
-import { age, countsOf, tally, voteRoom } from './runs-lib.mjs';
+import { age, countsOf, tally, unzip, voteRoom } from './runs-lib.mjs';
 
 const RUN1 = ['yes', 'yes', 'yes', 'no'];
 const RUN2 = ['yes', 'no', 'no'];
@@ -68,6 +68,27 @@ test('two runs: their own votes and participants, exports per run and all', asyn
     assert.equal(q1.slide, '3');
     assert.equal(q1.percents, 'Yes: 75.0%; No: 25.0%');
     assert.match(q1.opened_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+
+    // The workbook of run 1: a sheet named after the session and run, the
+    // code as text, counts as numbers, times as dates (a number with a date
+    // style), the polls as a table.
+    const xlsx = await server.get(`/api/sessions/${CODE}/results.xlsx?run=1`, auth);
+    assert.equal(xlsx.status, 200);
+    assert.equal(xlsx.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    assert.match(xlsx.headers.get('content-disposition'), /attachment; filename="12345678-run1\.xlsx"/);
+    const parts = await unzip(xlsx.bytes);
+    assert.match(parts['xl/workbook.xml'], /<sheet name="Integration deck run 1"/);
+    const strings = [...parts['xl/sharedStrings.xml'].matchAll(/<t[^>]*>([^<]*)<\/t>/g)].map((m) => m[1]);
+    assert.ok(strings.includes('1234 5678') && strings.includes('Count') && strings.includes('Percent'), strings.join('|'));
+    const sheet = parts['xl/worksheets/sheet1.xml'];
+    const cell = (ref) => sheet.match(new RegExp(`<c r="${ref}"([^>]*)>(?:<v>([^<]*)</v>)?`));
+    const header = strings.indexOf('Count');
+    const headerRow = Number(sheet.match(new RegExp(`<c r="H(\\d+)"[^>]*t="s"[^>]*><v>${header}</v>`))[1]);
+    const yes = cell(`H${headerRow + 1}`);
+    assert.ok(yes && !/t="s"/.test(yes[1]) && Number(yes[2]) === 3, `Count is a number: ${yes && yes[0]}`);
+    const opened = cell(`L${headerRow + 1}`);
+    assert.ok(opened && /s="\d+"/.test(opened[1]) && Number(opened[2]) > 46000, `Opened is a date: ${opened && opened[0]}`);
+    assert.ok(parts['xl/tables/table1.xml'].includes('name="Polls1"'));
 
     for (const bad of ['3', '0', 'x', '-1', '1.5', '']) {
       const r = await server.get(`/api/sessions/${CODE}/results.json?run=${bad}`, auth);

@@ -204,16 +204,29 @@ static void test_xlsx(void)
     session(&r->sessions[1], "04045687", "Plan [draft]: what/why?", 2, "", T_APR, 1);
     poll(&r->sessions[1].polls[0], "q1", "Again?", labels, counts, 2, 5, T_APR);
     session(&r->sessions[2], "12345678", "No polls", 1, "", T_SEP, 0);
+    /* Its audience asked one question: a table of its own, as polls have. */
+    struct results_session *q = &r->sessions[2];
+    if (!(q->questions = calloc(1, sizeof *q->questions)))
+        exit(1);
+    q->n_questions = 1;
+    q->questions[0].id = 1;
+    q->questions[0].text = dup("=cmd|' /C calc'!A0");
+    q->questions[0].votes = 4;
+    q->questions[0].status = "open";
+    q->questions[0].at = T_SEP;
     char *x = NULL;
     size_t len = 0;
     CHECK(export_render(r, EXPORT_XLSX, &x, &len) == HU_OK);
     CHECK(x && len > 1000 && memcmp(x, "PK\x03\x04", 4) == 0);
-    /* The zip's directory names every part: three sheets and a table. */
+    /* The zip's directory names every part: three sheets, two tables of
+     * polls and one of questions, and no table of polls for the session
+     * without any. */
     const char *parts[] = {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml",
-                           "xl/tables/table1.xml", "xl/tables/table2.xml", "xl/workbook.xml"};
+                           "xl/tables/table1.xml", "xl/tables/table2.xml", "xl/tables/table3.xml",
+                           "xl/workbook.xml"};
     for (size_t i = 0; x && i < sizeof parts / sizeof parts[0]; i++)
         CHECK(memmem(x, len, parts[i], strlen(parts[i])) != NULL);
-    CHECK(x && memmem(x, len, "xl/tables/table3.xml", 20) == NULL); /* no table without polls */
+    CHECK(x && memmem(x, len, "xl/tables/table4.xml", 20) == NULL);
     CHECK_STR(export_mime(EXPORT_XLSX), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     free(x);
     results_free(r);
