@@ -143,6 +143,8 @@ uint32_t hu_fold_char(uint32_t c)
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
         return c + 32;
+    if (c == 0x130)
+        return 'i'; /* the dotted capital I's simple lower case */
     if (c >= 0x100 && c <= 0x17F) {
         if ((c <= 0x137 || (c >= 0x14A && c <= 0x177)) && c % 2 == 0)
             return c + 1;

@@ -72,3 +72,34 @@ void export_cloud_layout(const struct results_entry *e, size_t n, int w, int h, 
         }
     }
 }
+
+void export_cloud_bounds(const struct cloud_place *p, size_t n, int min_w, int min_h, int box[4])
+{
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!p[i].placed)
+            continue;
+        int a = p[i].x - p[i].w / 2, b = p[i].x + p[i].w / 2, c = p[i].y - p[i].h, d = p[i].y;
+        x0 = any && x0 < a ? x0 : a;
+        x1 = any && x1 > b ? x1 : b;
+        y0 = any && y0 < c ? y0 : c;
+        y1 = any && y1 > d ? y1 : d;
+        any = true;
+    }
+    if (!any) {
+        box[0] = box[1] = 0;
+        box[2] = min_w;
+        box[3] = min_h;
+        return;
+    }
+    x0 -= 2 * CLOUD_GAP;
+    y0 -= 2 * CLOUD_GAP;
+    x1 += 2 * CLOUD_GAP;
+    y1 += 2 * CLOUD_GAP;
+    int bw = x1 - x0 > min_w ? x1 - x0 : min_w, bh = y1 - y0 > min_h ? y1 - y0 : min_h;
+    box[0] = (x0 + x1 - bw) / 2;
+    box[1] = (y0 + y1 - bh) / 2;
+    box[2] = bw;
+    box[3] = bh;
+}

@@ -54,7 +54,8 @@ void html_scale(struct html *h, const struct results_poll *p)
     }
     if (p->voters && n > 1) {
         /* The mean as a dashed line at its place between the values. */
-        double at = (p->mean - atof(p->options[0])) * slot + slot / 2.0;
+        double first = strtod(p->options[0], NULL); /* numeric options are their values */
+        double at = (p->mean - first) * slot + slot / 2.0;
         h_fmt(h, "<line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%d\" stroke=\"#000\" stroke-width=\"3\" "
                  "stroke-dasharray=\"8 5\"/>",
               at, HIST_TOP - 8, at, HIST_TOP + HIST_H);
@@ -77,9 +78,12 @@ static void html_cloud(struct html *h, const struct results_poll *p)
         return;
     }
     export_cloud_layout(p->entries, n, CLOUD_W, CLOUD_H, pl);
-    h_fmt(h, "<svg class=\"chart cloud\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
-             "aria-label=\"Word cloud of %zu answers; the list below names every entry\">\n",
-          CLOUD_W, CLOUD_H, n);
+    /* Zoomed to the entries placed, as the projector does (cloud.js). */
+    int box[4];
+    export_cloud_bounds(pl, n, CLOUD_W * 2 / 5, CLOUD_H * 3 / 10, box);
+    h_fmt(h, "<svg class=\"chart cloud\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"%d %d %d %d\" role=\"img\" "
+             "aria-label=\"Word cloud of %zu entries; the list below names every one\">\n",
+          box[0], box[1], box[2], box[3], n);
     for (size_t i = 0; i < n; i++) {
         if (!pl[i].placed)
             continue;

@@ -111,5 +111,8 @@ struct cloud_place {
     bool placed;
 };
 void export_cloud_layout(const struct results_entry *e, size_t n, int w, int h, struct cloud_place *out);
+/* The box the placed entries take, with a margin, at least min_w x min_h,
+ * as x, y, width, height for a viewBox. */
+void export_cloud_bounds(const struct cloud_place *p, size_t n, int min_w, int min_h, int box[4]);
 
 #endif

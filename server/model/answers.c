@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
 
@@ -38,26 +39,17 @@ static int answers_grow_people(struct answers *a, uint32_t participant)
         return HU_OK;
     if (participant >= HU_SESSION_MAX_PARTICIPANTS)
         return HU_ERR_FULL;
-    uint32_t cap = a->cap_people ? a->cap_people : ANSWERS_INITIAL_CAP;
-    while (cap <= participant)
-        cap *= 2;
-    uint32_t *last = realloc(a->last_mine, (size_t)cap * sizeof *last);
-    if (!last)
-        return HU_ERR_NOMEM;
-    a->last_mine = last;
-    uint8_t *live = realloc(a->live_mine, cap);
-    if (!live)
-        return HU_ERR_NOMEM;
-    a->live_mine = live;
-    uint8_t *infl = realloc(a->inflight, cap);
-    if (!infl)
-        return HU_ERR_NOMEM;
-    a->inflight = infl;
-    memset(last + a->cap_people, 0, (size_t)(cap - a->cap_people) * sizeof *last);
-    memset(live + a->cap_people, 0, cap - a->cap_people);
-    memset(infl + a->cap_people, 0, cap - a->cap_people);
-    a->cap_people = cap;
-    return HU_OK;
+    uint32_t cap = hu_grow_cap(a->cap_people, participant + 1, ANSWERS_INITIAL_CAP);
+    int rc = hu_resize_zero(&a->last_mine, a->cap_people, cap, sizeof *a->last_mine);
+    if (rc == HU_OK)
+        rc = hu_resize_zero(&a->live_mine, a->cap_people, cap, sizeof *a->live_mine);
+    if (rc == HU_OK)
+        rc = hu_resize_zero(&a->inflight, a->cap_people, cap, sizeof *a->inflight);
+    /* An array grown before a failure keeps its size: harmless, as cap_people
+     * only grows once all three have. */
+    if (rc == HU_OK)
+        a->cap_people = cap;
+    return rc;
 }
 
 static int answers_grow_items(struct answers *a, uint32_t id)
@@ -66,16 +58,11 @@ static int answers_grow_items(struct answers *a, uint32_t id)
         return HU_ERR_LIMIT;
     if (id <= a->cap_items)
         return HU_OK;
-    uint32_t cap = a->cap_items ? a->cap_items : ANSWERS_INITIAL_CAP;
-    while (cap < id)
-        cap *= 2;
-    struct answer *p = realloc(a->items, (size_t)cap * sizeof *p);
-    if (!p)
-        return HU_ERR_NOMEM;
-    memset(p + a->cap_items, 0, (size_t)(cap - a->cap_items) * sizeof *p);
-    a->items = p;
-    a->cap_items = cap;
-    return HU_OK;
+    uint32_t cap = hu_grow_cap(a->cap_items, id, ANSWERS_INITIAL_CAP);
+    int rc = hu_resize_zero(&a->items, a->cap_items, cap, sizeof *a->items);
+    if (rc == HU_OK)
+        a->cap_items = cap;
+    return rc;
 }
 
 unsigned answers_count_mine(const struct answers *a, uint32_t participant)

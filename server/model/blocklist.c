@@ -98,9 +98,42 @@ static int blocklist_grow(struct blocklist *bl)
     return HU_OK;
 }
 
-static bool blocklist_word_byte(unsigned char ch)
+/* Letters and digits make words; punctuation, symbols, spaces and emoji
+ * (including the non-ASCII ones: curly quotes, dashes) separate them. */
+static bool blocklist_word_char(uint32_t c)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch >= 0x80;
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return !((c >= 0xA0 && c <= 0xBF) || c == 0xD7 || c == 0xF7 || (c >= 0x2000 && c <= 0x2BFF) ||
+             (c >= 0x3000 && c <= 0x303F) || (c >= 0xFE30 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF0F) ||
+             (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
+             c >= 0x1F000);
+}
+
+/* The next word of s[0..len) from *i: its span in *start and *end (byte
+ * offsets); false when there is none. */
+static bool blocklist_next_word(const char *s, size_t len, size_t *i, size_t *start, size_t *end)
+{
+    size_t at = *i;
+    while (at < len) {
+        size_t before = at;
+        if (blocklist_word_char(hu_utf8_next(s, len, &at))) {
+            *start = before;
+            *end = at;
+            while (at < len) {
+                size_t here = at;
+                if (!blocklist_word_char(hu_utf8_next(s, len, &at))) {
+                    at = here;
+                    break;
+                }
+                *end = at;
+            }
+            *i = at;
+            return true;
+        }
+    }
+    *i = at;
+    return false;
 }
 
 /* Adds one entry: cleaned, folded, its words joined by single spaces. */
@@ -115,18 +148,12 @@ static int blocklist_add(struct blocklist *bl, const char *s, size_t len)
         rc = hu_text_fold(clean.data, clean.len, &fold);
     unsigned n_words = 0;
     bool prefix = rc == HU_OK && fold.len > 1 && fold.data[fold.len - 1] == '*';
-    for (size_t i = 0; rc == HU_OK && i < fold.len;) {
-        while (i < fold.len && !blocklist_word_byte((unsigned char)fold.data[i]))
-            i++;
-        size_t start = i;
-        while (i < fold.len && blocklist_word_byte((unsigned char)fold.data[i]))
-            i++;
-        if (i > start) {
-            if (n_words++)
-                rc = hu_buf_append(&words, " ", 1);
-            if (rc == HU_OK)
-                rc = hu_buf_append(&words, fold.data + start, i - start);
-        }
+    size_t i = 0, start, end;
+    while (rc == HU_OK && blocklist_next_word(fold.data, fold.len, &i, &start, &end)) {
+        if (n_words++)
+            rc = hu_buf_append(&words, " ", 1);
+        if (rc == HU_OK)
+            rc = hu_buf_append(&words, fold.data + start, end - start);
     }
     if (rc == HU_OK && prefix)
         rc = hu_buf_append(&words, "*", 1);
@@ -213,17 +240,9 @@ bool blocklist_match(const struct blocklist *bl, const char *text, size_t len)
     /* The words of the text, then each word and each run of up to
      * max_words words, looked up as they would be written in the list. */
     size_t starts[HU_MSG_MAX / 2], ends[HU_MSG_MAX / 2], n = 0;
-    for (size_t i = 0; i < fold.len && n < sizeof starts / sizeof starts[0];) {
-        while (i < fold.len && !blocklist_word_byte((unsigned char)fold.data[i]))
-            i++;
-        size_t start = i;
-        while (i < fold.len && blocklist_word_byte((unsigned char)fold.data[i]))
-            i++;
-        if (i > start) {
-            starts[n] = start;
-            ends[n++] = i;
-        }
-    }
+    for (size_t i = 0; n < sizeof starts / sizeof starts[0] &&
+                       blocklist_next_word(fold.data, fold.len, &i, &starts[n], &ends[n]);)
+        n++;
     bool hit = false;
     char phrase[BLOCKLIST_ENTRY_MAX + 2];
     for (size_t w = 0; w < n && !hit; w++) {

@@ -33,6 +33,8 @@ static void cloud_entry_free(struct cloud_entry *e)
 
 void cloud_clear(struct cloud *c)
 {
+    /* The rank walks its items (the entries) to forget them: before they go. */
+    rank_clear(&c->rank);
     for (uint32_t i = 0; i < c->n_buckets; i++)
         for (struct cloud_entry *e = c->buckets[i]; e;) {
             struct cloud_entry *next = e->chain;
@@ -40,7 +42,6 @@ void cloud_clear(struct cloud *c)
             e = next;
         }
     free(c->buckets);
-    rank_clear(&c->rank);
     cloud_init(c);
 }
 

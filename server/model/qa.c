@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
 
@@ -48,21 +49,13 @@ static int qa_grow_people(struct qa *q, uint32_t participant)
         return HU_OK;
     if (participant >= HU_SESSION_MAX_PARTICIPANTS)
         return HU_ERR_FULL;
-    uint32_t cap = q->cap_people ? q->cap_people : QA_INITIAL_CAP;
-    while (cap <= participant)
-        cap *= 2;
-    uint32_t *last = realloc(q->last_mine, (size_t)cap * sizeof *last);
-    if (!last)
-        return HU_ERR_NOMEM;
-    q->last_mine = last;
-    uint8_t *n = realloc(q->n_mine, cap);
-    if (!n)
-        return HU_ERR_NOMEM;
-    q->n_mine = n;
-    memset(last + q->cap_people, 0, (size_t)(cap - q->cap_people) * sizeof *last);
-    memset(n + q->cap_people, 0, cap - q->cap_people);
-    q->cap_people = cap;
-    return HU_OK;
+    uint32_t cap = hu_grow_cap(q->cap_people, participant + 1, QA_INITIAL_CAP);
+    int rc = hu_resize_zero(&q->last_mine, q->cap_people, cap, sizeof *q->last_mine);
+    if (rc == HU_OK)
+        rc = hu_resize_zero(&q->n_mine, q->cap_people, cap, sizeof *q->n_mine);
+    if (rc == HU_OK)
+        q->cap_people = cap;
+    return rc;
 }
 
 static int qa_grow_items(struct qa *q, uint32_t id)
@@ -71,16 +64,11 @@ static int qa_grow_items(struct qa *q, uint32_t id)
         return HU_ERR_LIMIT;
     if (id <= q->cap_items)
         return HU_OK;
-    uint32_t cap = q->cap_items ? q->cap_items : QA_INITIAL_CAP;
-    while (cap < id)
-        cap *= 2;
-    struct question **p = realloc(q->items, (size_t)cap * sizeof *p);
-    if (!p)
-        return HU_ERR_NOMEM;
-    memset(p + q->cap_items, 0, (size_t)(cap - q->cap_items) * sizeof *p);
-    q->items = p;
-    q->cap_items = cap;
-    return HU_OK;
+    uint32_t cap = hu_grow_cap(q->cap_items, id, QA_INITIAL_CAP);
+    int rc = hu_resize_zero(&q->items, q->cap_items, cap, sizeof *q->items);
+    if (rc == HU_OK)
+        q->cap_items = cap;
+    return rc;
 }
 
 int qa_reserve(struct qa *q, uint32_t participant, uint32_t *id)

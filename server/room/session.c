@@ -179,8 +179,8 @@ static void session_restore_vote(void *ctx, const char *poll_id, uint32_t partic
     /* A vote that no longer fits the poll (its options were edited since)
      * is left in the file and counted for no one, with a word on stderr. */
     if (!p->tally || ballot_decode(p->spec, choice, &picks) != HU_OK) {
-        fprintf(stderr, "warning: %s: a vote \"%s\" on poll \"%s\" names no option the poll has now; it is not counted\n",
-                rc->s->deck->path, choice, poll_id);
+        log_event(LOG_WARN, "a vote in the data file names no option the poll has now; it is not counted",
+                  LOG_S("deck", rc->s->deck->path), LOG_S("poll", poll_id), LOG_S("choice", choice), LOG_END);
         return;
     }
     if (participant >= rc->s->n_participants || tally_set(p->tally, participant, picks) != HU_OK)
@@ -298,7 +298,8 @@ void session_save_poll(struct session *s, const struct session_poll *p)
     char *params = pollspec_encode(p->spec);
     if (!params || strlen(params) >= sizeof row.params) {
         /* Labels are bounded (HU_LABEL_MAX, HU_OPTION_MAX) so that they fit. */
-        fprintf(stderr, "error: session %s: cannot save poll %s's options\n", s->code, row.poll_id);
+        log_event(LOG_ERROR, "cannot save a poll's options", LOG_S("session", s->code), LOG_S("poll", row.poll_id),
+                  LOG_END);
         free(params);
         return;
     }

@@ -7,11 +7,11 @@
  * pass it); the store writes; session_act_done applies.  Free text is
  * cleaned (base/hu_text.h) before anything else looks at it, and held as
  * pending when the deck says "moderate" or the blocklist matches. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 #include "base/hu_text.h"
 #include "session_impl.h"
 
@@ -308,7 +308,8 @@ int session_moderate(struct session *s, const char *poll_id, const char *answer_
     if (rc != HU_OK)
         return rc;
     if (s->store && (rc = store_answer_status(s->store, s->store_id, p->slide->poll_id, id, st, NULL)) != HU_OK)
-        fprintf(stderr, "error: session %s: cannot save moderation: %s\n", s->code, hu_strerror(rc));
+        log_event(LOG_ERROR, "cannot save moderation", LOG_S("session", s->code), LOG_S("error", hu_strerror(rc)),
+                  LOG_END);
     /* The author's phone is the caller's to refresh; everyone's only when
      * they are shown the results, once the poll has closed. */
     if (p->status == SESSION_POLL_CLOSED && (!p->slide->results_hidden || p->revealed))
@@ -340,7 +341,8 @@ int session_question_action(struct session *s, const char *question_id, enum ses
     if (rc != HU_OK)
         return rc;
     if (s->store && (rc = store_question_status(s->store, s->store_id, id, st)) != HU_OK)
-        fprintf(stderr, "error: session %s: cannot save a question's status: %s\n", s->code, hu_strerror(rc));
+        log_event(LOG_ERROR, "cannot save a question's status", LOG_S("session", s->code),
+                  LOG_S("error", hu_strerror(rc)), LOG_END);
     s->qa_version++;
     return HU_OK;
 }

@@ -99,30 +99,28 @@ static bool session_qa_cached(const struct session *s, uint32_t id)
     return false;
 }
 
+/* One question of a presenter's list, after a comma unless it is the first. */
+static int session_question_full(struct hu_buf *out, const struct question *x, bool *first)
+{
+    int rc = hu_buf_puts(out, *first ? "" : ",");
+    if (rc == HU_OK)
+        rc = session_question_open(out, x, true);
+    *first = false;
+    return rc == HU_OK ? hu_buf_puts(out, "}") : rc;
+}
+
 /* Every question, for presenters: the visible ones by votes, then those
  * waiting or hidden, by id. */
 static int session_questions_all(const struct session *s, struct hu_buf *out)
 {
     int rc = HU_OK;
     bool first = true;
-    for (const struct question *x = qa_first(&s->qa); rc == HU_OK && x; x = qa_next(x)) {
-        rc = hu_buf_puts(out, first ? "" : ",");
-        if (rc == HU_OK)
-            rc = session_question_open(out, x, true);
-        if (rc == HU_OK)
-            rc = hu_buf_puts(out, "}");
-        first = false;
-    }
+    for (const struct question *x = qa_first(&s->qa); rc == HU_OK && x; x = qa_next(x))
+        rc = session_question_full(out, x, &first);
     for (uint32_t id = 1; rc == HU_OK && id <= s->qa.n_items; id++) {
         const struct question *x = qa_get(&s->qa, id);
-        if (!x || qa_visible((enum question_status)x->status))
-            continue;
-        rc = hu_buf_puts(out, first ? "" : ",");
-        if (rc == HU_OK)
-            rc = session_question_open(out, x, true);
-        if (rc == HU_OK)
-            rc = hu_buf_puts(out, "}");
-        first = false;
+        if (x && !qa_visible((enum question_status)x->status))
+            rc = session_question_full(out, x, &first);
     }
     return rc;
 }
@@ -141,9 +139,13 @@ int session_questions_write(struct session *s, bool presenter, uint32_t particip
                 rc = hu_buf_puts(out, ",");
             if (rc == HU_OK)
                 rc = hu_buf_append(out, s->qa_cache.data + from, s->qa_cache_ends[i] - from);
+            /* Fixed strings, not a format: this runs for every item of every
+             * phone's list, 19,000 phones a second at most. */
             if (rc == HU_OK)
-                rc = hu_buf_printf(out, ",\"mine\":%s,\"upvoted\":%s}", x->participant == participant ? "true" : "false",
-                                   qa_upvoted(&s->qa, x->id, participant) ? "true" : "false");
+                rc = hu_buf_puts(out, x->participant == participant ? ",\"mine\":true" : ",\"mine\":false");
+            if (rc == HU_OK)
+                rc = hu_buf_puts(out, qa_upvoted(&s->qa, x->id, participant) ? ",\"upvoted\":true}"
+                                                                               : ",\"upvoted\":false}");
             from = s->qa_cache_ends[i];
         }
         /* The participant's own questions below the top, or not shown to the

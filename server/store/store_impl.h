@@ -154,6 +154,12 @@ void store_checkpoint_stop(struct store *st);
 /* Frees an operation and what it owns.  Accepts NULL. */
 void store_op_free(struct store_op *op);
 
+/* store_session.c: replays a run's rows into cb (polls, participants
+ * when cb->participant is set, votes, answers, questions, upvotes), for the
+ * start-up load and for exports.  The caller holds db_mu inside a read
+ * transaction. */
+int store_replay(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx);
+
 /* store.c: a new operation with room for extra bytes of strings in data[]
  * (NULL when out of memory), and its hand-over to the writer (which frees
  * op on failure). */

@@ -52,6 +52,7 @@ struct store_reading {
     struct store_counter *counters; /* parallel to s->polls. From malloc() */
     size_t cap;
     struct qa qa;
+    int err;                        /* the first failure of a callback */
 };
 
 static void store_reading_free(struct store_reading *rd)
@@ -82,51 +83,42 @@ static int store_grow_polls(struct store_reading *rd)
     return HU_OK;
 }
 
-static int store_read_polls(struct store *st, int64_t sid, struct store_reading *rd)
+static void store_fail_once(struct store_reading *rd, int e)
 {
+    if (e != HU_OK && rd->err == HU_OK)
+        rd->err = e;
+}
+
+/* A poll's row: its results' fixed fields, and a counter for its kind. */
+static void store_read_poll(void *ctx, const struct store_poll_row *row)
+{
+    struct store_reading *rd = ctx;
     struct results_session *s = rd->s;
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT poll_id, question, kind, slide_index, status, opened_at,"
-                                " closed_at, participants_at_close, params FROM polls WHERE run_id = ?1"
-                                " ORDER BY slide_index < 0, slide_index, poll_id",
-                                -1, &q, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 1, sid);
-    int e = HU_OK;
-    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        if ((e = store_grow_polls(rd)) != HU_OK)
-            break;
-        struct results_poll *p = &s->polls[s->n_polls];
-        struct store_counter *k = &rd->counters[s->n_polls];
-        memset(p, 0, sizeof *p);
-        memset(k, 0, sizeof *k);
-        answers_init(&k->answers);
-        s->n_polls++;
-        int status = sqlite3_column_int(q, 4);
-        p->slide_index = sqlite3_column_int(q, 3);
-        p->removed = p->slide_index < 0;
-        if (p->removed)
-            p->slide_index = -1;
-        p->opened_at = sqlite3_column_int64(q, 5);
-        p->closed_at = sqlite3_column_int64(q, 6);
-        p->participants = status == 2 ? (uint32_t)sqlite3_column_int64(q, 7) : s->participants;
-        const char *kind = (const char *)sqlite3_column_text(q, 2);
-        const char *params = (const char *)sqlite3_column_text(q, 8);
-        k->known = kind && pollspec_decode(kind, params, &k->spec) == HU_OK;
-        if (!(p->poll_id = store_dup_text(q, 0)) || !(p->question = store_dup_text(q, 1)) ||
-            !(p->status = strdup(store_status_name(status))))
-            e = HU_ERR_NOMEM;
-        else if (k->known && !k->spec.kind->text && !(k->tally = tally_new(k->spec.n_options)))
-            e = HU_ERR_NOMEM;
-        else if (!k->known && !(p->kind = store_dup_text(q, 2)))
-            e = HU_ERR_NOMEM;
+    int e = store_grow_polls(rd);
+    if (e != HU_OK || rd->err != HU_OK) {
+        store_fail_once(rd, e);
+        return;
     }
-    if (e == HU_OK && rc != SQLITE_DONE)
-        e = store_sqlite_err(rc);
-    sqlite3_finalize(q);
-    return e;
+    struct results_poll *p = &s->polls[s->n_polls];
+    struct store_counter *k = &rd->counters[s->n_polls];
+    memset(p, 0, sizeof *p);
+    memset(k, 0, sizeof *k);
+    answers_init(&k->answers);
+    s->n_polls++;
+    p->removed = row->slide_index < 0;
+    p->slide_index = p->removed ? -1 : row->slide_index;
+    p->opened_at = row->opened_at;
+    p->closed_at = row->closed_at;
+    p->participants = row->status == 2 ? row->participants_at_close : s->participants;
+    k->known = pollspec_decode(row->kind, row->params, &k->spec) == HU_OK;
+    if (!(p->poll_id = strdup(row->poll_id)) || !(p->question = strdup(row->question)) ||
+        !(p->status = strdup(store_status_name(row->status))))
+        e = HU_ERR_NOMEM;
+    else if (k->known && !k->spec.kind->text && !(k->tally = tally_new(k->spec.n_options)))
+        e = HU_ERR_NOMEM;
+    else if (!k->known && !(p->kind = strdup(row->kind)))
+        e = HU_ERR_NOMEM;
+    store_fail_once(rd, e);
 }
 
 static struct store_counter *store_find_poll(struct store_reading *rd, const char *poll_id, struct results_poll **p)
@@ -158,124 +150,64 @@ static int store_count_unknown(struct results_poll *p, const char *choice)
     return HU_OK;
 }
 
-/* Replays the votes into each poll's tally: one row per participant and
- * poll, so a changed vote counts once, for its last picks. */
-static int store_read_votes(struct store *st, int64_t sid, struct store_reading *rd)
+/* One row per participant and poll, so a changed vote counts once, for its
+ * last picks; a choice outside the poll's options counts for no one. */
+static void store_read_vote(void *ctx, const char *poll_id, uint32_t who, const char *choice)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT poll_id, participant, choice FROM votes WHERE run_id = ?1", -1,
-                                &q, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 1, sid);
-    int e = HU_OK;
-    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct results_poll *p = NULL;
-        const char *choice = (const char *)sqlite3_column_text(q, 2);
-        int64_t who = sqlite3_column_int64(q, 1);
-        struct store_counter *k = store_find_poll(rd, (const char *)sqlite3_column_text(q, 0), &p);
-        tally_mask picks;
-        if (!k || !choice || who < 0 || who >= HU_SESSION_MAX_PARTICIPANTS)
-            continue;
-        if (!k->known)
-            e = store_count_unknown(p, choice);
-        else if (k->tally && ballot_decode(&k->spec, choice, &picks) == HU_OK)
-            /* A choice outside the poll's options counts for no one. */
-            e = tally_set(k->tally, (uint32_t)who, picks);
-    }
-    if (e == HU_OK && rc != SQLITE_DONE)
-        e = store_sqlite_err(rc);
-    sqlite3_finalize(q);
-    return e;
+    struct store_reading *rd = ctx;
+    struct results_poll *p = NULL;
+    struct store_counter *k = store_find_poll(rd, poll_id, &p);
+    tally_mask picks;
+    if (!k || who >= HU_SESSION_MAX_PARTICIPANTS)
+        return;
+    if (!k->known)
+        store_fail_once(rd, store_count_unknown(p, choice));
+    else if (k->tally && ballot_decode(&k->spec, choice, &picks) == HU_OK)
+        store_fail_once(rd, tally_set(k->tally, who, picks));
 }
 
-static int store_read_answers(struct store *st, int64_t sid, struct store_reading *rd)
+static void store_read_answer(void *ctx, const char *poll_id, uint32_t id, uint32_t who, const char *text,
+                              int status, int64_t at)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT poll_id, answer_id, participant, text, status, created_at FROM answers"
-                                " WHERE run_id = ?1 ORDER BY poll_id, answer_id",
-                                -1, &q, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 1, sid);
-    int e = HU_OK;
-    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        struct results_poll *p = NULL;
-        struct store_counter *k = store_find_poll(rd, (const char *)sqlite3_column_text(q, 0), &p);
-        int64_t id = sqlite3_column_int64(q, 1), who = sqlite3_column_int64(q, 2);
-        int status = sqlite3_column_int(q, 4);
-        if (!k || !k->known || !k->spec.kind->text || id < 1 || id > HU_POLL_ANSWERS_MAX || who < 0 ||
-            who >= HU_SESSION_MAX_PARTICIPANTS || status < ANSWER_SHOWN || status > ANSWER_WITHDRAWN)
-            continue;
-        e = answers_commit(&k->answers, (uint32_t)id, (uint32_t)who, (const char *)sqlite3_column_text(q, 3),
-                           (enum answer_status)status, sqlite3_column_int64(q, 5));
-        if (e == HU_ERR_EXISTS)
-            e = HU_OK;
-    }
-    if (e == HU_OK && rc != SQLITE_DONE)
-        e = store_sqlite_err(rc);
-    sqlite3_finalize(q);
-    return e;
+    struct store_reading *rd = ctx;
+    struct results_poll *p = NULL;
+    struct store_counter *k = store_find_poll(rd, poll_id, &p);
+    if (!k || !k->known || !k->spec.kind->text || id > HU_POLL_ANSWERS_MAX || who >= HU_SESSION_MAX_PARTICIPANTS ||
+        status < ANSWER_SHOWN || status > ANSWER_WITHDRAWN)
+        return;
+    int e = answers_commit(&k->answers, id, who, text, (enum answer_status)status, at);
+    store_fail_once(rd, e == HU_ERR_EXISTS ? HU_OK : e);
 }
 
-static int store_read_questions(struct store *st, int64_t sid, struct store_reading *rd)
+static void store_read_question(void *ctx, uint32_t id, uint32_t who, const char *text, int status, int64_t at)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT question_id, participant, text, status, created_at FROM questions"
-                                " WHERE run_id = ?1 ORDER BY question_id",
-                                -1, &q, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 1, sid);
-    int e = HU_OK;
-    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        int64_t id = sqlite3_column_int64(q, 0), who = sqlite3_column_int64(q, 1);
-        int status = sqlite3_column_int(q, 3);
-        if (id < 1 || id > HU_QA_MAX || who < 0 || who >= HU_SESSION_MAX_PARTICIPANTS || status < QUESTION_OPEN ||
-            status > QUESTION_PINNED)
-            continue;
-        e = qa_commit(&rd->qa, (uint32_t)id, (uint32_t)who, (const char *)sqlite3_column_text(q, 2),
-                      (enum question_status)status, sqlite3_column_int64(q, 4));
-        if (e == HU_ERR_EXISTS || e == HU_ERR_LIMIT)
-            e = HU_OK;
-    }
-    sqlite3_finalize(q);
-    if (e == HU_OK && rc != SQLITE_DONE)
-        return store_sqlite_err(rc);
-    q = NULL;
-    rc = sqlite3_prepare_v2(st->db, "SELECT question_id, participant FROM upvotes WHERE run_id = ?1", -1, &q,
-                            NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 1, sid);
-    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        int64_t id = sqlite3_column_int64(q, 0), who = sqlite3_column_int64(q, 1);
-        bool changed;
-        if (id >= 1 && id <= HU_QA_MAX && who >= 0 && who < HU_SESSION_MAX_PARTICIPANTS &&
-            qa_upvote(&rd->qa, (uint32_t)id, (uint32_t)who, true, &changed) == HU_ERR_NOMEM)
-            e = HU_ERR_NOMEM;
-    }
-    if (e == HU_OK && rc != SQLITE_DONE)
-        e = store_sqlite_err(rc);
-    sqlite3_finalize(q);
-    return e;
+    struct store_reading *rd = ctx;
+    if (id > HU_QA_MAX || who >= HU_SESSION_MAX_PARTICIPANTS || status < QUESTION_OPEN || status > QUESTION_PINNED)
+        return;
+    int e = qa_commit(&rd->qa, id, who, text, (enum question_status)status, at);
+    store_fail_once(rd, e == HU_ERR_EXISTS || e == HU_ERR_LIMIT ? HU_OK : e);
 }
 
-/* Reads a session's polls, replays what was cast in them, and fills the
- * results from the counters, as the running server would. */
+static void store_read_upvote(void *ctx, uint32_t id, uint32_t who)
+{
+    struct store_reading *rd = ctx;
+    bool changed;
+    if (id <= HU_QA_MAX && who < HU_SESSION_MAX_PARTICIPANTS &&
+        qa_upvote(&rd->qa, id, who, true, &changed) == HU_ERR_NOMEM)
+        store_fail_once(rd, HU_ERR_NOMEM);
+}
+
+/* Replays a session's rows into the same counters the running server keeps
+ * (store_replay, as at start-up), and fills the results from them. */
 static int store_read_polls_all(struct store *st, int64_t sid, struct results_session *s)
 {
-    struct store_reading rd = {s, NULL, 0, {0}};
+    struct store_reading rd = {s, NULL, 0, {0}, HU_OK};
     qa_init(&rd.qa);
-    int e = store_read_polls(st, sid, &rd);
+    const struct store_load_cb cb = {store_read_poll,   NULL,         store_read_vote, store_read_answer,
+                                     store_read_question, store_read_upvote};
+    int e = store_replay(st, sid, &cb, &rd);
     if (e == HU_OK)
-        e = store_read_votes(st, sid, &rd);
-    if (e == HU_OK)
-        e = store_read_answers(st, sid, &rd);
-    if (e == HU_OK)
-        e = store_read_questions(st, sid, &rd);
+        e = rd.err;
     for (size_t i = 0; e == HU_OK && i < s->n_polls; i++) {
         struct store_counter *k = &rd.counters[i];
         if (k->known)

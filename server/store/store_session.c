@@ -270,6 +270,20 @@ static int store_load_questions(struct store *st, int64_t sid, const struct stor
     return e;
 }
 
+int store_replay(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
+{
+    int e = store_load_polls(st, run_id, cb, ctx);
+    if (e == HU_OK && cb->participant)
+        e = store_load_participants(st, run_id, cb, ctx);
+    if (e == HU_OK)
+        e = store_load_votes(st, run_id, cb, ctx);
+    if (e == HU_OK)
+        e = store_load_answers(st, run_id, cb, ctx);
+    if (e == HU_OK)
+        e = store_load_questions(st, run_id, cb, ctx);
+    return e;
+}
+
 int store_session_load(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
 {
     if (!st || !cb)
@@ -279,15 +293,7 @@ int store_session_load(struct store *st, int64_t run_id, const struct store_load
     int rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
     int e = rc == SQLITE_OK ? HU_OK : store_fail(st, "read a session", rc);
     if (e == HU_OK)
-        e = store_load_polls(st, run_id, cb, ctx);
-    if (e == HU_OK)
-        e = store_load_participants(st, run_id, cb, ctx);
-    if (e == HU_OK)
-        e = store_load_votes(st, run_id, cb, ctx);
-    if (e == HU_OK)
-        e = store_load_answers(st, run_id, cb, ctx);
-    if (e == HU_OK)
-        e = store_load_questions(st, run_id, cb, ctx);
+        e = store_replay(st, run_id, cb, ctx);
     if (!sqlite3_get_autocommit(st->db))
         (void)sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     pthread_mutex_unlock(&st->db_mu);

@@ -6,22 +6,12 @@
 // axe is injected as a script file; the server's CSP allows only its own
 // scripts, so these contexts bypass CSP (and only these: the other tests
 // run under the real policy).
-import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 
 import {
   CODE, KEY, PHONE, PROJECTOR, SLIDE, command, expectState, expectText, gotoSlide, joinAttendee,
-  joinPresenter, launchBrowser, openPoll, settle, startDeckServer,
+  axeAudit, joinPresenter, launchBrowser, openPoll, startDeckServer,
 } from './browser-lib.mjs';
-
-const require = createRequire(import.meta.url);
-let AXE;
-try {
-  AXE = require.resolve('axe-core/axe.min.js');
-} catch (e) {
-  throw new Error(`axe-core is not installed (run npm ci --prefix tests): ${e.message}`);
-}
 
 let browser;
 let server;
@@ -39,31 +29,7 @@ after(async () => {
   await server?.stop();
 });
 
-// Runs axe on the page as it is now; fails listing every serious or
-// critical violation with the elements it found.
-async function audit(page, label) {
-  await settle(page);
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
-    await page.addScriptTag({ path: AXE });
-  }
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-    return r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
-    }));
-  });
-  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const minor = result.filter((v) => !bad.includes(v));
-  if (minor.length) {
-    console.log(`# ${label}: minor findings: ${minor.map((v) => `${v.id} (${v.impact})`).join(', ')}`);
-  }
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`), [],
-    `${label}: serious or critical accessibility violations`);
-}
+const audit = axeAudit;
 
 test('attendee page: join form, wrong code, open poll, voted, closed, discussion', async () => {
   await gotoSlide(presenter, SLIDE.welcome);

@@ -7,7 +7,9 @@
 // HANDSUP_SCREENSHOT_DIR in the environment.  The browser is never a
 // downloaded one: /usr/bin/chromium (or $HANDSUP_CHROMIUM), and a missing
 // browser fails the test with a message that says how to install it.
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,3 +169,39 @@ export function screenshotDir() {
 }
 
 export const WEB_DIR = path.join(SOURCE_DIR, 'web');
+
+const requireHere = createRequire(import.meta.url);
+
+// Runs axe-core on the page as it is now; fails listing every serious or
+// critical violation with the elements it found.  axe is injected as a
+// script file, so the page's context must bypass CSP (newContext({ ...,
+// bypassCSP: true })): only the accessibility checks do.
+export async function axeAudit(page, label) {
+  let axe;
+  try {
+    axe = requireHere.resolve('axe-core/axe.min.js');
+  } catch (e) {
+    throw new Error(`axe-core is not installed (run npm ci --prefix tests): ${e.message}`);
+  }
+  await settle(page);
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ path: axe });
+  }
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+    }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const minor = result.filter((v) => !bad.includes(v));
+  if (minor.length) {
+    console.log(`# ${label}: minor findings: ${minor.map((v) => `${v.id} (${v.impact})`).join(', ')}`);
+  }
+  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`), [],
+    `${label}: serious or critical accessibility violations`);
+}

@@ -63,7 +63,7 @@ static size_t list_decks(const char *dir, char ***names)
 
 static const char *kind_name(enum deck_slide_kind k)
 {
-    return k == DECK_SLIDE_POLL ? "poll" : k == DECK_SLIDE_DISCUSS ? "discuss" : "content";
+    return k == DECK_SLIDE_POLL ? "poll" : k == DECK_SLIDE_DISCUSS ? "discuss" : k == DECK_SLIDE_QA ? "qa" : "content";
 }
 
 /* "\n" in an expectation stands for a newline (speaker notes span lines). */
@@ -94,6 +94,8 @@ static bool expect_fail(const char *where, const char *line, const char *got)
  *   slide I title TEXT | slide I title none | slide I line N | slide I question TEXT
  *   slide I notes TEXT | slide I notes none
  *   slide I html-has TEXT | slide I html-lacks TEXT | slide I html TEXT (exact)
+ *   qa off|on|moderated | slide I qa
+ *   slide I kind KIND | slide I spec JSON (the poll's stored parameters, exactly)
  * Blank lines and lines starting with "#" are comments. */
 static bool deck_expect_line(const struct deck *d, const char *where, char *line)
 {
@@ -119,6 +121,10 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
                 return true;
         return expect_fail(where, line, d->n_warnings ? d->warnings[0] : "no warnings");
     }
+    if (strncmp(line, "qa ", 3) == 0) {
+        const char *got = d->qa == DECK_QA_ON ? "on" : d->qa == DECK_QA_MODERATED ? "moderated" : "off";
+        return strcmp(got, line + 3) == 0 || expect_fail(where, line, got);
+    }
     if (strncmp(line, "code ", 5) == 0) {
         const char *got = d->has_code ? d->code : "none";
         return strcmp(got, line + 5) == 0 || expect_fail(where, line, got);
@@ -137,7 +143,19 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
     arg = sp ? sp + 1 : "";
     size_t wlen = sp ? (size_t)(sp - what) : strlen(what);
 #define IS(word) (wlen == strlen(word) && memcmp(what, word, wlen) == 0)
-    if (IS("content") || IS("discuss") || IS("poll")) {
+    if (IS("kind") || IS("spec")) {
+        if (!sl->spec)
+            return expect_fail(where, line, "not a poll");
+        if (IS("kind"))
+            return strcmp(sl->spec->kind->name, arg) == 0 || expect_fail(where, line, sl->spec->kind->name);
+        char *enc = pollspec_encode(sl->spec);
+        bool ok = enc && strcmp(enc, arg) == 0;
+        if (!ok)
+            expect_fail(where, line, enc);
+        free(enc);
+        return ok;
+    }
+    if (IS("content") || IS("discuss") || IS("poll") || IS("qa")) {
         if (sl->kind == DECK_SLIDE_POLL)
             snprintf(buf, sizeof buf, "poll %s %s", sl->poll_id, sl->results_hidden ? "hidden" : "visible");
         else if (sl->kind == DECK_SLIDE_DISCUSS)
