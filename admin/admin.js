@@ -157,12 +157,15 @@
     return a;
   }
 
+  /* fmt: a results format (csv, xlsx, json, html), or answers / questions
+   * for every open answer or audience question as CSV. */
   function exportButton(code, fmt, run, label) {
     var b = el('button', 'small', label || fmt.toUpperCase());
     b.type = 'button';
+    var file = fmt === 'answers' || fmt === 'questions' ? fmt + '.csv' : 'results.' + fmt;
     b.addEventListener('click', function () {
       var q = run ? '?run=' + run : '';
-      download('/api/sessions/' + code + '/results.' + fmt + q, code + (run ? '-run' + run : '') + '.' + fmt, b);
+      download('/api/sessions/' + code + '/' + file + q, code + (run ? '-run' + run : '') + '-' + file, b);
     });
     return b;
   }
@@ -203,6 +206,8 @@
     var exp = el('div', 'row exports');
     exp.appendChild(el('span', 'label', 'Results of the live run:'));
     ['csv', 'xlsx', 'json', 'html'].forEach(function (f) { exp.appendChild(exportButton(s.code, f)); });
+    exp.appendChild(exportButton(s.code, 'answers', 0, 'Answers CSV'));
+    exp.appendChild(exportButton(s.code, 'questions', 0, 'Questions CSV'));
     root.appendChild(exp);
 
     root.appendChild(el('h3', null, 'Runs'));
@@ -276,6 +281,7 @@
       var ex = el('td', 'exports');
       ex.appendChild(exportButton(s.code, 'csv', r.number));
       ex.appendChild(exportButton(s.code, 'xlsx', r.number));
+      ex.appendChild(exportButton(s.code, 'json', r.number));
       row.appendChild(ex);
       var act = el('td');
       if (!r.live) {

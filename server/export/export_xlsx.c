@@ -35,6 +35,8 @@
  * any of []:*?/\ . */
 #define XLSX_SHEET_NAME_MAX 31
 #define XLSX_TABLE_COLS 13
+/* A sheet name being made: a title cut to fit (96 bytes), a run suffix and " (NN)". */
+#define XLSX_NAME_BUF 160
 
 /* The state of one workbook being written: formats are made once. */
 struct xlsx {
@@ -77,7 +79,7 @@ static void x_time(struct xlsx *x, lxw_worksheet *ws, int row, int col, int64_t 
 /* A sheet name Excel accepts and no other sheet of the workbook has:
  * the session's title (or code) cut to fit, forbidden characters as '-',
  * a run number when there is one, " (2)" style suffixes against clashes. */
-static void xlsx_sheet_name(struct xlsx *x, const struct results_session *s, char out[128])
+static void xlsx_sheet_name(struct xlsx *x, const struct results_session *s, char out[XLSX_NAME_BUF])
 {
     char base[96], suffix[32] = "";
     const char *title = s->title && *s->title ? s->title : s->code ? s->code : "Session";
@@ -101,9 +103,9 @@ static void xlsx_sheet_name(struct xlsx *x, const struct results_session *s, cha
         base[0] = '-';
     if (n > 0 && base[n - 1] == '\'')
         base[n - 1] = '-';
-    snprintf(out, 128, "%s%s", base, suffix);
+    snprintf(out, XLSX_NAME_BUF, "%s%s", base, suffix);
     for (int k = 2; k < 100 && workbook_get_worksheet_by_name(x->wb, out); k++)
-        snprintf(out, 128, "%s%s (%d)", base, suffix, k);
+        snprintf(out, XLSX_NAME_BUF, "%s%s (%d)", base, suffix, k);
 }
 
 static const char *const xlsx_headers_polls[XLSX_TABLE_COLS] = {
@@ -200,7 +202,7 @@ static int xlsx_texts(struct xlsx *x, lxw_worksheet *ws, const struct results_se
 
 static void xlsx_sheet(struct xlsx *x, const struct results_session *s, int table_no)
 {
-    char name[128], code[EXPORT_CODE_LEN];
+    char name[XLSX_NAME_BUF], code[EXPORT_CODE_LEN];
     xlsx_sheet_name(x, s, name);
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
     if (!ws) {

@@ -13,15 +13,15 @@
 #include "base/hu_err.h"
 #include "export/export.h"
 #include "export/qr.h"
-#include "http_impl.h"
 #include "admin_key.h"
+#include "http_impl.h"
 #include "net.h"
 #include "route.h"
 
 #define HTTP_CHUNK 16384
 
-int http_respond(struct lws *wsi, struct http_pss *p, unsigned status, const char *type,
-                        char *body, size_t len, const char *hname, const char *hvalue)
+int http_respond(struct lws *wsi, struct http_pss *p, unsigned status, const char *type, char *body, size_t len,
+                 const char *hname, const char *hvalue)
 {
     unsigned char hdr[LWS_PRE + 2048];
     unsigned char *start = hdr + LWS_PRE, *pos = start, *end = hdr + sizeof hdr - 1;
