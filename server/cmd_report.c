@@ -37,8 +37,8 @@ const char cmd_report_usage[] =
     "         --out FILE          write to FILE instead of standard output\n"
     "         --poll ID           only this poll (repeatable)\n"
     "         --title TEXT        the report's heading\n"
-    "         --technical         also join codes, poll ids, run numbers, data files and\n"
-    "                             times with their UTC offset (html)\n"
+    "         --technical         also join codes, poll ids, slides, run numbers, data files\n"
+    "                             and times with their UTC offset (html)\n"
     "         CODE...             only these sessions, as read out (default: all)\n";
 
 /* Keeps only the sessions whose codes are listed; counts in found[k] the

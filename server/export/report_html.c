@@ -291,6 +291,10 @@ static void report_poll_section(struct html *h, const struct report_model *m, co
         h_esc(h, rp->id);
         h_raw(h, "</code> &middot; ");
         h_esc(h, rp->kind);
+        /* Where the newest run showed it, counted from 1 as everywhere. */
+        const struct results_poll *last = rp->n_entries ? rp->entries[rp->n_entries - 1].p : NULL;
+        if (last && last->slide_index >= 0)
+            h_fmt(h, " &middot; slide %d", last->slide_index + 1);
     }
     h_raw(h, "</p>\n");
     report_notes(h, rp);

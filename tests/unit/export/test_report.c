@@ -152,6 +152,7 @@ static void test_report(void)
     opts.technical = true;
     html = render(src, 2, &opts, EXPORT_HTML);
     CHECK(html && strstr(html, "0404 5687") && strstr(html, "swansea.db") && strstr(html, "(UTC+00:00)"));
+    CHECK(html && strstr(html, "poll <code>priorities</code> &middot; choice &middot; slide 2") != NULL);
     free(html);
 
     /* Only the polls asked for. */
