@@ -181,6 +181,12 @@ static void ws_batch_attendee_state(struct ws_batch *b, struct conn *c)
         ss->state_prefix_len = strlen(text) - 1; /* drop the closing brace */
         ss->cached_version = session_version(s);
     }
+    if (!session_has_answers(s)) {
+        char vote[SESSION_VOTE_TAIL_MAX];
+        size_t n = session_attendee_vote_tail(s, c->participant, vote);
+        ws_batch_frame(b, WS_OP_TEXT, ss->state_prefix, ss->state_prefix_len, vote, n);
+        return;
+    }
     struct hu_buf tail;
     hu_buf_init(&tail, HU_TX_CHUNK);
     if (session_attendee_tail(s, c->participant, &tail) != HU_OK)

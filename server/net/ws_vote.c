@@ -119,7 +119,8 @@ void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
         return;
     }
     pv->at_us = metrics_now_us();
-    srv->metrics.votes++;
+    if (pv->act.type == SESSION_ACT_VOTE)
+        srv->metrics.votes++;
     pv->next = srv->pending;
     if (srv->pending)
         srv->pending->prev = pv;
@@ -163,9 +164,12 @@ void ws_store_done(struct server *srv)
             struct ws_pending_vote *pv = done[i].cookie;
             struct server_session *ss = pv->ss;
             bool ok = done[i].err == HU_OK;
-            if (ok && pv->conn)
+            /* The metrics count votes; answers, questions and upvotes share
+             * their path and the commit latency. */
+            bool vote = pv->act.type == SESSION_ACT_VOTE;
+            if (ok && pv->conn && vote)
                 srv->metrics.acks++;
-            if (!ok)
+            if (!ok && vote)
                 srv->metrics.vote_failures++;
             metrics_observe(&srv->metrics.commit, (double)(metrics_now_us() - pv->at_us) / 1e6);
             if (pv->conn) {

@@ -93,6 +93,7 @@ void session_free(struct session *s)
 struct session_restore_ctx {
     struct session *s;
     int err;
+    char warned[HU_POLL_ID_MAX + 1]; /* the last poll warned about (votes come by poll) */
 };
 
 void session_set_blocklist(struct session *s, const struct blocklist *bl) { s->blocklist = bl; }
@@ -179,8 +180,11 @@ static void session_restore_vote(void *ctx, const char *poll_id, uint32_t partic
     /* A vote that no longer fits the poll (its options were edited since)
      * is left in the file and counted for no one, with a word on stderr. */
     if (!p->tally || ballot_decode(p->spec, choice, &picks) != HU_OK) {
-        log_event(LOG_WARN, "a vote in the data file names no option the poll has now; it is not counted",
-                  LOG_S("deck", rc->s->deck->path), LOG_S("poll", poll_id), LOG_S("choice", choice), LOG_END);
+        /* Once per poll: a poll whose options changed has many such votes. */
+        if (strcmp(rc->warned, poll_id) != 0)
+            log_event(LOG_WARN, "votes in the data file name options the poll no longer has; they are not counted",
+                      LOG_S("deck", rc->s->deck->path), LOG_S("poll", poll_id), LOG_S("choice", choice), LOG_END);
+        snprintf(rc->warned, sizeof rc->warned, "%s", poll_id);
         return;
     }
     if (participant >= rc->s->n_participants || tally_set(p->tally, participant, picks) != HU_OK)
@@ -217,7 +221,7 @@ int session_restore(struct session *s, int saved_slide)
 {
     if (!s->store)
         return HU_OK;
-    struct session_restore_ctx rc = {s, HU_OK};
+    struct session_restore_ctx rc = {s, HU_OK, ""};
     const struct store_load_cb cb = {session_restore_poll,      session_restore_participant,
                                      session_restore_vote,      session_restore_answer_cb,
                                      session_restore_question,  session_restore_upvote};

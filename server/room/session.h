@@ -193,6 +193,11 @@ json_t *session_state_json(const struct session *s, bool presenter, int64_t now_
  * text poll, ,"myAnswers":[...], then the closing brace.  HU_OK or a hu_buf
  * error. */
 int session_attendee_tail(const struct session *s, uint32_t participant, struct hu_buf *out);
+/* The same tail when the current slide has no text poll (then it is only
+ * ,"myVote":...}), written into buf without an allocation: the fan-out to a
+ * whole room writes one per phone.  Returns its length. */
+#define SESSION_VOTE_TAIL_MAX (BALLOT_TEXT_MAX + 16)
+size_t session_attendee_vote_tail(const struct session *s, uint32_t participant, char buf[SESSION_VOTE_TAIL_MAX]);
 /* The "questions" message: for a presenter (presenter true) every
  * question, else the top HU_QA_TOP visible ones plus participant's own, with
  * "mine" and "upvoted".  Appended to out as JSON text.  HU_OK or an error. */

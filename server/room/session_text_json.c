@@ -26,6 +26,22 @@ static int session_json_str(struct hu_buf *out, const char *s)
     return rc;
 }
 
+size_t session_attendee_vote_tail(const struct session *s, uint32_t participant, char buf[SESSION_VOTE_TAIL_MAX])
+{
+    const struct session_poll *p = session_current_poll(s);
+    static const char head[] = ",\"myVote\":";
+    memcpy(buf, head, sizeof head - 1);
+    size_t n = sizeof head - 1;
+    if (p && p->tally) {
+        n += ballot_write(p->spec, tally_get(p->tally, participant), buf + n);
+    } else {
+        memcpy(buf + n, "null", 4);
+        n += 4;
+    }
+    buf[n++] = '}';
+    return n;
+}
+
 int session_attendee_tail(const struct session *s, uint32_t participant, struct hu_buf *out)
 {
     const struct session_poll *p = session_current_poll(s);
