@@ -229,6 +229,33 @@
     var title = s.title || (app.deck && app.deck.title) || '';
     $('session-title').textContent = title;
     document.title = (title ? title + ' \u2013 ' : '') + 'handsup presenter';
+    renderRun(s.run);
+  }
+
+  /* Which run is live and since when (DESIGN section 10): a deck served
+   * again must not pass yesterday's room off as today's.  A resumed run
+   * says so once, in a toast, when the view opens on it. */
+  function runSince(ms) {
+    var d = new Date(ms);
+    var today = new Date().toDateString() === d.toDateString();
+    var time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return today ? time : d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + time;
+  }
+
+  function renderRun(run) {
+    var el = $('run-line');
+    if (!run || typeof run.number !== 'number') { el.textContent = ''; return; }
+    var text = 'Run ' + run.number + (run.label ? ' \u00b7 ' + run.label : '') + ' \u00b7 live since ' +
+      runSince(run.startedAt);
+    el.textContent = text;
+    el.title = run.resumed ? 'This run was started earlier and resumed: its participants and votes are kept.'
+      : 'A new run: nobody has joined it before.';
+    var key = app.code + '/' + run.number + '/' + run.startedAt;
+    if (run.resumed && app.runToasted !== key) {
+      app.runToasted = key;
+      toast('Resumed run ' + run.number + (run.label ? ' (' + run.label + ')' : '') + ', live since ' +
+        runSince(run.startedAt) + ': its participants and votes are back.');
+    }
   }
 
   /* The URL may wrap in the narrow corner: let it break after "/j/", not

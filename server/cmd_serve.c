@@ -16,8 +16,9 @@
 #include "base/hu_limits.h"
 #include "cli.h"
 #include "cli_config.h"
-#include "model/blocklist.h"
 #include "serve_ops.h"
+#include "serve_org.h"
+#include "model/blocklist.h"
 #include "server.h"
 
 #define SERVE_DEFAULT_PORT 8080
@@ -31,6 +32,7 @@ const char cmd_serve_synopsis[] =
     "serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
     "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
+    "                     [--new-run [--run-label TEXT] | --resume] [--admin-key KEY]\n"
     "                     [--blocklist FILE] DECK.md...";
 
 const char cmd_serve_usage[] =
@@ -51,7 +53,7 @@ const char cmd_serve_usage[] =
     "                             (default 20)\n"
     "         --blocklist FILE    words and phrases (one a line) that hold an answer or question\n"
     "                             for the presenter; extends the built-in list (a line\n"
-    "                             \"-builtin\" replaces it)\n" SERVE_OPS_USAGE;
+    "                             \"-builtin\" replaces it)\n" SERVE_OPS_USAGE SERVE_ORG_USAGE;
 
 /* The blocklist (model/blocklist.h): the built-in words, extended or
  * replaced by the file at path (NULL: the built-in words alone).  NULL after
@@ -92,20 +94,6 @@ static struct blocklist *serve_blocklist(const char *path)
     return bl;
 }
 
-/* Printable ASCII without spaces: what a shell, a URL fragment (the
- * presenter URL percent-encodes it) and an Authorization header all carry
- * unchanged. */
-static bool serve_key_ok(const char *k)
-{
-    size_t n = strlen(k);
-    if (n < 1 || n > HU_KEY_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (k[i] <= ' ' || k[i] > '~')
-            return false;
-    return true;
-}
-
 /* Refuses a deck named twice (also under another path), which would
  * otherwise resume the same session twice.  Returns 0 or the exit status. */
 static int serve_check_decks(char *const *decks, size_t n)
@@ -132,8 +120,8 @@ static int serve_check_decks(char *const *decks, size_t n)
     return status;
 }
 
-/* The table getopt reads: serve's own options, then serve_ops.c's (which
- * ends it with a zero row). */
+/* The table getopt reads: serve's own options, serve_ops.c's, then
+ * serve_org.c's (which ends it with a zero row). */
 static void serve_options(struct option *opts, size_t cap)
 {
     static const struct option own[] = {
@@ -150,9 +138,11 @@ static void serve_options(struct option *opts, size_t cap)
     };
     size_t n = sizeof own / sizeof own[0];
     memcpy(opts, own, sizeof own);
-    for (size_t i = 0; n < cap; i++) {
+    for (size_t i = 0; serve_ops_options[i].name && n < cap - 1; i++)
         opts[n++] = serve_ops_options[i];
-        if (!serve_ops_options[i].name)
+    for (size_t i = 0; n < cap; i++) {
+        opts[n++] = serve_org_options[i];
+        if (!serve_org_options[i].name)
             break;
     }
     opts[cap - 1] = (struct option){NULL, 0, NULL, 0};
@@ -185,7 +175,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
             cfg.public_url = optarg;
             break;
         case 'k':
-            if (!serve_key_ok(optarg))
+            if (!cli_key_ok(optarg))
                 return cli_usage_error("%s", "--presenter-key needs 1 to 128 printable ASCII characters, "
                                               "without spaces");
             cfg.presenter_key = optarg;
@@ -218,7 +208,8 @@ static int serve_main(int argc, char **argv, const struct option *opts)
         default:
             if (c < SERVE_OPS_FIRST)
                 return cli_usage_error("%s", "unknown option");
-            if ((rc = serve_ops_option(c, optarg, &cfg, &ops)) != 0)
+            if ((rc = c >= SERVE_ORG_FIRST ? serve_org_option(c, optarg, &cfg)
+                                           : serve_ops_option(c, optarg, &cfg, &ops)) != 0)
                 return rc;
         }
     }
@@ -230,7 +221,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
     cfg.allow_hosts = hosts;
-    if ((rc = serve_ops_finish(&cfg, &ops)) != 0)
+    if ((rc = serve_ops_finish(&cfg, &ops)) != 0 || (rc = serve_org_finish(&cfg)) != 0)
         return rc;
     if (cfg.presenter_key && strlen(cfg.presenter_key) < SERVE_KEY_WEAK)
         fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "

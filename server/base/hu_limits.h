@@ -44,7 +44,9 @@
                                     at a character boundary with a warning */
 
 #define HU_SESSION_MAX_PARTICIPANTS 200000
-#define HU_SESSIONS_MAX 64       /* decks on one command line */
+#define HU_SESSIONS_MAX 64       /* sessions served at once: decks on the command line plus uploads */
+#define HU_RUN_LABEL_MAX 200     /* --run-label, bytes */
+#define HU_RUN_STALE_HOURS 12    /* serve resumes a run live this recently, else asks (DESIGN section 10) */
 
 #define HU_CONNS_PER_IP 4000    /* default --max-conns-per-ip: a venue behind one NAT */
 #define HU_JOINS_BURST 1000      /* default --max-joins-burst: new tokens per address at once */

@@ -20,6 +20,7 @@ static const struct {
     [EXPORT_HTML] = {"html", "text/html; charset=utf-8", "html"},
     [EXPORT_ANSWERS_CSV] = {"answers", "text/csv; charset=utf-8", "answers.csv"},
     [EXPORT_QUESTIONS_CSV] = {"questions", "text/csv; charset=utf-8", "questions.csv"},
+    [EXPORT_XLSX] = {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
 };
 
 #define EXPORT_N_FORMATS (sizeof export_formats / sizeof export_formats[0])
@@ -56,6 +57,7 @@ int export_render(const struct results *r, enum export_format fmt, char **out, s
     case EXPORT_CSV: rc = export_csv(r, &b); break;
     case EXPORT_JSON: rc = export_json(r, &b); break;
     case EXPORT_HTML: rc = export_html(r, &b); break;
+    case EXPORT_XLSX: rc = export_xlsx(r, &b); break;
     case EXPORT_ANSWERS_CSV: rc = export_answers_csv(r, &b); break;
     case EXPORT_QUESTIONS_CSV: rc = export_questions_csv(r, &b); break;
     default: rc = HU_ERR_BAD_MESSAGE; break;

@@ -36,7 +36,7 @@ void h_esc(struct html *h, const char *s)
 
 void h_fmt(struct html *h, const char *fmt, ...)
 {
-    char tmp[256];
+    char tmp[512]; /* the report's chart writes SVG elements of up to ~300 bytes */
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
@@ -49,27 +49,25 @@ void h_fmt(struct html *h, const char *fmt, ...)
     h_raw(h, tmp);
 }
 
-/* <time datetime="2026-11-22T09:15:00Z">2026-11-22 09:15:00 UTC</time>, or
- * the word for "never" when ms is 0. */
+/* <time datetime="2026-11-22T10:15:00+01:00">2026-11-22 10:15:00 (UTC+01:00)</time>:
+ * the local time of the machine writing the report, with its offset; or the
+ * word for "never" when ms is 0. */
 void h_time(struct html *h, int64_t ms, const char *never)
 {
     char iso[EXPORT_TIME_LEN];
-    if (!export_iso_time(ms, iso)[0]) {
+    if (!export_local_time(ms, iso)[0]) {
         h_esc(h, never);
         return;
     }
-    char human[EXPORT_TIME_LEN + 8];
+    char human[EXPORT_TIME_LEN + 16];
     size_t n = strlen(iso);
-    memcpy(human, iso, n - 1); /* without the trailing Z */
-    human[n - 1] = '\0';
-    char *t = strchr(human, 'T');
-    if (t)
-        *t = ' ';
+    /* "2026-11-22T10:15:00+01:00": the date and time, then the offset. */
+    snprintf(human, sizeof human, "%.10s %.8s (UTC%s)", iso, iso + 11, n > 19 ? iso + 19 : "");
     h_raw(h, "<time datetime=\"");
     h_esc(h, iso);
     h_raw(h, "\">");
     h_esc(h, human);
-    h_raw(h, " UTC</time>");
+    h_raw(h, "</time>");
 }
 
 /* The report's only style, also hashed into the server's Content-Security-
@@ -215,11 +213,19 @@ static void html_session(struct html *h, const struct results_session *s)
     else
         h_esc(h, code);
     h_raw(h, "</code> &middot; deck <code>");
-    h_esc(h, s->deck_path);
+    h_esc(h, export_deck_name(s->deck_path));
     h_raw(h, "</code>");
-    if (s->created_at > 0) {
+    if (s->run > 0) {
+        h_fmt(h, " &middot; run %d", s->run);
+        if (s->run_label && s->run_label[0]) {
+            h_raw(h, " (");
+            h_esc(h, s->run_label);
+            h_raw(h, ")");
+        }
+    }
+    if (s->run_started_at > 0 || s->created_at > 0) {
         h_raw(h, " &middot; started ");
-        h_time(h, s->created_at, "");
+        h_time(h, s->run_started_at > 0 ? s->run_started_at : s->created_at, "");
     }
     h_fmt(h, " &middot; %" PRIu32 " participants", s->participants);
     if (s->n_slides)

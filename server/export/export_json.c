@@ -1,14 +1,18 @@
 /* export_json.c -- results as one JSON document, built with jansson.
  *
- * {"format":"handsup-results","version":1,"sessions":[...]}: a session has
- * code, title, deck, createdAt, participants, slides and polls; a poll has
- * id, question, kind, slide, status, options, counts (by option name),
+ * {"format":"handsup-results","version":2,"sessions":[...]}: a session has
+ * code, title, deck (its file name), createdAt, participants, slides, run
+ * ({number, label, startedAt, endedAt}) and polls; a poll has id, question,
+ * kind, slide (numbered from 1, as in every format), status, options, counts
+ * (by option name),
  * voters, participants, openedAt, closedAt and removed, then what its kind
  * adds (labels and multiple; mean, median and scaleLabels; show, entries,
  * answers, shown and pending); a session's questions follow its polls.
  * Times are ISO 8601
  * UTC strings, or null for "never"; unknowns (slide of a removed poll, slide
- * count of an unknown deck) are null too.  Pretty printed, 2-space indent. */
+ * count of an unknown deck) are null too.  Pretty printed, 2-space indent.
+ * Version 2 came with runs: slide counts from 1 (it was the 0-based index),
+ * deck is the file name (it was the server's path), and run is new. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +22,7 @@
 #include "base/hu_err.h"
 #include "export_internal.h"
 
-#define JSON_EXPORT_VERSION 1
+#define JSON_EXPORT_VERSION 2
 
 /* Length of the valid UTF-8 sequence at s (with n bytes left), or 0.  The
  * same rules as jansson: no overlong forms, surrogates or code points past
@@ -140,6 +144,19 @@ static bool json_kind_fields(json_t *o, const struct results_poll *p)
     return ok;
 }
 
+static json_t *json_run(const struct results_session *s)
+{
+    json_t *o = json_object();
+    if (!(o && json_put(o, "number", json_integer(s->run)) &&
+          json_put(o, "label", json_text(s->run_label ? s->run_label : "")) &&
+          json_put(o, "startedAt", json_time(s->run_started_at)) &&
+          json_put(o, "endedAt", json_time(s->run_ended_at)))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *json_questions(const struct results_session *s)
 {
     json_t *a = json_array();
@@ -167,7 +184,7 @@ static json_t *json_poll(const struct results_poll *p)
     }
     ok = ok && json_put(o, "id", json_text(p->poll_id)) && json_put(o, "question", json_text(p->question)) &&
          json_put(o, "kind", json_text(p->kind)) &&
-         json_put(o, "slide", p->slide_index >= 0 ? json_integer(p->slide_index) : json_null()) &&
+         json_put(o, "slide", p->slide_index >= 0 ? json_integer(p->slide_index + 1) : json_null()) &&
          json_put(o, "status", json_text(p->status));
     if (ok) {
         ok = json_put(o, "options", options) && json_put(o, "counts", counts);
@@ -194,9 +211,10 @@ static json_t *json_session(const struct results_session *s)
     for (size_t i = 0; ok && s->polls && i < s->n_polls; i++)
         ok = json_array_append_new(polls, json_poll(&s->polls[i])) == 0;
     ok = ok && json_put(o, "code", json_text(s->code)) && json_put(o, "title", json_text(s->title)) &&
-         json_put(o, "deck", json_text(s->deck_path)) && json_put(o, "createdAt", json_time(s->created_at)) &&
+         json_put(o, "deck", json_text(export_deck_name(s->deck_path))) && json_put(o, "createdAt", json_time(s->created_at)) &&
          json_put(o, "participants", json_integer(s->participants)) &&
-         json_put(o, "slides", s->n_slides ? json_integer((json_int_t)s->n_slides) : json_null());
+         json_put(o, "slides", s->n_slides ? json_integer((json_int_t)s->n_slides) : json_null()) &&
+         json_put(o, "run", s->run > 0 ? json_run(s) : json_null());
     if (ok) {
         ok = json_put(o, "polls", polls);
         polls = NULL;
@@ -223,6 +241,14 @@ static int json_sink(const char *chunk, size_t n, void *data)
     return ctx->rc == HU_OK ? 0 : -1;
 }
 
+int export_json_dump(const json_t *root, struct hu_buf *b)
+{
+    struct json_sink_ctx ctx = {b, HU_OK};
+    if (json_dump_callback(root, json_sink, &ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+        return ctx.rc ? ctx.rc : HU_ERR_NOMEM;
+    return hu_buf_puts(b, "\n");
+}
+
 int export_json(const struct results *r, struct hu_buf *b)
 {
     json_t *root = json_object(), *sessions = json_array();
@@ -235,12 +261,7 @@ int export_json(const struct results *r, struct hu_buf *b)
         sessions = NULL;
     }
     json_decref(sessions);
-    int rc = ok ? HU_OK : HU_ERR_NOMEM;
-    struct json_sink_ctx ctx = {b, HU_OK};
-    if (rc == HU_OK && json_dump_callback(root, json_sink, &ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-        rc = ctx.rc ? ctx.rc : HU_ERR_NOMEM;
-    if (rc == HU_OK)
-        rc = hu_buf_puts(b, "\n");
+    int rc = ok ? export_json_dump(root, b) : HU_ERR_NOMEM;
     json_decref(root);
     return rc;
 }

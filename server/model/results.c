@@ -33,22 +33,27 @@ static void results_poll_free(struct results_poll *p)
     free(p->answers);
 }
 
+void results_session_clear(struct results_session *s)
+{
+    for (size_t j = 0; s->polls && j < s->n_polls; j++)
+        results_poll_free(&s->polls[j]);
+    free(s->polls);
+    free(s->code);
+    free(s->title);
+    free(s->deck_path);
+    free(s->run_label);
+    for (size_t j = 0; s->questions && j < s->n_questions; j++)
+        free(s->questions[j].text);
+    free(s->questions);
+    memset(s, 0, sizeof *s);
+}
+
 void results_free(struct results *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; r->sessions && i < r->n_sessions; i++) {
-        struct results_session *s = &r->sessions[i];
-        for (size_t j = 0; s->polls && j < s->n_polls; j++)
-            results_poll_free(&s->polls[j]);
-        for (size_t j = 0; s->questions && j < s->n_questions; j++)
-            free(s->questions[j].text);
-        free(s->questions);
-        free(s->polls);
-        free(s->code);
-        free(s->title);
-        free(s->deck_path);
-    }
+    for (size_t i = 0; r->sessions && i < r->n_sessions; i++)
+        results_session_clear(&r->sessions[i]);
     free(r->sessions);
     free(r);
 }

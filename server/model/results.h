@@ -78,6 +78,12 @@ struct results_session {
     struct results_poll *polls;  /* in deck order. From malloc() */
     struct results_question *questions; /* by id. From malloc() */
     size_t n_questions;
+    /* The run these results are of (DESIGN section 10): a session is run
+     * again and again, and each run has its own participants and votes. */
+    int run;                     /* 1, 2, ...; 0 when the builder knows no runs */
+    char *run_label;             /* "Cardiff, March"; NULL or "" when none. From malloc() */
+    int64_t run_started_at;      /* unix ms, 0 when unknown */
+    int64_t run_ended_at;        /* unix ms, 0 while live (or never ended cleanly) */
 };
 
 struct results {
@@ -87,6 +93,10 @@ struct results {
 
 /* Frees r and everything it owns.  Accepts NULL. */
 void results_free(struct results *r);
+
+/* Frees what one session's results own and zeroes it (the struct itself
+ * belongs to its array). */
+void results_session_clear(struct results_session *s);
 
 /* Fills the kind-dependent part of r (kind, options, labels, counts,
  * voters, multiple, numeric stats; text entries and answers) from the poll's

@@ -37,6 +37,9 @@ struct server_config {
     /* The organisers' key (DESIGN section 10, --admin-key): opens /metrics
      * from other than loopback.  NULL until that option sets it. */
     const char *admin_key;
+    /* Organisers (serve_org.c, DESIGN section 10). */
+    int run_mode;               /* enum session_run_mode: --new-run, --resume or neither */
+    const char *run_label;      /* --run-label, NULL = none */
 };
 
 #endif

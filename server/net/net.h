@@ -23,6 +23,8 @@
 #include "proto.h"
 #include "room/session.h"
 #include "store/store.h"
+#include "store/store_run.h"
+#include "base/buf.h"
 
 struct conn;
 struct server_session;
@@ -113,6 +115,11 @@ struct server_session {
     uint64_t changed_us;        /* metrics_now_us() when notified_version last moved */
     char *join_url;             /* From malloc() */
     char *presenter_url;        /* From malloc() */
+    /* Its row and runs in the data file, as the organiser's page lists them
+     * (refreshed by the jobs that start and delete runs). */
+    int64_t store_session_id;
+    struct store_run_row *runs; /* oldest first. From malloc() */
+    size_t n_runs;
 };
 
 struct server {
@@ -160,6 +167,11 @@ struct server {
     uint32_t drain_start_ms;    /* monotonic ms */
     ev_timer drain;
     const char *drain_reason;   /* "restart" (SIGTERM) or "shutdown" (SIGINT) */
+    /* Organisers (DESIGN section 10): the page's folder, its key, and the
+     * worker that does their disk work (job.h). */
+    char admin_dir[4096];
+    char admin_key[HU_KEY_MAX + 1]; /* --admin-key, the data file's, or random; cfg.admin_key points here */
+    struct jobs *jobs;          /* started on first use. Owned */
 };
 
 /* net.c */
@@ -208,6 +220,11 @@ void ws_keepalive_stop(struct server *srv);
 void ws_drain_start(struct server *srv, const char *reason);
 void ws_drain_stop(struct server *srv);
 
+/* admin_runs.c: records that every session's run ended now (a clean stop),
+ * so the next serve knows how old it is.  Before the store is finished;
+ * synchronous (shutdown only). */
+void admin_runs_end_all(struct server *srv);
+
 /* ws.c: frees votes whose completion will never be collected (shutdown). */
 void ws_pending_free_all(struct server *srv);
 
@@ -216,6 +233,15 @@ struct http_pss {
     char *body;                 /* From malloc(); NULL when nothing is pending */
     size_t len, sent;
     bool head;                  /* a HEAD request: headers as for GET, no body */
+    /* The organiser's API (http_admin.c): a request body being received,
+     * the job answering it, and its answer once the job is done. */
+    struct hu_buf in;
+    int in_route;               /* enum route_kind of a POST whose body is arriving; 0 = none */
+    char in_code[HU_CODE_LEN + 1];
+    char in_name[128];          /* ?name= of a deck upload */
+    bool in_authorized;
+    struct http_job *job;       /* waiting for a job; it points back at this request's wsi */
+    struct http_answer *answer; /* ready to be sent when writable. From malloc() */
 };
 
 #endif

@@ -1,6 +1,7 @@
 /* ws_impl.h -- shared by the WebSocket files: ws.c (receiving and
  * dispatch), ws_out.c (the reply queue and writing) and ws_vote.c (votes
- * waiting for their commit).  Nothing else includes it. */
+ * waiting for their commit), and admin_runs.c, which hangs up on a
+ * session's connections when a new run starts.  Nothing else includes it. */
 #ifndef HU_WS_IMPL_H
 #define HU_WS_IMPL_H
 

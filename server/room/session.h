@@ -132,7 +132,7 @@ struct session_act {
     enum session_act_type type;
     uint32_t participant;
     int poll;            /* vote, answer, withdraw: index into the session's polls; else -1 */
-    uint32_t epoch;      /* the poll's reset count when checked */
+    uint32_t epoch;      /* the poll's reset count when checked; ask, upvote: the session's run count */
     const char *poll_id; /* static for the session's lifetime, or NULL */
     tally_mask picks;    /* vote */
     uint32_t item;       /* answer, withdraw: answer id; ask, upvote: question id */
@@ -237,6 +237,32 @@ json_t *session_room_json(const struct session *s);
 /* The "session" and "deck" objects of a presenter's welcome. */
 json_t *session_info_json(const struct session *s, bool presenter);
 json_t *session_deck_json(const struct session *s);
+
+/* --- runs (session_run.c): the showing of the deck being served --- */
+
+struct session_run {
+    int64_t id;                       /* the run's row (store_run.h), where the session's state goes */
+    int number;                       /* 1, 2, ... within the session; 0 without a store */
+    char label[HU_RUN_LABEL_MAX + 1]; /* "" when none */
+    int64_t started_at;               /* unix ms */
+    bool resumed;                     /* it was served before this server started */
+};
+
+/* Says which run the session serves, before session_restore and
+ * session_start: the store calls go to run->id from here on. */
+void session_set_run(struct session *s, const struct session_run *run);
+const struct session_run *session_run(const struct session *s);
+
+/* Serves a new, empty run from here on: no participants (their tokens are
+ * no longer recognised), every poll never opened, first slide.  Votes still
+ * on their way to the store count for the run they were cast in and are not
+ * applied here.  Records the polls in the new run as session_start does. */
+void session_new_run(struct session *s, const struct session_run *run, int64_t now_ms);
+
+/* Live figures for the organiser's page: joined, connected, slide (from 1)
+ * and slides, the current poll with its status and voters, and the run.  A
+ * new reference; NULL when out of memory. */
+json_t *session_admin_json(const struct session *s);
 
 /* Fills *out with the session's results (caller frees the fields with
  * results_free on the containing struct results).  HU_OK or HU_ERR_NOMEM. */

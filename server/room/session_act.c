@@ -138,6 +138,7 @@ int session_ask_check(struct session *s, uint32_t participant, const char *text,
     if (s->deck->qa == DECK_QA_OFF)
         return HU_ERR_QA_CLOSED;
     session_act_init(a, SESSION_ACT_ASK, participant);
+    a->epoch = s->run_epoch;
     int rc = session_clean(text, len, HU_ASK_MAX, &a->text);
     if (rc == HU_OK)
         rc = qa_reserve(&s->qa, participant, &a->item);
@@ -163,6 +164,7 @@ int session_upvote_check(const struct session *s, uint32_t participant, const ch
     if (!x || (on && !qa_visible((enum question_status)x->status)))
         return HU_ERR_BAD_MESSAGE;
     session_act_init(a, SESSION_ACT_UPVOTE, participant);
+    a->epoch = s->run_epoch;
     a->item = id;
     a->on = on;
     return HU_OK;
@@ -218,6 +220,10 @@ void session_act_done(struct session *s, struct session_act *a, bool ok)
         changed = ok && current && answers_set_status(&p->answers, a->item, ANSWER_WITHDRAWN) == HU_OK;
         break;
     case SESSION_ACT_ASK:
+        /* Checked in an earlier run: its questions went with that run
+         * (session_new_run), reservation included; the store has it there. */
+        if (a->epoch != s->run_epoch)
+            break;
         if (ok)
             changed = qa_commit(&s->qa, a->item, a->participant, a->text, (enum question_status)a->status, a->at) ==
                       HU_OK;
@@ -225,7 +231,7 @@ void session_act_done(struct session *s, struct session_act *a, bool ok)
             qa_release(&s->qa, a->participant, a->item);
         break;
     case SESSION_ACT_UPVOTE:
-        if (ok && qa_upvote(&s->qa, a->item, a->participant, a->on, &changed) != HU_OK)
+        if (ok && a->epoch == s->run_epoch && qa_upvote(&s->qa, a->item, a->participant, a->on, &changed) != HU_OK)
             changed = false;
         break;
     }

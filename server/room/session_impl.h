@@ -90,6 +90,9 @@ struct session {
     uint32_t qa_cache_ids[HU_QA_TOP];
     size_t qa_cache_n;
     uint64_t qa_cache_version;      /* 0 = not built */
+
+    struct session_run run;         /* the run served (session_run.c) */
+    uint32_t run_epoch;             /* runs started while serving: questions checked before are void */
 };
 
 /* session_people.c */

@@ -144,8 +144,15 @@ json_t *session_info_json(const struct session *s, bool presenter)
                           session_qa_names[s->deck->qa]);
     if (o && s->deck->lang[0])
         json_object_set_new(o, "lang", json_string(s->deck->lang));
-    if (o && presenter)
+    if (o && presenter) {
         json_object_set_new(o, "joinUrl", json_string(s->join_url));
+        /* Which run is live and since when (DESIGN section 10), so that a
+         * deck served again says so on the projector. */
+        if (s->run.number > 0)
+            json_object_set_new(o, "run", json_pack("{s:i, s:s, s:I, s:b}", "number", s->run.number, "label",
+                                                    s->run.label, "startedAt", (json_int_t)s->run.started_at,
+                                                    "resumed", s->run.resumed));
+    }
     return o;
 }
 
@@ -204,6 +211,10 @@ int session_results(const struct session *s, struct results_session *out, int64_
     out->created_at = s->created_at;
     out->participants = s->n_participants;
     out->n_slides = s->deck->n_slides;
+    out->run = s->run.number;
+    out->run_started_at = s->run.started_at;
+    if (!(out->run_label = strdup(s->run.label)))
+        return HU_ERR_NOMEM;
     out->polls = calloc(s->deck->n_polls + s->n_removed + 1, sizeof *out->polls);
     if (!out->code || !out->title || !out->deck_path || !out->polls)
         return HU_ERR_NOMEM;

@@ -119,6 +119,8 @@ static int store_init_sync(struct store *st)
         return HU_ERR_NOMEM;
     if (pthread_mutex_init(&st->mu, NULL) != 0)
         goto fail_mu;
+    if (pthread_cond_init(&st->settled_cv, NULL) != 0)
+        goto fail_settled;
     if (pthread_condattr_init(&ca) != 0)
         goto fail_ca;
     /* The batch deadline is measured on the monotonic clock, so a clock
@@ -130,6 +132,8 @@ static int store_init_sync(struct store *st)
     pthread_condattr_destroy(&ca);
     return HU_OK;
 fail_ca:
+    pthread_cond_destroy(&st->settled_cv);
+fail_settled:
     pthread_mutex_destroy(&st->mu);
 fail_mu:
     pthread_mutex_destroy(&st->db_mu);
@@ -236,6 +240,7 @@ void store_close(struct store *st)
     store_free_list(st->head);
     store_free_list(st->done_head);
     pthread_cond_destroy(&st->cv);
+    pthread_cond_destroy(&st->settled_cv);
     pthread_mutex_destroy(&st->mu);
     pthread_mutex_destroy(&st->db_mu);
     free(st->path);
@@ -292,6 +297,7 @@ int store_push(struct store *st, struct store_op *op)
         st->tail = op;
         st->n_queued++;
         st->n_live++;
+        st->pushed++;
         /* Wake the writer when it sleeps on an empty queue, or when it waits
          * for company and the batch is now full. */
         if (st->n_queued == 1 || (st->company_wait && st->n_queued >= HU_STORE_BATCH_MAX))

@@ -15,7 +15,7 @@
 #include "store.h"
 
 /* The schema version this build writes; store_schema.c migrates up to it. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* "HUP1": marks a data file as ours, so a stranger's database is refused. */
 #define STORE_APPLICATION_ID 0x48555031
@@ -102,6 +102,10 @@ struct store {
     bool has_error;
     char last_error[STORE_ERR_MAX];
     uint64_t batches;             /* committed batches, for tests and benchmarks */
+    /* store_flush (store_run.c): operations ever queued, and those settled
+     * (committed, or given up); settled_cv is broadcast as the second grows. */
+    uint64_t pushed, settled;
+    pthread_cond_t settled_cv;
 
     /* The checkpointer (store_checkpoint.c): its own connection and thread,
      * told by the writer's WAL hook when a checkpoint is due.  ckpt_mu
@@ -119,6 +123,9 @@ struct store {
     char logged_error[STORE_ERR_MAX];
     char logged_op_error[STORE_ERR_MAX];
 };
+
+/* Schema 3 (store_schema_runs.c): runs, and the per-run tables keyed by them. */
+int store_migrate_runs(sqlite3 *db, char **errmsg);
 
 /* Unix time in milliseconds (CLOCK_REALTIME). */
 int64_t store_now_ms(void);
@@ -147,11 +154,11 @@ void store_checkpoint_stop(struct store *st);
 /* Frees an operation and what it owns.  Accepts NULL. */
 void store_op_free(struct store_op *op);
 
-/* store_session.c: replays a session's rows into cb (polls, participants
+/* store_session.c: replays a run's rows into cb (polls, participants
  * when cb->participant is set, votes, answers, questions, upvotes), for the
  * start-up load and for exports.  The caller holds db_mu inside a read
  * transaction. */
-int store_replay(struct store *st, int64_t session_id, const struct store_load_cb *cb, void *ctx);
+int store_replay(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx);
 
 /* store.c: a new operation with room for extra bytes of strings in data[]
  * (NULL when out of memory), and its hand-over to the writer (which frees

@@ -219,16 +219,19 @@ static int store_read_polls_all(struct store *st, int64_t sid, struct results_se
     return e;
 }
 
-static int store_read_session(struct store *st, int64_t sid, struct results_session *s)
+/* One run of a session: the session's row, the run's row, its polls and
+ * the counts of its votes. */
+static int store_read_session(struct store *st, int64_t run_id, struct results_session *s)
 {
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT code, title, deck_path, created_at,"
-                                " (SELECT count(*) FROM participants WHERE session_id = ?1)"
-                                " FROM sessions WHERE id = ?1",
+                                "SELECT s.code, s.title, s.deck_path, s.created_at,"
+                                " (SELECT count(*) FROM participants WHERE run_id = ?1),"
+                                " r.number, r.label, r.started_at, r.ended_at"
+                                " FROM runs r JOIN sessions s ON s.id = r.session_id WHERE r.id = ?1",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 1, sid);
+        rc = sqlite3_bind_int64(q, 1, run_id);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
     int e = HU_OK;
@@ -236,82 +239,141 @@ static int store_read_session(struct store *st, int64_t sid, struct results_sess
         s->created_at = sqlite3_column_int64(q, 3);
         s->participants = (uint32_t)sqlite3_column_int64(q, 4);
         s->n_slides = 0; /* the data file does not know the deck's length */
+        s->run = sqlite3_column_int(q, 5);
+        s->run_started_at = sqlite3_column_int64(q, 7);
+        s->run_ended_at = sqlite3_column_int64(q, 8);
         if (!(s->code = store_dup_text(q, 0)) || !(s->title = store_dup_text(q, 1)) ||
-            !(s->deck_path = store_dup_text(q, 2)))
+            !(s->deck_path = store_dup_text(q, 2)) || !(s->run_label = store_dup_text(q, 6)))
             e = HU_ERR_NOMEM;
     } else {
         e = store_sqlite_err(rc); /* it was listed in this very snapshot */
     }
     sqlite3_finalize(q);
     if (e == HU_OK)
-        e = store_read_polls_all(st, sid, s);
+        e = store_read_polls_all(st, run_id, s);
     return e;
 }
 
-static int store_cmp_id(const void *a, const void *b)
+/* Appends v to the growing array *ids. */
+static int store_push_id(int64_t **ids, size_t *n, size_t *cap, int64_t v)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        int64_t *nv = realloc(*ids, ncap * sizeof *nv);
+        if (!nv)
+            return HU_ERR_NOMEM;
+        *ids = nv;
+        *cap = ncap;
+    }
+    (*ids)[(*n)++] = v;
+    return HU_OK;
+}
+
+/* The runs of one session to export, oldest first: all of them, the newest,
+ * or the one numbered run.  A session named by its code must have it;
+ * listed without a code, a session without that run is left out. */
+static int store_select_runs(struct store *st, int64_t sid, const char *code, int run, bool named, int64_t **ids,
+                             size_t *n, size_t *cap, char *err, size_t errlen)
+{
+    const char *sql = run == STORE_RUN_ALL      ? "SELECT id FROM runs WHERE session_id = ?1 ORDER BY number"
+                      : run == STORE_RUN_LATEST ? "SELECT id FROM runs WHERE session_id = ?1"
+                                                  " ORDER BY number DESC LIMIT 1"
+                                                : "SELECT id FROM runs WHERE session_id = ?1 AND number = ?2";
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(q, 1, sid);
+    if (rc == SQLITE_OK && run > 0)
+        rc = sqlite3_bind_int(q, 2, run);
+    size_t before = *n;
+    int e = HU_OK;
+    while (e == HU_OK && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        e = store_push_id(ids, n, cap, sqlite3_column_int64(q, 0));
+    }
+    if (e == HU_OK && rc != SQLITE_DONE)
+        e = store_sqlite_err(rc);
+    sqlite3_finalize(q);
+    if (e == HU_OK && named && *n == before) {
+        if (run > 0)
+            snprintf(err, errlen, "session %s has no run %d in %s", code, run, st->path);
+        else
+            snprintf(err, errlen, "session %s has no runs left in %s", code, st->path);
+        e = HU_ERR_NOT_FOUND;
+    }
+    return e;
+}
+
+/* A session chosen for export, and the code it was named by (or ""). */
+struct store_pick {
+    int64_t id;
+    const char *code;
+};
+
+static int store_cmp_pick(const void *a, const void *b)
+{
+    int64_t x = ((const struct store_pick *)a)->id, y = ((const struct store_pick *)b)->id;
     return (x > y) - (x < y);
 }
 
-/* Fills ids (malloc'd) with the sessions to export, in creation order. */
-static int store_select_ids(struct store *st, const char *const *codes, size_t n_codes, int64_t **ids,
+/* Fills ids (malloc'd) with the runs to export: sessions in creation order
+ * (a code named twice is exported once), each session's runs in order. */
+static int store_select_ids(struct store *st, const char *const *codes, size_t n_codes, int run, int64_t **ids,
                             size_t *n_ids, char *err, size_t errlen)
 {
+    struct store_pick *picks = NULL;
+    int64_t *v = NULL;
+    size_t n_picks = 0, cap_picks = 0, n = 0, cap = 0;
     sqlite3_stmt *q = NULL;
-    size_t cap = n_codes ? n_codes : 16, n = 0;
-    int64_t *v = malloc(cap * sizeof *v);
-    if (!v)
-        return HU_ERR_NOMEM;
     int rc = sqlite3_prepare_v2(st->db,
                                 n_codes ? "SELECT id FROM sessions WHERE code = ?1"
                                         : "SELECT id FROM sessions ORDER BY id",
                                 -1, &q, NULL);
     int e = rc == SQLITE_OK ? HU_OK : store_sqlite_err(rc);
-    for (size_t i = 0; e == HU_OK && i < n_codes; i++) {
-        sqlite3_reset(q);
-        sqlite3_bind_text(q, 1, codes[i] ? codes[i] : "", -1, SQLITE_STATIC);
+    for (size_t i = 0; e == HU_OK && (n_codes ? i < n_codes : true); i++) {
+        const char *code = n_codes && codes[i] ? codes[i] : "";
+        if (n_codes) {
+            sqlite3_reset(q);
+            sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+        }
         rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW) {
-            v[n++] = sqlite3_column_int64(q, 0);
-        } else if (rc == SQLITE_DONE) {
-            snprintf(err, errlen, "no session with code %s in %s", codes[i] ? codes[i] : "", st->path);
+        if (rc == SQLITE_DONE && !n_codes)
+            break;
+        if (rc == SQLITE_DONE) {
+            snprintf(err, errlen, "no session with code %s in %s", code, st->path);
             e = HU_ERR_NOT_FOUND;
-        } else {
+        } else if (rc != SQLITE_ROW) {
             e = store_sqlite_err(rc);
-        }
-    }
-    while (e == HU_OK && !n_codes && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (n == cap) {
-            int64_t *nv = realloc(v, cap * 2 * sizeof *nv);
-            if (!nv) {
+        } else if (n_picks == cap_picks) {
+            size_t ncap = cap_picks ? cap_picks * 2 : 16;
+            struct store_pick *np = realloc(picks, ncap * sizeof *np);
+            if (!np)
                 e = HU_ERR_NOMEM;
-                break;
-            }
-            v = nv;
-            cap *= 2;
+            else
+                picks = np, cap_picks = ncap;
         }
-        v[n++] = sqlite3_column_int64(q, 0);
+        if (e == HU_OK)
+            picks[n_picks++] = (struct store_pick){sqlite3_column_int64(q, 0), code};
     }
-    if (e == HU_OK && !n_codes && rc != SQLITE_DONE)
-        e = store_sqlite_err(rc);
     sqlite3_finalize(q);
+    if (e == HU_OK && n_picks)
+        qsort(picks, n_picks, sizeof *picks, store_cmp_pick);
+    for (size_t i = 0; e == HU_OK && i < n_picks; i++) {
+        if (i > 0 && picks[i].id == picks[i - 1].id)
+            continue;
+        e = store_select_runs(st, picks[i].id, picks[i].code, run, n_codes > 0, &v, &n, &cap, err, errlen);
+    }
+    free(picks);
     if (e != HU_OK) {
         free(v);
         return e;
     }
-    /* Creation order, and a code named twice is exported once. */
-    qsort(v, n, sizeof *v, store_cmp_id);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (k == 0 || v[k - 1] != v[i])
-            v[k++] = v[i];
     *ids = v;
-    *n_ids = k;
+    *n_ids = n;
     return HU_OK;
 }
 
-int store_read_results(struct store *st, const char *const *codes, size_t n_codes,
+int store_read_results(struct store *st, const char *const *codes, size_t n_codes, int run,
                        struct results **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -328,7 +390,7 @@ int store_read_results(struct store *st, const char *const *codes, size_t n_code
     /* One read transaction: every session comes from the same snapshot even
      * while a running server commits new votes. */
     int rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
-    int e = rc == SQLITE_OK ? store_select_ids(st, codes, n_codes, &ids, &n_ids, err, errlen)
+    int e = rc == SQLITE_OK ? store_select_ids(st, codes, n_codes, run, &ids, &n_ids, err, errlen)
                             : store_sqlite_err(rc);
     if (e == HU_OK && n_ids && !(r->sessions = calloc(n_ids, sizeof *r->sessions)))
         e = HU_ERR_NOMEM;

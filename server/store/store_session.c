@@ -24,8 +24,7 @@ static int store_fail(struct store *st, const char *what, int rc)
 int store_session_find(struct store *st, const char *code, const char *deck_path,
                        struct store_session_row *row)
 {
-    static const char cols[] = "SELECT id, code, presenter_key, deck_path, title, current_slide,"
-                               " created_at FROM sessions ";
+    static const char cols[] = "SELECT id, code, presenter_key, deck_path, title, created_at FROM sessions ";
     char sql[256];
     const char *key = code ? code : deck_path;
     if (!st || !row || !key)
@@ -49,8 +48,7 @@ int store_session_find(struct store *st, const char *code, const char *deck_path
         store_copy_text(q, 2, row->key, sizeof row->key);
         store_copy_text(q, 3, row->deck_path, sizeof row->deck_path);
         store_copy_text(q, 4, row->title, sizeof row->title);
-        row->current_slide = sqlite3_column_int(q, 5);
-        row->created_at = sqlite3_column_int64(q, 6);
+        row->created_at = sqlite3_column_int64(q, 5);
         e = HU_OK;
     } else if (rc == SQLITE_DONE) {
         e = HU_ERR_NOT_FOUND;
@@ -71,16 +69,15 @@ int store_session_create(struct store *st, struct store_session_row *row)
     int rc = sqlite3_prepare_v2(st->db,
                                 "INSERT INTO sessions(code, presenter_key, deck_path, title,"
                                 " current_slide, created_at, updated_at)"
-                                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                " VALUES(?1, ?2, ?3, ?4, 0, ?5, ?6)",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(q, 1, row->code, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, row->key, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 3, row->deck_path, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 4, row->title, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 5, row->current_slide);
-        sqlite3_bind_int64(q, 6, row->created_at);
-        sqlite3_bind_int64(q, 7, store_now_ms());
+        sqlite3_bind_int64(q, 5, row->created_at);
+        sqlite3_bind_int64(q, 6, store_now_ms());
         rc = sqlite3_step(q);
     }
     int e = HU_OK;
@@ -185,7 +182,7 @@ static int store_participant_row(struct store *st, int64_t sid, sqlite3_stmt *q,
     int64_t idx = sqlite3_column_int64(q, 0);
     if (!hash || sqlite3_column_bytes(q, 1) != HU_HASH_LEN || !store_id_ok(idx, 0)) {
         log_event(LOG_ERROR, "damaged participant in the data file", LOG_S("file", st->path),
-                  LOG_I("participant", idx), LOG_I("session_row", sid), LOG_END);
+                  LOG_I("participant", idx), LOG_I("run_row", sid), LOG_END);
         return HU_ERR_PARSE;
     }
     if (cb->participant)
@@ -249,35 +246,35 @@ static const struct {
     store_row_fn row;
 } store_replays[] = {
     {"SELECT poll_id, question, kind, slide_index, status, revealed, opened_at, closed_at,"
-     " participants_at_close, params FROM polls WHERE session_id = ?1"
+     " participants_at_close, params FROM polls WHERE run_id = ?1"
      " ORDER BY slide_index < 0, slide_index, poll_id",
      "read polls", store_poll_row},
-    {"SELECT idx, token_hash FROM participants WHERE session_id = ?1 ORDER BY idx", "read participants",
+    {"SELECT idx, token_hash FROM participants WHERE run_id = ?1 ORDER BY idx", "read participants",
      store_participant_row},
-    {"SELECT poll_id, participant, choice FROM votes WHERE session_id = ?1 ORDER BY poll_id, participant",
+    {"SELECT poll_id, participant, choice FROM votes WHERE run_id = ?1 ORDER BY poll_id, participant",
      "read votes", store_vote_row},
-    {"SELECT poll_id, answer_id, participant, text, status, created_at FROM answers WHERE session_id = ?1"
+    {"SELECT poll_id, answer_id, participant, text, status, created_at FROM answers WHERE run_id = ?1"
      " ORDER BY poll_id, answer_id",
      "read answers", store_answer_row},
-    {"SELECT question_id, participant, text, status, created_at FROM questions WHERE session_id = ?1"
+    {"SELECT question_id, participant, text, status, created_at FROM questions WHERE run_id = ?1"
      " ORDER BY question_id",
      "read questions", store_question_row},
-    {"SELECT question_id, participant FROM upvotes WHERE session_id = ?1"
+    {"SELECT question_id, participant FROM upvotes WHERE run_id = ?1"
      " ORDER BY voted_at, question_id, participant",
      "read upvotes", store_upvote_row},
 };
 
-int store_replay(struct store *st, int64_t session_id, const struct store_load_cb *cb, void *ctx)
+int store_replay(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
 {
     int e = HU_OK;
     for (size_t i = 0; e == HU_OK && i < sizeof store_replays / sizeof store_replays[0]; i++)
         if (store_replays[i].row != store_participant_row || cb->participant)
-            e = store_each(st, session_id, store_replays[i].sql, store_replays[i].what, store_replays[i].row, cb,
+            e = store_each(st, run_id, store_replays[i].sql, store_replays[i].what, store_replays[i].row, cb,
                            ctx);
     return e;
 }
 
-int store_session_load(struct store *st, int64_t session_id, const struct store_load_cb *cb, void *ctx)
+int store_session_load(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
 {
     if (!st || !cb)
         return HU_ERR_INTERNAL;
@@ -286,7 +283,7 @@ int store_session_load(struct store *st, int64_t session_id, const struct store_
     int rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
     int e = rc == SQLITE_OK ? HU_OK : store_fail(st, "read a session", rc);
     if (e == HU_OK)
-        e = store_replay(st, session_id, cb, ctx);
+        e = store_replay(st, run_id, cb, ctx);
     if (!sqlite3_get_autocommit(st->db))
         (void)sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     pthread_mutex_unlock(&st->db_mu);

@@ -232,6 +232,7 @@ static size_t store_finish_batch(struct store *st, struct store_op *batch, bool 
                 st->done_head = op;
             st->done_tail = op;
             votes++;
+            st->settled++;
         } else if (ok || op->dropped || ++op->attempts >= STORE_MAX_ATTEMPTS) {
             if (!ok && !op->dropped)
                 log_event(LOG_ERROR, "gave up saving an operation", LOG_S("file", st->path),
@@ -239,6 +240,7 @@ static size_t store_finish_batch(struct store *st, struct store_op *batch, bool 
                           LOG_I("attempts", op->attempts), LOG_END);
             store_op_free(op);
             st->n_live--;
+            st->settled++;
         } else {
             if (retry_tail)
                 retry_tail->next = op;
@@ -255,6 +257,7 @@ static size_t store_finish_batch(struct store *st, struct store_op *batch, bool 
             st->tail = retry_tail;
         st->n_queued += n_retry;
     }
+    pthread_cond_broadcast(&st->settled_cv);
     if (ok) {
         st->has_error = false;
         st->batches++;
