@@ -12,7 +12,7 @@
 include(GNUInstallDirs)
 
 install(TARGETS handsup RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY web presenter slides DESTINATION ${CMAKE_INSTALL_DATADIR}/handsup)
+install(DIRECTORY web presenter admin slides DESTINATION ${CMAKE_INSTALL_DATADIR}/handsup)
 
 # Debian wants man pages compressed, and reproducibly (-n: no name or time).
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/handsup.1.gz

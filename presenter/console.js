@@ -107,6 +107,10 @@
       ui.shown = { now: -2, next: -2 };
       ui.barsKey = null;
       useLanguage(r.session.lang);
+      /* Moderation: when the deck has open answers or takes questions. */
+      var slides = (r.deck && r.deck.slides) || [];
+      $('moderate-button').hidden = !(r.session.qa && r.session.qa !== 'off') &&
+        !slides.some(function (sl) { return sl && sl.poll && sl.poll.kind === 'text'; });
     }
     if (what === 'state' && !ui.started && r.state && r.state.slide && r.state.slide.index > 0) {
       /* The talk began when the room first left the title slide. */
@@ -327,7 +331,9 @@
   function exportResults(fmt) {
     var status = $('export-status');
     status.textContent = t('export.preparing', { format: fmt.toUpperCase() });
-    var url = '/api/sessions/' + encodeURIComponent(room.code) + '/results.' + fmt;
+    /* answers and questions: the text of every text poll, the audience's questions. */
+    var list = fmt === 'answers' || fmt === 'questions';
+    var url = '/api/sessions/' + encodeURIComponent(room.code) + '/' + (list ? fmt + '.csv' : 'results.' + fmt);
     fetch(url, { headers: { Authorization: 'Bearer ' + room.key }, cache: 'no-store', credentials: 'omit' })
       .then(function (res) {
         if (!res.ok) throw new Error(t(res.status === 401 ? 'export.refused' : res.status === 404 ? 'export.noSession' : 'export.status', { status: res.status }));
@@ -337,7 +343,7 @@
         var a = document.createElement('a');
         var href = URL.createObjectURL(blob);
         a.href = href;
-        a.download = 'handsup-' + room.code + '.' + fmt;
+        a.download = 'handsup-' + room.code + (list ? '-' + fmt + '.csv' : '.' + fmt);
         a.hidden = true;
         document.body.appendChild(a);
         a.click();
@@ -384,6 +390,10 @@
     case 'timer-start': command({ type: 'timer', action: 'start' }); break;
     case 'elapsed-reset': resetElapsed(); break;
     case 'export': toggleOverlay('export-menu'); break;
+    case 'moderate':
+      /* The moderation view, in a window of its own: the key stays in the fragment. */
+      window.open('/present/#' + room.code + '/' + encodeURIComponent(room.key) + '/moderate', 'handsup-moderate');
+      break;
     case 'help': toggleOverlay('help'); break;
     case 'close-overlay': closeOverlays(); break;
     default: break;

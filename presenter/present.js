@@ -41,8 +41,12 @@
     barsKey: null,
     tick: null,
     toastTimer: null,
-    lastFocus: null
+    lastFocus: null,
+    mode: 'present',    /* or 'moderate': the moderation view (moderate.js) */
+    answers: null,      /* the last "answers" message (the current text poll's answers) */
+    questions: null     /* the last "questions" message (every audience question) */
   };
+  var PK = window.HandsupPresentKinds;
 
   function formatCode(c) { return c && c.length === 8 ? c.slice(0, 4) + ' ' + c.slice(4) : String(c || ''); }
   function normalizeCode(s) { return String(s || '').replace(/[\s\u00a0-]/g, ''); }
@@ -57,6 +61,12 @@
 
   function readCredentials() {
     var h = location.hash.replace(/^#/, '');
+    /* "#<code>/<key>/moderate" opens the moderation view; the key is
+     * percent-encoded, so a literal "/moderate" can only be the mode.  After
+     * the key leaves the address bar, "#moderate" keeps the mode for reloads. */
+    var moderate = /\/moderate$/.test(h) || h === 'moderate';
+    app.mode = moderate ? 'moderate' : 'present';
+    if (moderate) h = h.replace(/\/?moderate$/, '');
     var slash = h.indexOf('/');
     if (slash > 0) {
       var code = normalizeCode(fragmentPart(h.slice(0, slash)));
@@ -65,7 +75,9 @@
         saveCredentials(code, key);
         /* The key leaves the address bar, which a projector shows to the
          * whole room; sessionStorage keeps it for reloads of this tab. */
-        try { history.replaceState(null, '', location.pathname + location.search); } catch (e) { /* ignore */ }
+        try {
+          history.replaceState(null, '', location.pathname + location.search + (moderate ? '#moderate' : ''));
+        } catch (e) { /* ignore */ }
         return { code: code, key: key };
       }
     }
@@ -86,6 +98,7 @@
 
   function showLogin(error) {
     $('stage').hidden = true;
+    $('moderate').hidden = true;
     $('login').hidden = false;
     if (app.code) $('login-code').value = formatCode(app.code);
     $('login-button').disabled = false;
@@ -97,7 +110,8 @@
 
   function showStage() {
     $('login').hidden = true;
-    $('stage').hidden = false;
+    $('stage').hidden = app.mode === 'moderate';
+    $('moderate').hidden = app.mode !== 'moderate';
   }
 
   /* ---- connection -------------------------------------------------------- */
@@ -118,6 +132,8 @@
     var el = $('conn-status');
     el.dataset.state = s;
     el.textContent = s === 'joined' ? 'Connected' : s === 'closed' ? 'Reconnecting…' : 'Connecting…';
+    $('mod-conn').dataset.state = s;
+    $('mod-conn').textContent = el.textContent;
   }
 
   function command(msg) {
@@ -131,6 +147,9 @@
     case 'tally': onTally(msg); break;
     case 'room': onRoom(msg); break;
     case 'deck': onDeck(msg); break;
+    case 'answers': onAnswers(msg); break;
+    case 'questions': onQuestions(msg); break;
+    case 'ack': break; /* moderation took effect; the lists that follow show it */
     case 'error': onError(msg); break;
     case 'pong':
       if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
@@ -151,6 +170,23 @@
     setConnStatus('joined');
     showStage();
     renderSession();
+    window.HandsupModerate.onSession(app.session);
+    $('mod-session').textContent = (app.session.title || '') + ' \u00b7 code ' + formatCode(app.code);
+  }
+
+  /* Answers and questions reach the moderation view only in its own mode:
+   * the projector's page never holds text waiting for approval. */
+  function onAnswers(msg) {
+    app.answers = msg;
+    if (app.mode === 'moderate') window.HandsupModerate.onAnswers(msg);
+    var cur = app.state && app.state.poll;
+    if (cur && cur.id === msg.poll && cur.kind === 'text') renderPoll(cur);
+  }
+
+  function onQuestions(msg) {
+    app.questions = msg;
+    if (app.mode === 'moderate') window.HandsupModerate.onQuestions(msg);
+    if (app.state && app.state.slide && app.state.slide.kind === 'qa') PK.renderQuestions(msg);
   }
 
   /* The deck file changed (serve --watch): the new deck, shown at once. */
@@ -205,6 +241,33 @@
     $('session-title').textContent = title;
     document.title = (title ? title + ' \u2013 ' : '') + 'handsup presenter';
     if (window.HandsupLook) window.HandsupLook.deck(app.deck || s, $('deck-logo'));
+    renderRun(s.run);
+  }
+
+  /* Which run is live and since when (DESIGN section 10): a deck served
+   * again must not pass yesterday's room off as today's.  A resumed run
+   * says so once, in a toast, when the view opens on it. */
+  function runSince(ms) {
+    var d = new Date(ms);
+    var today = new Date().toDateString() === d.toDateString();
+    var time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return today ? time : d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + time;
+  }
+
+  function renderRun(run) {
+    var el = $('run-line');
+    if (!run || typeof run.number !== 'number') { el.textContent = ''; return; }
+    var text = 'Run ' + run.number + (run.label ? ' \u00b7 ' + run.label : '') + ' \u00b7 live since ' +
+      runSince(run.startedAt);
+    el.textContent = text;
+    el.title = run.resumed ? 'This run was started earlier and resumed: its participants and votes are kept.'
+      : 'A new run: nobody has joined it before.';
+    var key = app.code + '/' + run.number + '/' + run.startedAt;
+    if (run.resumed && app.runToasted !== key) {
+      app.runToasted = key;
+      toast('Resumed run ' + run.number + (run.label ? ' (' + run.label + ')' : '') + ', live since ' +
+        runSince(run.startedAt) + ': its participants and votes are back.');
+    }
   }
 
   /* The URL may wrap in the narrow corner: let it break after "/j/", not
@@ -238,20 +301,28 @@
       t.status = p.status;
       t.resultsHidden = !!p.resultsHidden;
       if (typeof p.revealed === 'boolean') t.revealed = p.revealed;
-      if (p.results && p.results.counts) {
-        t.counts = p.results.counts;
-        t.voters = Number(p.results.voters) || 0;
-      }
+      if (p.results) copyResults(t, p.results);
     }
+    window.HandsupModerate.onState(msg);
     render();
+  }
+
+  /* The kind's results, from a tally or a state's poll.results. */
+  function copyResults(t, r) {
+    if (r.counts) t.counts = r.counts;
+    if (typeof r.voters === 'number') t.voters = r.voters;
+    if ('mean' in r) t.mean = r.mean;
+    if ('median' in r) t.median = r.median;
+    if (r.entries) t.entries = r.entries;
+    if (typeof r.answers === 'number') t.answers = r.answers;
+    if (typeof r.pending === 'number') t.pending = r.pending;
   }
 
   function onTally(msg) {
     if (!msg.poll) return;
     var t = tallyFor(String(msg.poll));
     if (msg.status) t.status = msg.status;
-    if (msg.counts) t.counts = msg.counts;
-    if (typeof msg.voters === 'number') t.voters = msg.voters;
+    copyResults(t, msg);
     if (typeof msg.resultsHidden === 'boolean') t.resultsHidden = msg.resultsHidden;
     if (typeof msg.revealed === 'boolean') t.revealed = msg.revealed;
     if (typeof msg.participants === 'number') app.people.participants = msg.participants;
@@ -319,6 +390,8 @@
     } else {
       $('poll-panel').hidden = true;
     }
+    $('qa-panel').hidden = kind !== 'qa';
+    if (kind === 'qa') PK.renderQuestions(app.questions);
     updateControls(kind, st.poll);
     if (fresh) fitSlide();
   }
@@ -342,7 +415,7 @@
     var key = poll.id + '\n' + JSON.stringify(options);
     if (key !== app.barsKey) {
       app.barsKey = key;
-      buildBars(options, poll.kind);
+      buildBars(poll.kind === 'choice' || poll.kind === 'yesno' ? options : [], poll.kind);
     }
     var status = t.status || poll.status || 'pending';
     var ps = $('poll-state');
@@ -355,13 +428,29 @@
 
     var hidden = !!t.resultsHidden && !t.revealed;
     renderProgress(t.voters || 0, hidden);
-    $('bars').hidden = hidden;
+    $('results-area').hidden = hidden;
     $('results-hidden').hidden = !hidden;
     $('poll-panel').dataset.visible = hidden ? 'false' : 'true';
+
+    var scale = poll.kind === 'scale', text = poll.kind === 'text';
+    $('scale-box').hidden = !scale;
+    $('cloud').toggleAttribute('hidden', !text || poll.show === 'wall'); /* an SVG element has no .hidden */
+    $('wall').hidden = !text || poll.show !== 'wall';
+    $('kind-note').hidden = true;
+    if (scale) PK.renderScale(poll, t);
+    if (text) PK.renderText(poll, t, app.answers);
+    var several = Number(poll.multiple) > 1;
+    if (several) {
+      $('kind-note').textContent = 'Each person could pick up to ' + poll.multiple + ': shares are of the ' +
+        (t.voters || 0) + ' who voted.';
+      $('kind-note').hidden = false;
+    }
 
     var counts = t.counts || {};
     var total = 0;
     options.forEach(function (o) { total += Number(counts[o.id]) || 0; });
+    /* With several picks each, a bar is the share of voters who picked it. */
+    if (several) total = Number(t.voters) || 0;
     options.forEach(function (o) {
       var row = $('bars').querySelector('[data-option="' + cssEscape(o.id) + '"]');
       if (!row) return;
@@ -555,6 +644,8 @@
     if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
     var tag = ev.target && ev.target.tagName;
     if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || !$('login').hidden) return;
+    /* The moderation view is a page of buttons, not a projector. */
+    if (app.mode === 'moderate') return;
     if (ev.key === 'Escape') {
       if (!$('blank').hidden) { toggleBlank(); ev.preventDefault(); }
       return;
@@ -587,12 +678,16 @@
 
   /* ---- start ----------------------------------------------------------------- */
 
+  window.HandsupModerate.init({ command: command });
+
   function start(creds) {
     app.code = creds.code;
     app.key = creds.key;
     app.joined = false;
     app.state = null;
     app.tallies = {};
+    app.answers = null;
+    app.questions = null;
     showStage();
     setConnStatus('connecting');
     conn.start(); /* connects if needed; an open socket joins at once */

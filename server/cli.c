@@ -49,6 +49,17 @@ int cli_parse_uint(const char *s, long min, long max, unsigned *out)
     return 0;
 }
 
+bool cli_key_ok(const char *k)
+{
+    size_t n = strlen(k);
+    if (n < 1 || n > HU_KEY_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (k[i] <= ' ' || k[i] > '~')
+            return false;
+    return true;
+}
+
 bool cli_code(const char *arg, char out[HU_CODE_LEN + 1])
 {
     size_t k = 0;
@@ -61,6 +72,39 @@ bool cli_code(const char *arg, char out[HU_CODE_LEN + 1])
     }
     out[k] = '\0';
     return k == HU_CODE_LEN;
+}
+
+int cli_codes(char **args, size_t n_args, char (*codes)[HU_CODE_LEN + 1], size_t *n_codes, const char **bad)
+{
+    char digits[HU_CODE_LEN + 1];
+    size_t k = 0, n = 0;
+    const char *first = NULL; /* the argument the code being read began in */
+    for (size_t i = 0; i < n_args; i++) {
+        if (k == 0)
+            first = args[i];
+        for (const char *a = args[i]; *a; a++) {
+            if (*a == ' ')
+                continue;
+            if (*a < '0' || *a > '9' || k == HU_CODE_LEN) {
+                *bad = first;
+                return -1;
+            }
+            digits[k++] = *a;
+        }
+        /* A code ends with an argument: "8647 5705" and "8647" "5705" are one
+         * code, but "86475705" "1234" is a code and the start of another. */
+        if (k == HU_CODE_LEN) {
+            digits[k] = '\0';
+            memcpy(codes[n++], digits, sizeof digits);
+            k = 0;
+        }
+    }
+    *n_codes = n;
+    if (k) {
+        *bad = first;
+        return -1;
+    }
+    return 0;
 }
 
 /* True when dir holds the attendee page: a folder of assets. */

@@ -2,7 +2,8 @@
  * without serving, and say what is in them.
  *
  * For each deck: its warnings (file:line, as at start-up), then a summary
- * (slides, PDF pages, polls with id and kind, images shown and not shown).
+ * (slides, PDF pages, polls with id, kind and the kind's parameters,
+ * audience questions, images shown and not shown).
  * PDFs are opened and their pages counted, not rendered (no data file is
  * involved).  Exit status 1 when any deck has an error, else 0: warnings are
  * advice, as they are for `serve`. */
@@ -22,8 +23,30 @@ const char cmd_check_usage[] =
     "         a deck has an error.\n";
 
 
+/* A poll's kind and what it asks for beyond it: "(yesno)", "(choice: 3
+ * options, up to 2 picks)", "(scale: 1-5)", "(text: cloud, 1 answer of 140
+ * characters, moderated)". */
+static void check_poll_kind(const struct pollspec *p, FILE *f)
+{
+    fprintf(f, "(%s", p->kind->name);
+    if (p->kind->n_fixed) {
+        /* yes/no: nothing to say beyond the kind */
+    } else if (p->kind->text) {
+        fprintf(f, ": %s, %u answer%s of %u characters%s", p->show == POLLSPEC_SHOW_WALL ? "wall" : "cloud", p->answers,
+                p->answers == 1 ? "" : "s", p->max_chars, p->moderate ? ", moderated" : "");
+    } else if (p->kind->numeric) {
+        fprintf(f, ": %d-%d", p->min, p->max);
+    } else {
+        fprintf(f, ": %u options", p->n_options);
+        if (p->multiple > 1)
+            fprintf(f, ", up to %u picks", p->multiple);
+    }
+    fputc(')', f);
+}
+
 static void check_summary(const struct deck *d, FILE *f)
 {
+    static const char *const qa[] = {"off", "on", "moderated"};
     size_t shown = 0;
     for (size_t i = 0; i < d->n_media; i++)
         shown += !d->media[i].cached;
@@ -35,18 +58,29 @@ static void check_summary(const struct deck *d, FILE *f)
             d->n_warnings == 1 ? "" : "s");
     if (d->has_code)
         fprintf(f, "  join code %s\n", d->code);
+    if (d->qa != DECK_QA_OFF)
+        fprintf(f, "  audience questions: %s\n", qa[d->qa]);
     for (size_t i = 0; i < d->n_slides; i++) {
         const struct deck_slide *sl = &d->slides[i];
         if (sl->kind == DECK_SLIDE_CONTENT && !sl->pdf_page)
             continue;
-        if (sl->kind == DECK_SLIDE_POLL)
-            fprintf(f, "  slide %zu (line %d): poll \"%s\" (%s): %s\n", i + 1, sl->line, sl->poll_id,
-                    sl->poll_kind->name, sl->question);
-        else if (sl->kind == DECK_SLIDE_DISCUSS)
-            fprintf(f, "  slide %zu (line %d): discuss%s%s\n", i + 1, sl->line, sl->title ? ": " : "",
-                    sl->title ? sl->title : "");
-        else
-            fprintf(f, "  slide %zu (line %d): PDF page %d\n", i + 1, sl->line, sl->pdf_page);
+        fprintf(f, "  slide %zu (line %d): ", i + 1, sl->line);
+        switch (sl->kind) {
+        case DECK_SLIDE_POLL:
+            fprintf(f, "poll \"%s\" ", sl->poll_id);
+            check_poll_kind(sl->spec, f);
+            fprintf(f, ": %s\n", sl->question);
+            break;
+        case DECK_SLIDE_DISCUSS:
+            fprintf(f, "discuss%s%s\n", sl->title ? ": " : "", sl->title ? sl->title : "");
+            break;
+        case DECK_SLIDE_QA:
+            fprintf(f, "audience questions%s%s\n", sl->title ? ": " : "", sl->title ? sl->title : "");
+            break;
+        case DECK_SLIDE_CONTENT:
+            fprintf(f, "PDF page %d\n", sl->pdf_page);
+            break;
+        }
     }
 }
 

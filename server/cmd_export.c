@@ -15,16 +15,20 @@
 #include "store/store.h"
 
 const char cmd_export_synopsis[] =
-    "export [--data FILE] [--format csv|json|html] [--out DIR] [CODE...]";
+    "export [--data FILE] [--format csv|json|html|xlsx|answers|questions] [--run N|all]\n"
+    "                     [--out DIR] [CODE...]";
 
 const char cmd_export_usage[] =
     "export   writes results from the data file, with or without a running server.\n"
-    "         --format F          csv (default), json or html\n"
-    "         --out DIR           one file per session in DIR instead of standard output\n"
-    "         CODE...             join codes of the sessions to export, spaces allowed\n"
-    "                             (\"4045 5687\"; default: all)\n";
-
-;
+    "         --format F          csv (default), json or html: results of every poll;\n"
+    "                             xlsx: a workbook, one sheet per session and run;\n"
+    "                             answers or questions: every open answer or audience\n"
+    "                             question with its status and time, as CSV\n"
+    "         --run N|all         the run to export (default: each session's latest)\n"
+    "         --out DIR           one file per session (per run with --run) in DIR instead of\n"
+    "                             standard output\n"
+    "         CODE...             join codes of the sessions to export, as read out:\n"
+    "                             86475705, \"8647 5705\" or 8647 5705 (default: all)\n";
 
 static int export_write_file(const char *dir, const char *name, const char *ext, const char *data, size_t len)
 {
@@ -46,8 +50,8 @@ static int export_write_file(const char *dir, const char *name, const char *ext,
 }
 
 /* Exports the sessions with these codes (all when n_codes is 0). */
-static int export_codes(const char *data, const char *out_dir, enum export_format fmt,
-                             const char *const *codes, size_t n_codes)
+static int export_codes(const char *data, const char *out_dir, enum export_format fmt, int run,
+                        const char *const *codes, size_t n_codes)
 {
     if (access(data, F_OK) != 0) {
         fprintf(stderr, "handsup: no data file at %s (use --data FILE)\n", data);
@@ -60,7 +64,7 @@ static int export_codes(const char *data, const char *out_dir, enum export_forma
         return 1;
     }
     struct results *r = NULL;
-    int rc = store_read_results(st, codes, n_codes, &r, err, sizeof err);
+    int rc = store_read_results(st, codes, n_codes, run, &r, err, sizeof err);
     store_close(st);
     if (rc) {
         fprintf(stderr, "handsup: %s\n", err);
@@ -79,7 +83,14 @@ static int export_codes(const char *data, const char *out_dir, enum export_forma
                 status = 1;
                 break;
             }
-            status = export_write_file(out_dir, r->sessions[i].code, export_ext(fmt), text, len);
+            /* <code>.<ext> for a session's latest run, as before runs existed;
+             * <code>-run<N>.<ext> when runs were asked for. */
+            char name[64];
+            if (run == STORE_RUN_LATEST)
+                snprintf(name, sizeof name, "%s", r->sessions[i].code);
+            else
+                snprintf(name, sizeof name, "%s-run%d", r->sessions[i].code, r->sessions[i].run);
+            status = export_write_file(out_dir, name, export_ext(fmt), text, len);
             free(text);
         }
     } else {
@@ -87,6 +98,10 @@ static int export_codes(const char *data, const char *out_dir, enum export_forma
         size_t len = 0;
         if ((rc = export_render(r, fmt, &text, &len)) != HU_OK) {
             fprintf(stderr, "handsup: cannot format results: %s\n", hu_strerror(rc));
+            status = 1;
+        } else if (fmt == EXPORT_XLSX && isatty(STDOUT_FILENO)) {
+            fprintf(stderr, "handsup: an xlsx workbook is not for a terminal: redirect it to a file "
+                            "(> results.xlsx) or use --out DIR\n");
             status = 1;
         } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
             fprintf(stderr, "handsup: cannot write results: %s\n", strerror(errno));
@@ -102,42 +117,54 @@ int cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"data", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
-        {"out", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+        {"out", required_argument, NULL, 'o'},  {"run", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *data = CLI_DEFAULT_DATA, *out_dir = NULL;
     enum export_format fmt = EXPORT_CSV;
     int c;
-    while ((c = getopt_long(argc, argv, "d:f:o:h", opts, NULL)) != -1) {
+    int run = STORE_RUN_LATEST;
+    long n;
+    while ((c = getopt_long(argc, argv, "d:f:o:r:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
         case 'f':
             if (export_format_parse(optarg, &fmt) != HU_OK)
-                return cli_usage_error("--format must be csv, json or html, not '%s'", optarg);
+                return cli_usage_error("--format must be csv, json, html, xlsx, answers or questions, not '%s'",
+                                       optarg);
             break;
         case 'o': out_dir = optarg; break;
+        case 'r':
+            if (strcmp(optarg, "all") == 0)
+                run = STORE_RUN_ALL;
+            else if (cli_parse_long(optarg, 1, 999999, &n) == 0)
+                run = (int)n;
+            else
+                return cli_usage_error("--run needs a run number or all, not '%s'", optarg);
+            break;
         case 'h': cli_help(); return 0;
         default: return cli_usage_error("%s", "unknown option");
         }
     }
-    size_t n_codes = (size_t)(argc - optind);
-    char(*codes)[HU_CODE_LEN + 1] = calloc(n_codes ? n_codes : 1, sizeof *codes);
-    const char **code_list = calloc(n_codes ? n_codes : 1, sizeof *code_list);
+    size_t n_args = (size_t)(argc - optind), n_codes = 0;
+    char(*codes)[HU_CODE_LEN + 1] = calloc(n_args ? n_args : 1, sizeof *codes);
+    const char **code_list = calloc(n_args ? n_args : 1, sizeof *code_list);
     if (!codes || !code_list) {
         free(codes);
         free(code_list);
         fprintf(stderr, "handsup: out of memory\n");
         return 1;
     }
-    for (size_t i = 0; i < n_codes; i++) {
-        if (!cli_code(argv[optind + (int)i], codes[i])) {
-            free(codes);
-            free(code_list);
-            return cli_usage_error("'%s' is not an 8-digit join code", argv[optind + (int)i]);
-        }
-        code_list[i] = codes[i];
+    const char *bad = NULL;
+    if (cli_codes(&argv[optind], n_args, codes, &n_codes, &bad) != 0) {
+        free(codes);
+        free(code_list);
+        return cli_usage_error("'%s' does not start an 8-digit join code", bad ? bad : "");
     }
-    int status = export_codes(data, out_dir, fmt, code_list, n_codes);
+    for (size_t i = 0; i < n_codes; i++)
+        code_list[i] = codes[i];
+    int status = export_codes(data, out_dir, fmt, run, code_list, n_codes);
     free(codes);
     free(code_list);
     return status;

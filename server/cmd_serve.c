@@ -3,6 +3,7 @@
  * Turns the command line into a server_config, refuses what would go wrong
  * later (a deck named twice, a bad key), starts the server, prints the
  * banner and runs the loop until SIGINT or SIGTERM. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,10 +17,13 @@
 #include "cli.h"
 #include "cli_config.h"
 #include "serve_ops.h"
+#include "serve_org.h"
+#include "model/blocklist.h"
 #include "server.h"
 
 #define SERVE_DEFAULT_PORT 8080
 #define SERVE_MAX_ORIGINS 16
+#define SERVE_BLOCKLIST_MAX (16L * 1024 * 1024) /* a --blocklist file, bytes */
 /* A --presenter-key shorter than this is accepted (a test or a rehearsal
  * may well use "secret") but warned about: the generated key has 32. */
 #define SERVE_KEY_WEAK 16
@@ -28,7 +32,8 @@ const char cmd_serve_synopsis[] =
     "serve [--port N] [--host ADDR] [--data FILE] [--public-url URL]\n"
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
     "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
-    "                     [--watch] DECK.md...";
+    "                     [--new-run [--run-label TEXT] | --resume] [--admin-key KEY]\n"
+    "                     [--blocklist FILE] [--watch] DECK.md...";
 
 const char cmd_serve_usage[] =
     "serve    runs one voting session per deck and prints, for each, its join code,\n"
@@ -46,21 +51,49 @@ const char cmd_serve_usage[] =
     "                             then 20 a second)\n"
     "         --ping-interval S   ping a silent phone after S seconds, hang up after 1.5 S\n"
     "                             (default 20)\n"
+    "         --blocklist FILE    words and phrases (one a line) that hold an answer or question\n"
+    "                             for the presenter; extends the built-in list (a line\n"
+    "                             \"-builtin\" replaces it)\n"
     "         --watch             reload a deck when it, its images or PDFs change; a broken\n"
-    "                             edit keeps the running version\n" SERVE_OPS_USAGE;
+    "                             edit keeps the running version\n" SERVE_OPS_USAGE SERVE_ORG_USAGE;
 
-/* Printable ASCII without spaces: what a shell, a URL fragment (the
- * presenter URL percent-encodes it) and an Authorization header all carry
- * unchanged. */
-static bool serve_key_ok(const char *k)
+/* The blocklist (model/blocklist.h): the built-in words, extended or
+ * replaced by the file at path (NULL: the built-in words alone).  NULL after
+ * printing why it cannot be read. */
+static struct blocklist *serve_blocklist(const char *path)
 {
-    size_t n = strlen(k);
-    if (n < 1 || n > HU_KEY_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (k[i] <= ' ' || k[i] > '~')
-            return false;
-    return true;
+    struct blocklist *bl = blocklist_new();
+    bool replace = false;
+    int rc = bl ? HU_OK : HU_ERR_NOMEM;
+    if (rc == HU_OK && path) {
+        FILE *f = fopen(path, "rb");
+        char *text = NULL;
+        long size = -1;
+        if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size <= SERVE_BLOCKLIST_MAX &&
+            fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)size + 1)) &&
+            fread(text, 1, (size_t)size, f) == (size_t)size) {
+            int line = 0;
+            rc = blocklist_add_text(bl, text, (size_t)size, &replace, &line);
+            if (rc == HU_ERR_PARSE)
+                fprintf(stderr, "%s:%d: not UTF-8 text (expected one word or phrase a line)\n", path, line);
+        } else {
+            fprintf(stderr, "handsup: cannot read --blocklist %s: %s\n", path,
+                    size > SERVE_BLOCKLIST_MAX ? "larger than 16 MiB" : strerror(errno ? errno : EIO));
+            rc = HU_ERR_IO;
+        }
+        free(text);
+        if (f)
+            fclose(f);
+    }
+    if (rc == HU_OK && !replace)
+        rc = blocklist_add_builtin(bl);
+    if (rc == HU_ERR_NOMEM)
+        fprintf(stderr, "handsup: out of memory\n");
+    if (rc != HU_OK) {
+        blocklist_free(bl);
+        return NULL;
+    }
+    return bl;
 }
 
 /* Refuses a deck named twice (also under another path), which would
@@ -89,8 +122,8 @@ static int serve_check_decks(char *const *decks, size_t n)
     return status;
 }
 
-/* The table getopt reads: serve's own options, then serve_ops.c's (which
- * ends it with a zero row). */
+/* The table getopt reads: serve's own options, serve_ops.c's, then
+ * serve_org.c's (which ends it with a zero row). */
 static void serve_options(struct option *opts, size_t cap)
 {
     static const struct option own[] = {
@@ -104,12 +137,15 @@ static void serve_options(struct option *opts, size_t cap)
         {"ping-interval", required_argument, NULL, 'P'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
         {"watch", no_argument, NULL, 'w'},
+        {"blocklist", required_argument, NULL, 'B'},
     };
     size_t n = sizeof own / sizeof own[0];
     memcpy(opts, own, sizeof own);
-    for (size_t i = 0; n < cap; i++) {
+    for (size_t i = 0; serve_ops_options[i].name && n < cap - 1; i++)
         opts[n++] = serve_ops_options[i];
-        if (!serve_ops_options[i].name)
+    for (size_t i = 0; n < cap; i++) {
+        opts[n++] = serve_org_options[i];
+        if (!serve_org_options[i].name)
             break;
     }
     opts[cap - 1] = (struct option){NULL, 0, NULL, 0};
@@ -124,10 +160,11 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     const char *origins[SERVE_MAX_ORIGINS], *hosts[SERVE_MAX_ORIGINS];
     char assets[4096];
     cfg.asset_dir = cli_asset_dir(assets, sizeof assets);
+    const char *blocklist_path = NULL;
     int c, rc;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
      * works as most command lines do. */
-    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:hw", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:B:hw", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (cli_parse_port(optarg, &cfg.port))
@@ -141,7 +178,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
             cfg.public_url = optarg;
             break;
         case 'k':
-            if (!serve_key_ok(optarg))
+            if (!cli_key_ok(optarg))
                 return cli_usage_error("%s", "--presenter-key needs 1 to 128 printable ASCII characters, "
                                               "without spaces");
             cfg.presenter_key = optarg;
@@ -170,11 +207,13 @@ static int serve_main(int argc, char **argv, const struct option *opts)
             break;
         case 'a': cfg.asset_dir = optarg; break;
         case 'w': cfg.watch = true; break;
+        case 'B': blocklist_path = optarg; break;
         case 'h': cli_help(); return 0;
         default:
             if (c < SERVE_OPS_FIRST)
                 return cli_usage_error("%s", "unknown option");
-            if ((rc = serve_ops_option(c, optarg, &cfg, &ops)) != 0)
+            if ((rc = c >= SERVE_ORG_FIRST ? serve_org_option(c, optarg, &cfg)
+                                           : serve_ops_option(c, optarg, &cfg, &ops)) != 0)
                 return rc;
         }
     }
@@ -186,7 +225,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
     cfg.allow_hosts = hosts;
-    if ((rc = serve_ops_finish(&cfg, &ops)) != 0)
+    if ((rc = serve_ops_finish(&cfg, &ops)) != 0 || (rc = serve_org_finish(&cfg)) != 0)
         return rc;
     if (cfg.presenter_key && strlen(cfg.presenter_key) < SERVE_KEY_WEAK)
         fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "
@@ -196,6 +235,11 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     if (bad)
         return bad;
 
+    struct blocklist *bl = serve_blocklist(blocklist_path);
+    if (!bl)
+        return 1;
+    cfg.blocklist = bl;
+
     char err[1024];
     int why;
     struct server *srv = server_new(&cfg, &why, err, sizeof err);
@@ -203,6 +247,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
         /* A broken deck is reported the way compilers do, "file:line: what
          * was expected" at the start of the line; other errors say who. */
         fprintf(stderr, why == HU_ERR_PARSE ? "%s\n" : "handsup: %s\n", err);
+        blocklist_free(bl);
         return 1;
     }
     server_print_banner(srv, stdout, isatty(STDOUT_FILENO));
@@ -210,6 +255,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     /* SIGINT and SIGTERM stop the loop (server_run watches them). */
     rc = server_run(srv);
     server_free(srv);
+    blocklist_free(bl);
     log_event(LOG_INFO, "stopped", LOG_END);
     return rc;
 }

@@ -18,6 +18,8 @@ static const struct {
     {"serve", cmd_serve, cmd_serve_synopsis, cmd_serve_usage},
     {"export", cmd_export, cmd_export_synopsis, cmd_export_usage},
     {"check", cmd_check, cmd_check_synopsis, cmd_check_usage},
+    {"report", cmd_report, cmd_report_synopsis, cmd_report_usage},
+    {"prune", cmd_prune, cmd_prune_synopsis, cmd_prune_usage},
 };
 
 #define MAIN_N_COMMANDS (sizeof main_commands / sizeof main_commands[0])

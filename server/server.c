@@ -20,127 +20,37 @@
 #include "base/token.h"
 #include "export/export.h"
 #include "export/qr.h"
+#include "store/store_run.h"
 #include "net/net.h"
+#include "net/admin_key.h"
+#include "net/job.h"
 #include "net/netaddr.h"
+#include "net/session_open.h"
 #include "server.h"
 #include "server_watch.h"
 #include "server_impl.h"
 
 /* --- start-up --- */
 
-/* Percent-encodes s into out (room for outlen bytes) as JavaScript's
- * encodeURIComponent does, so the presenter page's decodeURIComponent gives
- * back exactly s, whatever a --presenter-key holds ('/', '#', '%', ...).
- * False when out is too small. */
-static bool server_url_encode(const char *s, char *out, size_t outlen)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t k = 0;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        bool plain = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                     strchr("-_.!~*'()", ch) != NULL;
-        if (k + (plain ? 1 : 3) >= outlen)
-            return false;
-        if (plain) {
-            out[k++] = (char)ch;
-        } else {
-            out[k++] = '%';
-            out[k++] = hex[ch >> 4];
-            out[k++] = hex[ch & 15];
-        }
-    }
-    out[k] = '\0';
-    return true;
-}
-
-/* The attendee and presenter URLs of a session.  The key travels in the
- * fragment, which browsers never send to a server; code and key are
- * percent-encoded there, as "#<code>/<key>" must split at the first '/'. */
-static int server_urls(struct server *srv, struct server_session *ss, const char *code, const char *key)
-{
-    char buf[1024], code_enc[3 * HU_CODE_LEN + 1], key_enc[3 * HU_KEY_MAX + 1];
-    int n = snprintf(buf, sizeof buf, "%s/j/%s", srv->base_url, code);
-    if (n < 0 || (size_t)n >= sizeof buf || !(ss->join_url = strdup(buf)))
-        return HU_ERR_NOMEM;
-    if (!server_url_encode(code, code_enc, sizeof code_enc) || !server_url_encode(key, key_enc, sizeof key_enc))
-        return HU_ERR_INTERNAL;
-    n = snprintf(buf, sizeof buf, "%s/present/#%s/%s", srv->base_url, code_enc, key_enc);
-    if (n < 0 || (size_t)n >= sizeof buf || !(ss->presenter_url = strdup(buf)))
-        return HU_ERR_NOMEM;
-    return HU_OK;
-}
-
-/* Resumes the deck's session from the data file, or creates it. */
+/* Resumes the deck's session from the data file, or creates it, and picks
+ * its run (net/session_open.c). */
 static int server_open_session(struct server *srv, struct server_session *ss, struct deck *deck,
                                char *err, size_t errlen)
 {
-    struct store_session_row row;
-    memset(&row, 0, sizeof row);
     char abs[4096];
     if (!realpath(deck->path, abs))
         snprintf(abs, sizeof abs, "%s", deck->path);
-    int rc = store_session_find(srv->store, deck->has_code ? deck->code : NULL, abs, &row);
-    bool resumed = rc == HU_OK;
-    if (rc == HU_ERR_NOT_FOUND) {
-        memset(&row, 0, sizeof row);
-        if (deck->has_code) {
-            snprintf(row.code, sizeof row.code, "%s", deck->code);
-        } else {
-            /* Retry on the (unlikely) clash with another session's code. */
-            do {
-                if ((rc = token_random_code(row.code)) != HU_OK)
-                    break;
-            } while (net_find_session(srv, row.code));
-        }
-        if (rc == HU_OK || rc == HU_ERR_NOT_FOUND) {
-            rc = srv->cfg.presenter_key
-                     ? (snprintf(row.key, sizeof row.key, "%s", srv->cfg.presenter_key), HU_OK)
-                     : token_random_hex(row.key, sizeof row.key, HU_KEY_LEN / 2);
-        }
-        if (rc == HU_OK) {
-            snprintf(row.deck_path, sizeof row.deck_path, "%s", abs);
-            snprintf(row.title, sizeof row.title, "%s", deck->title);
-            row.created_at = net_now_ms();
-            rc = store_session_create(srv->store, &row);
-        }
-    } else if (rc == HU_OK) {
-        if (srv->cfg.presenter_key)
-            snprintf(row.key, sizeof row.key, "%s", srv->cfg.presenter_key);
-        snprintf(row.deck_path, sizeof row.deck_path, "%s", abs);
-        snprintf(row.title, sizeof row.title, "%s", deck->title);
-        rc = store_session_update(srv->store, &row);
-    }
+    struct session_plan plan;
+    int rc = session_open_plan(srv->store, deck, abs, srv->cfg.presenter_key, srv->cfg.run_mode,
+                               srv->cfg.run_label, net_now_ms(), &plan, err, errlen);
     if (rc) {
-        snprintf(err, errlen, "%s: cannot record the session in %s: %s", deck->path, srv->cfg.data_path,
-                 hu_strerror(rc));
         deck_free(deck);
         return rc;
     }
-    if (net_find_session(srv, row.code)) {
-        snprintf(err, errlen, "%s: join code %s is already used by another deck", deck->path, row.code);
-        deck_free(deck);
-        return HU_ERR_EXISTS;
-    }
-    ss->srv = srv;
-    fanout_init(ss);
-    if ((rc = server_urls(srv, ss, row.code, row.key)) != HU_OK) {
-        deck_free(deck);
+    if ((rc = session_open_attach(srv, ss, deck, &plan, err, errlen)) != HU_OK)
         return rc;
-    }
-    ss->session = session_new(deck, row.code, row.key, ss->join_url, srv->store, row.id,
-                              row.created_at);
-    if (!ss->session) {
-        deck_free(deck);
-        return HU_ERR_NOMEM;
-    }
-    if (resumed && (rc = session_restore(ss->session, row.current_slide)) != HU_OK) {
-        snprintf(err, errlen, "%s: cannot resume the session from %s: %s", deck->path, srv->cfg.data_path,
-                 hu_strerror(rc));
-        return rc;
-    }
-    session_start(ss->session, net_now_ms());
-    return HU_OK;
+    ss->store_session_id = plan.row.id;
+    return store_runs_list(srv->store, plan.row.id, &ss->runs, &ss->n_runs);
 }
 
 static void server_wake(void *arg)
@@ -237,7 +147,7 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
     char pdf_cache[PATH_MAX];
     double pdf_seconds = 0;
     struct deck_opts dopts = {pdf_cache, &pdf_seconds};
-    if (!server_pdf_cache(cfg->data_path, pdf_cache, sizeof pdf_cache)) {
+    if (!deck_pdf_cache_path(cfg->data_path, pdf_cache, sizeof pdf_cache)) {
         snprintf(err, errlen, "--data path too long");
         goto fail;
     }
@@ -258,7 +168,9 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
     }
     int n = snprintf(srv->web_dir, sizeof srv->web_dir, "%s/web", cfg->asset_dir);
     int m = snprintf(srv->presenter_dir, sizeof srv->presenter_dir, "%s/presenter", cfg->asset_dir);
-    if (n < 0 || m < 0 || (size_t)n >= sizeof srv->web_dir || (size_t)m >= sizeof srv->presenter_dir) {
+    int a = snprintf(srv->admin_dir, sizeof srv->admin_dir, "%s/admin", cfg->asset_dir);
+    if (n < 0 || m < 0 || a < 0 || (size_t)n >= sizeof srv->web_dir || (size_t)m >= sizeof srv->presenter_dir ||
+        (size_t)a >= sizeof srv->admin_dir) {
         snprintf(err, errlen, "asset folder path too long");
         goto fail;
     }
@@ -287,7 +199,9 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
     if (server_web_start(srv, err, errlen) != HU_OK || server_base_url(srv) != HU_OK)
         goto fail;
     srv->metrics.started = net_now_ms() / 1000;
-    srv->sessions = calloc(cfg->n_decks, sizeof *srv->sessions);
+    /* Room for the decks organisers upload while serving (net/http_admin.c):
+     * a session never moves, as connections and votes point at it. */
+    srv->sessions = calloc(HU_SESSIONS_MAX, sizeof *srv->sessions);
     if (!srv->sessions) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -296,11 +210,14 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
         struct deck *d = decks[i];
         decks[i] = NULL; /* server_open_session owns it from here, even on failure */
         if (server_open_session(srv, &srv->sessions[i], d, err, errlen) != HU_OK) {
-            srv->n_sessions = i + 1;
+            /* Counted for the clean-up only once its room was being set up. */
+            srv->n_sessions = i + (srv->sessions[i].srv ? 1 : 0);
             goto fail;
         }
         srv->n_sessions = i + 1;
     }
+    if (admin_key_setup(srv, err, errlen) != HU_OK)
+        goto fail;
     store_set_wakeup(srv->store, server_wake, srv);
     if (cfg->watch && server_watch_start(srv, err, errlen) != HU_OK)
         goto fail;
@@ -335,7 +252,15 @@ void server_print_banner(struct server *srv, FILE *f, bool ansi)
         }
         fprintf(f, "   presenter:     %s\n", ss->presenter_url);
         fprintf(f, "                  (keep this link private: it drives the deck and exports results)\n");
+        char run[512];
+        session_open_describe(ss->session, net_now_ms(), run, sizeof run);
+        fprintf(f, "   run:           %s\n", run);
     }
+    char admin[1024];
+    if (admin_key_url(srv, admin, sizeof admin) == HU_OK)
+        fprintf(f, "\n== organisers:   %s\n"
+                   "                  (keep this link private: it opens every session, its results and runs)\n",
+                admin);
     fprintf(f, "\nlistening on port %d\n", srv->port);
     fflush(f);
 }
@@ -401,6 +326,9 @@ void server_free(struct server *srv)
     listener_free(srv->listener);
     if (srv->context)
         lws_context_destroy(srv->context);
+    /* The organisers' worker: its last jobs finish, their answers go nowhere. */
+    if (srv->loop)
+        job_stop(srv);
     /* Closing connections above may have armed tally timers. */
     ws_linger_stop(srv);
     for (size_t i = 0; srv->loop && i < srv->n_sessions; i++)
@@ -410,6 +338,9 @@ void server_free(struct server *srv)
     /* After the context: closing connections still reaches the sessions.
      * Closing the store commits what it holds; votes whose completion was
      * never collected are freed here, as nobody is left to acknowledge. */
+    /* A run stopped cleanly has an end: the next serve knows how old it is
+     * (a graceful stop recorded it already, before releasing the file). */
+    admin_runs_end_all(srv);
     store_close(srv->store);
     ws_pending_free_all(srv);
     for (size_t i = 0; i < srv->n_sessions; i++) {
@@ -419,6 +350,7 @@ void server_free(struct server *srv)
         free(ss->state_prefix);
         free(ss->join_url);
         free(ss->presenter_url);
+        free(ss->runs);
     }
     free(srv->sessions);
     peers_free(srv->peers);

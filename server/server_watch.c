@@ -52,13 +52,9 @@ struct server_watch {
     char pdf_cache[PATH_MAX];
     char (*deck_paths)[PATH_MAX]; /* per session, as given. From malloc() */
     char (*codes)[HU_CODE_LEN + 1];
+    size_t n;                   /* sessions watched: those started with the server (srv->sessions[0..n));
+                                   decks organisers upload later are not files anyone edits */
 };
-
-bool server_pdf_cache(const char *data_path, char *out, size_t outlen)
-{
-    int n = snprintf(out, outlen, "%s.pages", data_path);
-    return n > 0 && (size_t)n < outlen;
-}
 
 /* Watches the folder of path (relative to base when not absolute) and
  * remembers its file name for session i. */
@@ -144,7 +140,7 @@ static void watch_reload(struct server_watch *w, size_t i)
 static void *watch_main(void *arg)
 {
     struct server_watch *w = arg;
-    size_t n = w->srv->n_sessions;
+    size_t n = w->n;
     bool *dirty = calloc(n ? n : 1, sizeof *dirty);
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     bool any = false;
@@ -186,7 +182,7 @@ static void watch_on_async(struct ev_loop *loop, ev_async *a, int revents)
     (void)revents;
     struct server_watch *w = a->data;
     struct server *srv = w->srv;
-    for (size_t i = 0; i < srv->n_sessions; i++) {
+    for (size_t i = 0; i < w->n; i++) {
         pthread_mutex_lock(&w->lock);
         struct deck *d = w->pending[i];
         w->pending[i] = NULL;
@@ -222,11 +218,12 @@ int server_watch_start(struct server *srv, char *err, size_t errlen)
     }
     srv->watch = w;
     w->srv = srv;
+    w->n = n;
     w->stop_fd = -1;
     pthread_mutex_init(&w->lock, NULL);
     w->inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     w->stop_fd = eventfd(0, EFD_CLOEXEC);
-    if (w->inotify_fd < 0 || w->stop_fd < 0 || !server_pdf_cache(srv->cfg.data_path, w->pdf_cache, sizeof w->pdf_cache)) {
+    if (w->inotify_fd < 0 || w->stop_fd < 0 || !deck_pdf_cache_path(srv->cfg.data_path, w->pdf_cache, sizeof w->pdf_cache)) {
         snprintf(err, errlen, "--watch: cannot watch files: %s", strerror(errno));
         return HU_ERR_IO;
     }
@@ -267,7 +264,7 @@ void server_watch_stop(struct server *srv)
     }
     if (srv->loop)
         ev_async_stop(srv->loop, &w->async);
-    for (size_t i = 0; i < srv->n_sessions; i++)
+    for (size_t i = 0; i < w->n; i++)
         deck_free(w->pending[i]);
     if (w->inotify_fd >= 0)
         close(w->inotify_fd);

@@ -1,4 +1,4 @@
-/* server_watch.h -- `handsup serve --watch`, and how the server loads decks.
+/* server_watch.h -- `handsup serve --watch`.
  *
  * Private to the top (server.c, server_watch.c). */
 #ifndef HU_SERVER_WATCH_H
@@ -9,10 +9,6 @@
 
 #include "deck/deck.h"
 #include "net/net.h"
-
-/* The PDF page cache of a data file: "<data>.pages", beside it.  False when
- * out is too small. */
-bool server_pdf_cache(const char *data_path, char *out, size_t outlen);
 
 /* Starts watching every session's deck and what it refers to; reloaded
  * decks reach the sessions on the loop.  HU_OK, or a hu_err with err set. */

@@ -1,9 +1,11 @@
 /* app.js -- the attendee page: join with a code, follow the room, vote.
  *
  * Speaks docs/protocol.md over /conn.js.  Everything on screen is drawn from
- * the last server "state" plus the one vote this phone may have in flight, so
- * a reload, a locked phone or a Wi-Fi drop only has to rejoin (with the
- * participant token kept in localStorage) to show the right thing again. */
+ * the last server "state" plus the one vote (or answer) this phone may have
+ * in flight, so a reload, a locked phone or a Wi-Fi drop only has to rejoin
+ * (with the participant token kept in localStorage) to show the right thing
+ * again.  How each poll kind looks is kinds.js's; the Questions tab is
+ * qa.js's; their words are words.js's. */
 (function () {
   'use strict';
 
@@ -18,8 +20,14 @@
     rate_limited: 'Too many taps at once. Wait a moment, then try again.',
     server_busy: 'The server is busy right now. Please try again in a moment.',
     too_large: 'That message was too large to send.',
-    internal: 'Something went wrong on the server. Please try again.'
+    internal: 'Something went wrong on the server. Please try again.',
+    too_long: window.HandsupWords.t('error_too_long'),
+    limit_reached: window.HandsupWords.t('error_limit_reached'),
+    qa_closed: window.HandsupWords.t('error_qa_closed'),
+    bad_message: window.HandsupWords.t('error_bad_message')
   };
+  var K = window.HandsupKinds;
+  var W = window.HandsupWords;
   var ERROR_DEFAULT = 'Something went wrong. Please try again.';
 
   function $(id) { return document.getElementById(id); }
@@ -32,8 +40,13 @@
     state: null,      /* the last server state */
     version: -1,
     offset: 0,        /* server clock minus ours, in ms */
-    myVote: null,     /* the vote the server has, for the current poll */
-    pending: null,    /* {poll, choice, id, gen}: sent or waiting to be sent, no ack yet */
+    myVote: null,     /* the vote the server has, for the current poll: an option id, an
+                         array of them (several picks), a number (a scale), or null */
+    pending: null,    /* {poll, choice, id, gen}: sent or waiting to be sent, no ack yet;
+                         choice has myVote's form */
+    answering: null,  /* {poll, text, id}: an answer sent, no ack yet */
+    withdrawing: {},  /* request id -> answer id */
+    myAnswers: [],    /* this phone's answers to the current text poll */
     nextId: 1,
     pollKey: null,    /* poll id + options the buttons were built for */
     tick: null,
@@ -103,17 +116,9 @@
 
   /* ---- rendering -------------------------------------------------------- */
 
-  function optionLabel(poll, id) {
-    var opts = poll.options || [];
-    for (var i = 0; i < opts.length; i++) {
-      if (opts[i].id === id) return displayLabel(poll, opts[i].label);
-    }
-    return String(id);
-  }
+  function optionLabel(poll, id) { return K.label(poll, id); }
 
-  function displayLabel(poll, label) {
-    return poll.kind === 'yesno' ? String(label).toUpperCase() : String(label);
-  }
+  function sameVote(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
   function shownVote(poll) {
     if (app.pending && app.pending.poll === poll.id) return app.pending.choice;
@@ -183,36 +188,12 @@
     box.hidden = !box.firstChild;
   }
 
-  function buildChoices(poll) {
-    var box = $('choices');
-    box.textContent = '';
-    (poll.options || []).forEach(function (opt, i) {
-      var b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'choice choice-' + (i % 4);
-      b.dataset.choice = opt.id;
-      b.dataset.testid = 'vote-' + opt.id;
-      if (/^[A-Za-z0-9_-]+$/.test(opt.id)) b.id = 'vote-' + opt.id;
-      b.setAttribute('aria-pressed', 'false');
-      var mark = document.createElement('span');
-      mark.className = 'mark';
-      mark.setAttribute('aria-hidden', 'true');
-      mark.textContent = '\u2713';
-      var label = document.createElement('span');
-      label.className = 'choice-label';
-      label.textContent = displayLabel(poll, opt.label);
-      b.appendChild(mark);
-      b.appendChild(label);
-      b.addEventListener('click', function () { vote(opt.id); });
-      box.appendChild(b);
-    });
-  }
-
   function renderPoll(poll) {
-    var key = poll.id + '\n' + JSON.stringify(poll.options || []);
+    var key = poll.id + '\n' + JSON.stringify(poll.options || []) + '\n' + poll.kind + poll.multiple;
     if (key !== app.pollKey) {
       app.pollKey = key;
-      buildChoices(poll);
+      K.buildOptions($('choices'), poll, tapOption);
+      $('answer-input').value = '';
     }
     $('question').textContent = poll.question || (app.state.slide && app.state.slide.title) || '';
     var open = poll.status === 'open';
@@ -221,24 +202,29 @@
     statusEl.textContent = open ? 'Voting is open' : poll.status === 'closed' ? 'Voting is closed'
       : 'Voting has not opened yet';
 
+    var text = poll.kind === 'text';
+    $('choices').hidden = text;
+    if (text) {
+      K.renderText(poll, { open: open, sending: !!app.answering, mine: app.myAnswers, onWithdraw: withdraw });
+    } else {
+      $('answer-form').hidden = true;
+      $('answers-left').hidden = true;
+      $('my-answers-box').hidden = true;
+    }
     var chosen = shownVote(poll);
-    var box = $('choices');
-    box.classList.toggle('is-closed', !open);
-    box.classList.toggle('has-vote', chosen != null);
-    Array.prototype.forEach.call(box.querySelectorAll('button[data-choice]'), function (b) {
-      var on = b.dataset.choice === chosen;
-      b.setAttribute('aria-pressed', on ? 'true' : 'false');
-      b.classList.toggle('is-chosen', on);
-      b.classList.toggle('is-sending', on && !!app.pending && app.pending.poll === poll.id);
-      b.disabled = !open;
-    });
+    var sending = !!app.pending && app.pending.poll === poll.id;
+    if (!text) K.updateOptions($('choices'), poll, chosen, open, sending);
+    else $('poll-hint').hidden = true;
 
     var mine = $('my-vote');
-    mine.dataset.vote = chosen || '';
-    if (chosen == null) {
+    mine.dataset.vote = chosen == null ? '' : String(chosen);
+    var said = text ? '' : K.myVoteText(poll, chosen, open, sending);
+    if (said != null) {
+      mine.textContent = said;
+    } else if (chosen == null) {
       mine.textContent = open ? 'Tap your answer.' : poll.status === 'closed'
         ? 'You did not vote on this question.' : '';
-    } else if (app.pending && app.pending.poll === poll.id) {
+    } else if (sending) {
       mine.textContent = 'Sending your vote: ' + optionLabel(poll, chosen) + '…';
     } else if (open) {
       mine.textContent = 'Your vote: ' + optionLabel(poll, chosen) +
@@ -246,46 +232,8 @@
     } else {
       mine.textContent = 'Your vote: ' + optionLabel(poll, chosen);
     }
-    renderResults(poll);
-  }
-
-  function renderResults(poll) {
-    var box = $('results');
-    var r = poll.results;
-    if (!r || !r.counts || poll.status !== 'closed') {
-      box.hidden = true;
-      return;
-    }
-    var rows = $('result-rows');
-    rows.textContent = '';
-    var total = 0;
-    (poll.options || []).forEach(function (o) { total += Number(r.counts[o.id]) || 0; });
-    (poll.options || []).forEach(function (o, i) {
-      var n = Number(r.counts[o.id]) || 0;
-      var pct = total > 0 ? Math.round(n * 100 / total) : 0;
-      var row = document.createElement('div');
-      row.className = 'result-row';
-      row.dataset.option = o.id;
-      var label = document.createElement('span');
-      label.className = 'result-label';
-      label.textContent = displayLabel(poll, o.label);
-      var track = document.createElement('span');
-      track.className = 'result-track';
-      var fill = document.createElement('span');
-      fill.className = 'result-fill choice-fill-' + (i % 4);
-      fill.style.width = pct + '%';
-      track.appendChild(fill);
-      var num = document.createElement('span');
-      num.className = 'result-num';
-      num.textContent = n + ' (' + pct + '%)';
-      row.appendChild(label);
-      row.appendChild(track);
-      row.appendChild(num);
-      rows.appendChild(row);
-    });
-    var voters = Number(r.voters) || 0;
-    $('result-voters').textContent = voters === 1 ? '1 person voted.' : voters + ' people voted.';
-    box.hidden = false;
+    mine.hidden = !mine.textContent;
+    $('results').hidden = !K.renderResults(poll);
   }
 
   /* ---- discussion countdown -------------------------------------------- */
@@ -349,15 +297,29 @@
   }
 
   function sendVote(p) {
-    if (app.joined && conn.send({ type: 'vote', poll: p.poll, choice: p.choice, id: p.id })) {
-      p.gen = app.gen;
+    var msg = { type: 'vote', poll: p.poll, id: p.id };
+    if (Array.isArray(p.choice)) msg.choices = p.choice;
+    else if (typeof p.choice === 'number') msg.value = p.choice;
+    else msg.choice = p.choice;
+    if (app.joined && conn.send(msg)) p.gen = app.gen;
+  }
+
+  function tapOption(id) {
+    var poll = app.state && app.state.poll;
+    if (!poll || poll.status !== 'open') return;
+    var next = K.tap(poll, shownVote(poll), id);
+    if (next === null) {
+      announce(W.t('pick_limit', { n: poll.multiple }));
+      showError(W.t('pick_limit', { n: poll.multiple }));
+      return;
     }
+    vote(next);
   }
 
   function vote(choice) {
     var poll = app.state && app.state.poll;
     if (!poll || poll.status !== 'open') return;
-    if (!app.pending && app.myVote === choice) {
+    if (!app.pending && sameVote(app.myVote, choice)) {
       announce('Your vote is already ' + optionLabel(poll, choice) + '.');
       return;
     }
@@ -365,6 +327,40 @@
     app.pending = { poll: poll.id, choice: choice, id: app.nextId++, gen: -1 };
     sendVote(app.pending);
     renderPoll(poll);
+  }
+
+  /* ---- open answers ------------------------------------------------------ */
+
+  function sendAnswer(ev) {
+    ev.preventDefault();
+    var poll = app.state && app.state.poll;
+    var text = $('answer-input').value.trim();
+    if (!poll || poll.kind !== 'text' || poll.status !== 'open' || !text || app.answering) return;
+    if (K.charCount(text) > (Number(poll.maxLength) || 140)) {
+      showError(ERROR_TEXT.too_long);
+      return;
+    }
+    var id = app.nextId++;
+    if (!app.joined || !conn.send({ type: 'answer', poll: poll.id, text: text, id: id })) return;
+    hideError();
+    app.answering = { poll: poll.id, text: text, id: id };
+    announce(W.t('answer_sending'));
+    renderPoll(poll);
+  }
+
+  function withdraw(answerId) {
+    var poll = app.state && app.state.poll;
+    if (!poll || !app.joined) return;
+    var id = app.nextId++;
+    if (conn.send({ type: 'withdraw', poll: poll.id, answer: answerId, id: id })) app.withdrawing[id] = answerId;
+  }
+
+  /* For qa.js: sends msg with a fresh id; the id, or null when not joined. */
+  function sendRequest(msg) {
+    if (!app.joined) return null;
+    var id = app.nextId++;
+    msg.id = id;
+    return conn.send(msg) ? id : null;
   }
 
   function onWelcome(msg) {
@@ -377,6 +373,7 @@
     app.version = -1; /* a restarted server may count versions afresh */
     if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
     if (msg.participant) saveToken(code, String(msg.participant));
+    window.HandsupQa.setSession(msg.session);
     var title = msg.session.title ? String(msg.session.title) : '';
     $('session-title').textContent = title;
     if (window.HandsupLook) window.HandsupLook.deck(msg.session, $('deck-logo'));
@@ -398,10 +395,17 @@
     if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
     var prev = app.state;
     var prevPoll = prev && prev.poll ? prev.poll.id : null;
+    var prevSlide = prev && prev.slide ? prev.slide.index : null;
     app.state = msg;
     var poll = msg.poll || null;
-    app.myVote = poll && msg.myVote != null ? String(msg.myVote) : null;
-    if ((poll ? poll.id : null) !== prevPoll) hideError();
+    app.myVote = poll && msg.myVote != null ? msg.myVote : null;
+    if (typeof app.myVote !== 'number' && !Array.isArray(app.myVote) && app.myVote != null) app.myVote = String(app.myVote);
+    app.myAnswers = Array.isArray(msg.myAnswers) ? msg.myAnswers : [];
+    if ((poll ? poll.id : null) !== prevPoll) {
+      hideError();
+      app.answering = null;
+    }
+    window.HandsupQa.onSlide(msg.slide, !msg.slide || msg.slide.index !== prevSlide);
     settlePending(poll);
     render();
   }
@@ -418,7 +422,7 @@
       showError('Your last vote was not recorded: the question changed.');
       return;
     }
-    if (app.myVote === p.choice) {
+    if (sameVote(app.myVote, p.choice)) {
       app.pending = null;
       announce('Vote recorded: ' + optionLabel(poll, p.choice));
       return;
@@ -432,14 +436,27 @@
   }
 
   function onAck(msg) {
+    var poll = app.state && app.state.poll;
+    if (app.answering && msg.id === app.answering.id) {
+      app.answering = null;
+      $('answer-input').value = '';
+      announce(W.t(msg.status === 'pending' ? 'answer_recorded_pending' : 'answer_recorded'));
+      if (poll) renderPoll(poll);
+      return;
+    }
+    if (Object.prototype.hasOwnProperty.call(app.withdrawing, msg.id)) {
+      delete app.withdrawing[msg.id];
+      announce(W.t('withdrawn'));
+      return;
+    }
+    if (window.HandsupQa.onReply(msg)) return;
     var p = app.pending;
     if (!p || msg.id !== p.id) return; /* an older vote, already overtaken */
     app.pending = null;
-    var poll = app.state && app.state.poll;
     if (poll && poll.id === msg.poll) {
-      app.myVote = String(msg.choice);
+      app.myVote = 'choices' in msg ? msg.choices : 'value' in msg ? msg.value : String(msg.choice);
       renderPoll(poll);
-      announce('Vote recorded: ' + optionLabel(poll, app.myVote));
+      announce(K.recordedText(poll, app.myVote) || 'Vote recorded: ' + optionLabel(poll, app.myVote));
     }
   }
 
@@ -466,10 +483,11 @@
       if (app.code) sendJoin();
       return;
     }
-    if (app.pending && msg.id === app.pending.id) {
-      app.pending = null;
-      if (app.state && app.state.poll) renderPoll(app.state.poll);
-    }
+    if (window.HandsupQa.onReply(msg)) return;
+    if (app.pending && msg.id === app.pending.id) app.pending = null;
+    if (app.answering && msg.id === app.answering.id) app.answering = null;
+    delete app.withdrawing[msg.id];
+    if (app.state && app.state.poll) renderPoll(app.state.poll);
     showError(ERROR_TEXT[code] || ERROR_DEFAULT);
   }
 
@@ -478,6 +496,7 @@
     case 'welcome': onWelcome(msg); break;
     case 'state': onState(msg); break;
     case 'ack': onAck(msg); break;
+    case 'questions': window.HandsupQa.onQuestions(msg); break;
     case 'error': onError(msg); break;
     case 'pong':
       if (typeof msg.serverTime === 'number') app.offset = msg.serverTime - Date.now();
@@ -487,6 +506,20 @@
   }
 
   /* ---- start ------------------------------------------------------------- */
+
+  window.HandsupQa.init({
+    send: sendRequest,
+    announce: announce,
+    showError: function (text, code) { showError(text || ERROR_TEXT[code] || ERROR_DEFAULT); }
+  });
+  $('answer-form').addEventListener('submit', sendAnswer);
+  $('answer-input').addEventListener('input', function () {
+    var poll = app.state && app.state.poll;
+    K.updateCounter(poll ? Number(poll.maxLength) || 140 : 140);
+  });
+  $('answer-label').textContent = W.t('answer_label');
+  $('answer-send').textContent = W.t('answer_send');
+  $('my-answers-heading').textContent = W.t('my_answers');
 
   $('join-form').addEventListener('submit', function (ev) {
     ev.preventDefault();

@@ -18,7 +18,9 @@ static const struct hu_err_entry *hu_err_find(int err)
     for (unsigned i = 0; i < sizeof hu_err_entries / sizeof hu_err_entries[0]; i++)
         if (hu_err_entries[i].value == err)
             return &hu_err_entries[i];
-    return &hu_err_entries[sizeof hu_err_entries / sizeof hu_err_entries[0] - 1];
+    /* An unknown value is a bug: report it as the internal error (a row of
+     * the table, so this recursion ends at once). */
+    return hu_err_find(HU_ERR_INTERNAL);
 }
 
 const char *hu_strerror(int err) { return hu_err_find(err)->text; }

@@ -25,7 +25,10 @@
     X(HU_ERR_PARSE, -14, "bad_input", "the input could not be parsed")               \
     X(HU_ERR_EXISTS, -15, "conflict", "it already exists")                           \
     X(HU_ERR_NOT_FOUND, -16, "not_found", "not found")                               \
-    X(HU_ERR_INTERNAL, -17, "internal", "internal error")
+    X(HU_ERR_INTERNAL, -17, "internal", "internal error")                           \
+    X(HU_ERR_TOO_LONG, -18, "too_long", "the text is longer than this question allows")   \
+    X(HU_ERR_LIMIT, -19, "limit_reached", "you have given as many answers as allowed") \
+    X(HU_ERR_QA_CLOSED, -20, "qa_closed", "this session takes no audience questions")
 
 typedef enum {
 #define HU_ERR_ENUM(name, value, code, text) name = value,

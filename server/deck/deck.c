@@ -216,6 +216,12 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
     }
     if (rc == HU_OK)
         rc = deck_title(c, d, front, &info[0]);
+    d->qa = front->qa;
+    for (size_t i = 0; rc == HU_OK && d->qa == DECK_QA_OFF && i < d->n_slides; i++)
+        if (d->slides[i].kind == DECK_SLIDE_QA)
+            rc = deck_warnf(c, info[i].qa_line,
+                            "this slide shows the audience's questions, but the session takes none: add \"qa: on\" "
+                            "(or \"qa: moderated\") to the front matter");
     for (size_t i = 0; i < d->n_slides; i++)
         free(info[i].pdf);
     free(info);
@@ -378,6 +384,53 @@ static int deck_open_dir(struct deck_ctx *c, const char *path, char *dir, int *d
     return HU_OK;
 }
 
+/* Parses buf with res (whose opts are set) as the deck `name` whose images
+ * and PDFs are in the folder of the file `beside`; on success the deck
+ * holds that folder (and the PDF page cache) open for serving. */
+static int deck_parse_dir(struct deck_ctx *c, const char *name, const char *buf, size_t n, const char *beside,
+                          struct deck_res *res, struct deck **out, char *err, size_t errlen)
+{
+    const struct deck_opts *opts = res->opts;
+    char dir[PATH_MAX];
+    int dir_fd = -1, cache_fd = -1;
+    int rc = deck_open_dir(c, beside, dir, &dir_fd);
+    res->dir = dir;
+    if (rc == HU_OK)
+        rc = deck_parse_res(name, buf, n, res, out, err, errlen);
+    /* The page cache is only touched by a deck that has PDF pages
+     * (deck_pdf.c created it): a deck without any never needs a
+     * writable folder beside the data file. */
+    if (rc == HU_OK && (*out)->n_pdf_pages && opts->pdf_cache &&
+        (cache_fd = open(opts->pdf_cache, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        rc = deck_errorf(c, 0, "cannot open the PDF page cache %s: %s", opts->pdf_cache, strerror(errno));
+        deck_free(*out);
+        *out = NULL;
+    }
+    if (rc == HU_OK) {
+        (*out)->dir_fd = dir_fd;
+        (*out)->cache_fd = cache_fd;
+    } else {
+        if (dir_fd >= 0)
+            close(dir_fd);
+        if (cache_fd >= 0)
+            close(cache_fd);
+    }
+    res->dir = NULL;
+    return rc;
+}
+
+int deck_parse_beside(const char *name, const char *buf, size_t len, const char *beside,
+                      const struct deck_opts *opts, struct deck **out, char *err, size_t errlen)
+{
+    struct deck_res res;
+    deck_res_init(&res, opts);
+    struct deck_ctx c = {name, err, errlen, NULL, NULL, 0, 0, &res};
+    *out = NULL;
+    if (errlen)
+        err[0] = '\0';
+    return deck_parse_dir(&c, name, buf, len, beside, &res, out, err, errlen);
+}
+
 int deck_load_opts(const char *path, const struct deck_opts *opts, FILE *warn, struct deck **out, char *err,
                    size_t errlen)
 {
@@ -409,36 +462,19 @@ int deck_load_opts(const char *path, const struct deck_opts *opts, FILE *warn, s
     } else if (n > HU_DECK_MAX_BYTES) {
         rc = deck_errorf(&c, 0, "the deck is larger than %d bytes", HU_DECK_MAX_BYTES);
     } else {
-        char dir[PATH_MAX];
-        int dir_fd = -1, cache_fd = -1;
-        rc = deck_open_dir(&c, path, dir, &dir_fd);
-        res.dir = dir;
-        if (rc == HU_OK)
-            rc = deck_parse_res(path, buf, n, &res, out, err, errlen);
-        /* The page cache is only touched by a deck that has PDF pages
-         * (deck_pdf.c created it): a deck without any never needs a
-         * writable folder beside the data file. */
-        if (rc == HU_OK && (*out)->n_pdf_pages && opts && opts->pdf_cache &&
-            (cache_fd = open(opts->pdf_cache, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-            rc = deck_errorf(&c, 0, "cannot open the PDF page cache %s: %s", opts->pdf_cache, strerror(errno));
-            deck_free(*out);
-            *out = NULL;
-        }
-        if (rc == HU_OK) {
-            (*out)->dir_fd = dir_fd;
-            (*out)->cache_fd = cache_fd;
-        } else {
-            if (dir_fd >= 0)
-                close(dir_fd);
-            if (cache_fd >= 0)
-                close(cache_fd);
-        }
+        rc = deck_parse_dir(&c, path, buf, n, path, &res, out, err, errlen);
     }
     free(buf);
     /* Warnings are advice: failing to print one does not fail the load. */
     if (rc == HU_OK && warn && deck_print_warnings(*out, warn) == 0)
         (void)fflush(warn);
     return rc;
+}
+
+bool deck_pdf_cache_path(const char *data_path, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen, "%s.pages", data_path);
+    return n > 0 && (size_t)n < outlen;
 }
 
 int deck_load(const char *path, struct deck **out, char *err, size_t errlen)
@@ -461,6 +497,7 @@ void deck_slide_free(struct deck_slide *sl)
     free(sl->notes);
     free(sl->notes_html);
     free(sl->question);
+    free(sl->spec);
     free(sl->bgs);
     deck_look_free(&sl->look);
     memset(sl, 0, sizeof *sl);

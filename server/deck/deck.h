@@ -13,11 +13,17 @@
 
 #include "base/hu_limits.h"
 #include "model/pollkind.h"
+#include "model/pollspec.h"
 
 /* Longest language tag of "lang:" (BCP 47: "cy", "pt-BR", "zh-Hant-TW"). */
 #define DECK_LANG_MAX 35
 
-enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL };
+/* DECK_SLIDE_QA: "<!-- qa -->", the slide that shows the ranked audience
+ * questions on the projector. */
+enum deck_slide_kind { DECK_SLIDE_CONTENT, DECK_SLIDE_DISCUSS, DECK_SLIDE_POLL, DECK_SLIDE_QA };
+
+/* Audience questions for the whole session ("qa:" in the front matter). */
+enum deck_qa { DECK_QA_OFF, DECK_QA_ON, DECK_QA_MODERATED };
 
 /* An image a deck shows, served at /media/<code>/<key> (deck_media.c). */
 struct deck_media {
@@ -66,7 +72,8 @@ enum deck_slide_kind kind;
     /* POLL only: */
     char poll_id[HU_POLL_ID_MAX + 1]; /* explicit "id:" or derived "poll-N" */
     char *question;           /* plain text of the first heading. From malloc() */
-    const struct pollkind *poll_kind; /* static */
+    const struct pollkind *poll_kind; /* static; the same as spec->kind */
+    struct pollspec *spec;    /* the kind's options and parameters. From malloc() */
     bool results_hidden;      /* "results: hidden": tallies hidden until closed and revealed */
     /* Look (docs/deck-format.md "Images", "Marp"): */
     struct deck_bg *bgs;      /* background images in order. From malloc() */
@@ -84,6 +91,7 @@ struct deck {
                                  at most HU_TITLE_MAX bytes. From malloc() */
     bool has_code;            /* front matter fixed the join code */
     char code[HU_CODE_LEN + 1];
+    enum deck_qa qa;          /* front matter "qa:" (off when not given) */
     char lang[DECK_LANG_MAX + 1]; /* front matter "lang:", a checked language tag, or "" */
     size_t n_slides;          /* >= 1 */
     struct deck_slide *slides;
@@ -130,6 +138,18 @@ int deck_load(const char *path, struct deck **out, char *err, size_t errlen);
  * PDF pages counted and (with opts->pdf_cache) rendered.  opts may be NULL. */
 int deck_load_opts(const char *path, const struct deck_opts *opts, FILE *warn, struct deck **out, char *err,
                    size_t errlen);
+
+/* deck_load_opts for a deck that is not (yet) a file: buf parsed as the
+ * deck `name` (for messages), with its images and PDFs looked up in the
+ * folder that holds the file `beside` and that folder held open for
+ * serving.  The organiser's uploads are parsed so, beside the data file
+ * where they are stored.  Warnings stay in deck->warnings. */
+int deck_parse_beside(const char *name, const char *buf, size_t len, const char *beside,
+                      const struct deck_opts *opts, struct deck **out, char *err, size_t errlen);
+
+/* The PDF page cache of the data file at data_path ("<data>.pages") into
+ * out.  false when out is too small. */
+bool deck_pdf_cache_path(const char *data_path, char *out, size_t outlen);
 
 /* Rewrites every image URL of the deck for the session with join code
  * code: "/media/<code>/<key>?v=<etag>" (deck_media.c).  Call once, before

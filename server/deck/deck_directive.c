@@ -17,9 +17,13 @@
 #include "base/hu_err.h"
 #include "model/pollkind.h"
 
-enum deck_key { DECK_KEY_POLL, DECK_KEY_DISCUSS, DECK_KEY_ID, DECK_KEY_RESULTS, DECK_KEY_COUNT };
+enum deck_key { DECK_KEY_POLL, DECK_KEY_DISCUSS, DECK_KEY_ID, DECK_KEY_RESULTS, DECK_KEY_QA, DECK_KEY_COUNT };
 
-static const char *const deck_key_names[DECK_KEY_COUNT] = {"poll", "discuss", "id", "results"};
+static const char *const deck_key_names[DECK_KEY_COUNT] = {"poll", "discuss", "id", "results", "qa"};
+
+/* A poll's parameters (deck_poll_params) are keys too, numbered from
+ * DECK_KEY_COUNT on. */
+#define DECK_KNOWN_KEYS "poll, discuss, id, results, qa, pdf, or a poll's multiple, range, labels, max, answers, show, moderate"
 
 /* Labels people start speaker notes with ("<!-- TODO: check figures -->"):
  * a note, not a mistyped directive, so no warning. */
@@ -235,6 +239,9 @@ static int deck_key_find(const char *key, size_t klen)
     for (int k = 0; k < DECK_KEY_COUNT; k++)
         if (strlen(deck_key_names[k]) == klen && strncasecmp(deck_key_names[k], key, klen) == 0)
             return k;
+    for (int k = 0; deck_poll_params[k]; k++)
+        if (strlen(deck_poll_params[k]) == klen && strncasecmp(deck_poll_params[k], key, klen) == 0)
+            return DECK_KEY_COUNT + k;
     return -1;
 }
 
@@ -269,12 +276,15 @@ static bool deck_word_is(const char *s, size_t len, const char *word)
 /* Applies one known directive.  line is its file line. */
 static int deck_apply(struct deck_ctx *c, struct deck_directives *d, int key, const char *val, size_t vlen, int line)
 {
-    int *seen[DECK_KEY_COUNT] = {&d->poll_line, &d->discuss_line, &d->id_line, &d->results_line};
+    int *seen[DECK_KEY_COUNT] = {&d->poll_line, &d->discuss_line, &d->id_line, &d->results_line, &d->qa_line};
     int vl = vlen > 100 ? 100 : (int)vlen; /* quote at most this much of a bad value */
-    if (*seen[key])
-        return deck_errorf(c, line, "\"%s\" is given twice on this slide (first at line %d)", deck_key_names[key],
-                           *seen[key]);
-    *seen[key] = line;
+    int *at = key >= DECK_KEY_COUNT ? deck_poll_param_line(d, key - DECK_KEY_COUNT) : seen[key];
+    if (*at)
+        return deck_errorf(c, line, "\"%s\" is given twice on this slide (first at line %d)",
+                           key >= DECK_KEY_COUNT ? deck_poll_params[key - DECK_KEY_COUNT] : deck_key_names[key], *at);
+    *at = line;
+    if (key >= DECK_KEY_COUNT)
+        return deck_poll_param(c, d, key - DECK_KEY_COUNT, val, vlen, line);
     switch (key) {
     case DECK_KEY_POLL:
         if (vlen == 0)
@@ -306,6 +316,13 @@ static int deck_apply(struct deck_ctx *c, struct deck_directives *d, int key, co
                                vl, val, HU_POLL_ID_MAX);
         memcpy(d->id, val, vlen);
         d->id[vlen] = '\0';
+        return HU_OK;
+    case DECK_KEY_QA:
+        if (vlen)
+            return deck_errorf(c, line,
+                               "\"qa\" on a slide takes no value (<!-- qa --> shows the audience's questions; "
+                               "to open questions for the session, write \"qa: %.*s\" in the front matter)",
+                               vl, val);
         return HU_OK;
     default:
         if (deck_word_is(val, vlen, "hidden") || deck_word_is(val, vlen, "hide"))
@@ -427,7 +444,7 @@ static int deck_note_warnings(struct deck_ctx *c, const struct deck_comment_shap
         !deck_word_in(deck_note_labels, sizeof deck_note_labels / sizeof deck_note_labels[0], sh->first_key,
                       sh->first_klen))
         return deck_warnf(c, sh->first_line,
-                          "unknown directive \"%.*s\" (known: poll, discuss, id, results); kept as a speaker note", kl,
+                          "unknown directive \"%.*s\" (known: " DECK_KNOWN_KEYS "); kept as a speaker note", kl,
                           sh->first_key);
     if (sh->known_line)
         return deck_warnf(c, sh->known_line,
@@ -483,7 +500,7 @@ int deck_comment(struct deck_ctx *c, const char *body, size_t len, int line, str
                 /* The continuation of a multi-line Marp value ("style: |"). */
             } else if (shaped) {
                 return deck_errorf(c, line,
-                                   "unknown directive \"%.*s\" (expected poll, discuss, id or results; "
+                                   "unknown directive \"%.*s\" (expected " DECK_KNOWN_KEYS "; "
                                    "put speaker notes in a comment of their own)",
                                    klen > 64 ? 64 : (int)klen, key);
             } else {

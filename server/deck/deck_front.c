@@ -305,6 +305,32 @@ static int deck_front_value(const struct deck_text *t, size_t i, size_t end, con
     return rc == HU_OK ? deck_front_fold(t, i + 1, j, out) : rc;
 }
 
+/* "qa: on", "qa: moderated" or "qa: off": audience questions for the session. */
+static int deck_front_qa(struct deck_ctx *c, const char *v, size_t vlen, int line, struct deck_front *out)
+{
+    static const struct {
+        const char *word;
+        enum deck_qa qa;
+    } words[] = {{"on", DECK_QA_ON},   {"yes", DECK_QA_ON},  {"true", DECK_QA_ON},   {"moderated", DECK_QA_MODERATED},
+                 {"off", DECK_QA_OFF}, {"no", DECK_QA_OFF}, {"false", DECK_QA_OFF}};
+    if (out->qa_line)
+        return deck_errorf(c, line, "\"qa\" is given twice in the front matter (first at line %d)", out->qa_line);
+    deck_front_uncomment(v, &vlen);
+    deck_front_trim(&v, &vlen);
+    if (vlen >= 2 && (v[0] == '"' || v[0] == '\'') && v[vlen - 1] == v[0]) {
+        v++;
+        vlen -= 2;
+    }
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].word) == vlen && strncasecmp(words[i].word, v, vlen) == 0) {
+            out->qa = words[i].qa;
+            out->qa_line = line;
+            return HU_OK;
+        }
+    return deck_errorf(c, line, "bad qa setting \"%.*s\" (expected on, moderated or off)", vlen > 60 ? 60 : (int)vlen,
+                       v);
+}
+
 /* "lang: cy": the room's language, a BCP 47 tag (a primary language of 2
  * or 3 letters, then subtags of 1 to 8 letters or digits: "pt-BR",
  * "sr-Latn").  "_" is taken for "-" as people write "pt_BR".  Any well-formed
@@ -364,6 +390,12 @@ int deck_front_parse(struct deck_ctx *c, const struct deck_text *t, size_t first
             continue;
         bool is_title = klen == 5 && strncasecmp(key, "title", 5) == 0;
         bool is_code = klen == 4 && strncasecmp(key, "code", 4) == 0;
+        if (klen == 2 && strncasecmp(key, "qa", 2) == 0) {
+            int rc = deck_front_qa(c, v, vlen, line, out);
+            if (rc != HU_OK)
+                return rc;
+            continue;
+        }
         if (klen == 4 && strncasecmp(key, "lang", 4) == 0) {
             int rc = deck_front_lang(c, v, vlen, line, out);
             if (rc != HU_OK)

@@ -84,6 +84,15 @@ struct deck_directives {
     char id[HU_POLL_ID_MAX + 1];
     int results_line;
     bool results_hidden;
+    int qa_line;         /* "<!-- qa -->": the slide shows the audience's questions */
+    /* A poll's parameters as written (deck_poll.c reads and checks them). */
+    int multiple_line, range_line, labels_line, max_line, answers_line, show_line, moderate_line;
+    unsigned multiple;   /* 0 = "yes" (any number) */
+    int range_min, range_max;
+    char low_label[HU_LABEL_MAX + 1], high_label[HU_LABEL_MAX + 1];
+    unsigned max_chars, answers;
+    enum pollspec_show show;
+    bool moderate;
     struct hu_buf notes; /* plain comments, separated by blank lines */
     struct deck_marp_set local, spot; /* Marp's local directives and their "_" (this slide only) forms */
     char *pdf;           /* "pdf: FILE [A-B]": the file. From malloc() */
@@ -153,6 +162,8 @@ struct deck_front {
     char title[HU_TITLE_MAX + 1]; /* "" when not given */
     bool has_code;
     char code[HU_CODE_LEN + 1];
+    enum deck_qa qa;
+    int qa_line;                  /* 0 when not given */
     char lang[DECK_LANG_MAX + 1]; /* "" when not given */
     int lang_line;
 };
@@ -209,11 +220,37 @@ int deck_split(struct deck_ctx *c, const struct deck_text *t, const int *line_of
 struct deck_slide_info {
     int id_line;          /* poll: the "id:" directive's line, else the "poll:" line */
     int title_line;       /* the line of the heading the title comes from, or 0 */
+    int qa_line;          /* a qa slide: the "qa" directive's line */
     const char *setext;   /* the text line just above the "---" that ends the slide (for a hint), or NULL */
     size_t setext_len;
     char *pdf;            /* "pdf:" directive's file, or NULL. From malloc() */
     int pdf_line, pdf_first, pdf_last;
 };
+
+/* deck_poll.c: the poll parameters a directive comment may hold (multiple,
+ * range, labels, max, answers, show, moderate), NULL-terminated. */
+extern const char *const deck_poll_params[];
+
+/* deck_poll.c: reads the value of poll parameter deck_poll_params[k] into
+ * d (a repeat is refused by the caller).  Returns HU_OK or HU_ERR_PARSE. */
+int deck_poll_param(struct deck_ctx *c, struct deck_directives *d, int k, const char *val, size_t vlen, int line);
+
+/* deck_poll.c: where poll parameter k's line is kept in d. */
+int *deck_poll_param_line(struct deck_directives *d, int k);
+
+/* deck_poll.c: checks a slide's poll parameters against its kind and builds
+ * its pollspec (for a listed kind, from the first list of doc, which it
+ * removes from the slide: the options become buttons and bars).  *out is
+ * malloc'd.  Returns HU_OK, HU_ERR_PARSE or HU_ERR_NOMEM. */
+struct cmark_node;
+int deck_poll_build(struct deck_ctx *c, const struct deck_directives *d, struct cmark_node *doc,
+                    const struct deck_lines *lines, struct pollspec **out);
+
+/* deck_slide.c: the plain text of a node (a heading, a list item): its text
+ * and code, emphasis and links flattened, white space runs collapsed, cut
+ * at max bytes between characters (*cut says so).  malloc'd ("" when it
+ * has no text), or NULL when out of memory. */
+char *deck_plain_text(struct cmark_node *node, size_t max, bool *cut);
 
 /* Fills sl (kind, title, html, notes, question, poll fields except the
  * derived id) from the slide text [text, text + len).  Returns HU_OK,

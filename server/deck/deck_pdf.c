@@ -349,7 +349,12 @@ int deck_pdf_expand(struct deck_ctx *c, struct deck *d, struct deck_slide_info *
                 rc = HU_ERR_NOMEM;
             ninfo[at + (size_t)k].title_line = sl->line;
         }
+        /* The slide's notes go with its first page, rendered as well: the
+         * speaker console shows notes_html. */
         if (rc == HU_OK && j->count > 0 && j->src->notes && !(slides[at].notes = strdup(j->src->notes)))
+            rc = HU_ERR_NOMEM;
+        if (rc == HU_OK && j->count > 0 && j->src->notes_html &&
+            !(slides[at].notes_html = strdup(j->src->notes_html)))
             rc = HU_ERR_NOMEM;
         if (rc == HU_OK && c->res->dir)
             rc = deck_pdf_pages(c, j, false);

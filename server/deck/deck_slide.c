@@ -68,11 +68,7 @@ static int deck_html_node(struct deck_ctx *c, const char *lit, int line, const s
     return HU_OK;
 }
 
-/* Plain text of a heading: its text and code, emphasis and links flattened,
- * whitespace runs collapsed, at most HU_QUESTION_MAX bytes (cut between
- * characters; *cut says so).  Returns a malloc'd string, "" when the heading
- * has no text, or NULL when out of memory. */
-static char *deck_heading_text(cmark_node *heading, bool *cut)
+char *deck_plain_text(cmark_node *heading, size_t max, bool *cut)
 {
     struct hu_buf b;
     hu_buf_init(&b, HU_DECK_MAX_BYTES);
@@ -105,8 +101,8 @@ static char *deck_heading_text(cmark_node *heading, bool *cut)
     }
     cmark_iter_free(it);
     *cut = false;
-    if (ok && b.len > HU_QUESTION_MAX) {
-        size_t n = deck_utf8_cut(b.data, b.len, HU_QUESTION_MAX);
+    if (ok && b.len > max) {
+        size_t n = deck_utf8_cut(b.data, b.len, max);
         while (n > 0 && b.data[n - 1] == ' ')
             n--;
         b.data[n] = '\0';
@@ -134,7 +130,7 @@ static int deck_first_heading(cmark_node *doc, char **title, bool *cut, int *lin
             if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING ||
                 (pass == 0 && cmark_node_parent(n) != doc))
                 continue;
-            char *s = deck_heading_text(n, cut);
+            char *s = deck_plain_text(n, HU_QUESTION_MAX, cut);
             if (!s) {
                 cmark_iter_free(it);
                 return HU_ERR_NOMEM;
@@ -326,13 +322,19 @@ static int deck_slide_check(struct deck_ctx *c, const struct deck_directives *d,
         return deck_errorf(c, d->poll_line > d->discuss_line ? d->poll_line : d->discuss_line,
                            "a slide cannot be both a poll and a discussion (poll at line %d, discuss at line %d)",
                            d->poll_line, d->discuss_line);
+    if (d->qa_line && (d->poll_line || d->discuss_line))
+        return deck_errorf(c, d->qa_line,
+                           "a slide that shows the audience's questions cannot also be a %s (%s at line %d)",
+                           d->poll_line ? "poll" : "discussion", d->poll_line ? "poll" : "discuss",
+                           d->poll_line ? d->poll_line : d->discuss_line);
     if (!d->poll_line && d->id_line)
-        return deck_errorf(c, d->id_line, "\"id\" is only for poll slides (expected \"poll: %s\" on this slide)",
-                           pollkind_names());
+        return deck_errorf(c, d->id_line,
+                           "\"id\" is only for poll slides (expected a poll directive such as \"poll: yesno\" "
+                           "on this slide)");
     if (!d->poll_line && d->results_line)
         return deck_errorf(c, d->results_line,
-                           "\"results\" is only for poll slides (expected \"poll: %s\" on this slide)",
-                           pollkind_names());
+                           "\"results\" is only for poll slides (expected a poll directive such as "
+                           "\"poll: yesno\" on this slide)");
     if (d->poll_line && !title && info->setext) {
         /* "Question?" underlined with "---" is a heading elsewhere, and a
          * slide break here. */
@@ -417,8 +419,6 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
     if (rc == HU_OK)
         rc = deck_math_warning(c, doc, lines);
     if (rc == HU_OK)
-        rc = deck_fragments(doc, src.text, src.starts, src.n, &sl->fragments);
-    if (rc == HU_OK)
         rc = deck_marp_look(c, &c->res->running, &d, sl);
     if (rc == HU_OK && d.pdf_line && (d.poll_line || d.discuss_line))
         rc = deck_errorf(c, d.pdf_line, "a PDF's pages cannot be a %s; put the %s on a slide of its own",
@@ -434,7 +434,14 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
         rc = deck_first_heading(doc, &sl->title, &cut, &title_line);
     if (rc == HU_OK)
         rc = deck_slide_check(c, &d, sl->title, info);
+    if (rc == HU_OK)
+        rc = deck_poll_build(c, &d, doc, lines, &sl->spec);
+    /* After the poll took its options' list out of the slide: those are
+     * buttons and bars, not list items to reveal one by one. */
+    if (rc == HU_OK)
+        rc = deck_fragments(doc, src.text, src.starts, src.n, &sl->fragments);
     info->title_line = title_line ? deck_file_line(lines, title_line) : sl->line;
+    info->qa_line = d.qa_line;
     if (rc == HU_OK) {
         sl->html = deck_md_render(parser, doc);
         if (!sl->html)
@@ -448,7 +455,10 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
             rc = deck_notes_render(sl);
     }
     if (rc == HU_OK) {
-        sl->kind = d.poll_line ? DECK_SLIDE_POLL : d.discuss_line ? DECK_SLIDE_DISCUSS : DECK_SLIDE_CONTENT;
+        sl->kind = d.poll_line      ? DECK_SLIDE_POLL
+                   : d.discuss_line ? DECK_SLIDE_DISCUSS
+                   : d.qa_line      ? DECK_SLIDE_QA
+                                    : DECK_SLIDE_CONTENT;
         sl->discuss_seconds = d.discuss_seconds;
         if (d.poll_line) {
             sl->poll_kind = d.kind;

@@ -13,10 +13,14 @@
 static const struct {
     const char *name;
     const char *mime;
+    const char *ext;
 } export_formats[] = {
-    [EXPORT_CSV] = {"csv", "text/csv; charset=utf-8"},
-    [EXPORT_JSON] = {"json", "application/json"},
-    [EXPORT_HTML] = {"html", "text/html; charset=utf-8"},
+    [EXPORT_CSV] = {"csv", "text/csv; charset=utf-8", "csv"},
+    [EXPORT_JSON] = {"json", "application/json", "json"},
+    [EXPORT_HTML] = {"html", "text/html; charset=utf-8", "html"},
+    [EXPORT_ANSWERS_CSV] = {"answers", "text/csv; charset=utf-8", "answers.csv"},
+    [EXPORT_QUESTIONS_CSV] = {"questions", "text/csv; charset=utf-8", "questions.csv"},
+    [EXPORT_XLSX] = {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
 };
 
 #define EXPORT_N_FORMATS (sizeof export_formats / sizeof export_formats[0])
@@ -39,7 +43,7 @@ const char *export_mime(enum export_format fmt)
 
 const char *export_ext(enum export_format fmt)
 {
-    return (size_t)fmt < EXPORT_N_FORMATS ? export_formats[fmt].name : "bin";
+    return (size_t)fmt < EXPORT_N_FORMATS ? export_formats[fmt].ext : "bin";
 }
 
 int export_render(const struct results *r, enum export_format fmt, char **out, size_t *len)
@@ -53,6 +57,9 @@ int export_render(const struct results *r, enum export_format fmt, char **out, s
     case EXPORT_CSV: rc = export_csv(r, &b); break;
     case EXPORT_JSON: rc = export_json(r, &b); break;
     case EXPORT_HTML: rc = export_html(r, &b); break;
+    case EXPORT_XLSX: rc = export_xlsx(r, &b); break;
+    case EXPORT_ANSWERS_CSV: rc = export_answers_csv(r, &b); break;
+    case EXPORT_QUESTIONS_CSV: rc = export_questions_csv(r, &b); break;
     default: rc = HU_ERR_BAD_MESSAGE; break;
     }
     if (rc) {

@@ -1,7 +1,9 @@
 /* export_html.c -- results as one printable, self-contained HTML page.
  *
  * No scripts, no external resources: one inline <style> and an inline SVG
- * bar chart per poll, so the file can be mailed, archived or printed as is.
+ * chart per poll (bars; a scale's histogram, a text poll's word cloud:
+ * export_html_kinds.c), so the file can be mailed, archived or printed as
+ * is.
  * Every piece of text from a deck or data file goes through hu_buf_html. */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,7 +14,6 @@
 
 #include "base/hu_err.h"
 #include "export_internal.h"
-#include "model/pollkind.h"
 
 /* Chart geometry, in SVG user units (the chart scales to the page width). */
 #define CHART_W 640
@@ -21,29 +22,21 @@
 #define CHART_ROW 32      /* pitch of one option */
 #define CHART_BAR_H 22
 
-/* The writer's state: once an append fails, later ones do nothing, and the
- * first error is what the export returns. */
-struct html {
-    struct hu_buf *b;
-    int rc;
-};
-
-static void h_raw(struct html *h, const char *s)
+void h_raw(struct html *h, const char *s)
 {
     if (h->rc == HU_OK)
         h->rc = hu_buf_puts(h->b, s);
 }
 
-static void h_esc(struct html *h, const char *s)
+void h_esc(struct html *h, const char *s)
 {
     if (h->rc == HU_OK)
         h->rc = hu_buf_html(h->b, s ? s : "");
 }
 
-/* For numbers and fixed markup only: text never goes through a format. */
-__attribute__((format(printf, 2, 3))) static void h_fmt(struct html *h, const char *fmt, ...)
+void h_fmt(struct html *h, const char *fmt, ...)
 {
-    char tmp[256];
+    char tmp[512]; /* the report's chart writes SVG elements of up to ~300 bytes */
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
@@ -56,27 +49,25 @@ __attribute__((format(printf, 2, 3))) static void h_fmt(struct html *h, const ch
     h_raw(h, tmp);
 }
 
-/* <time datetime="2026-11-22T09:15:00Z">2026-11-22 09:15:00 UTC</time>, or
- * the word for "never" when ms is 0. */
-static void h_time(struct html *h, int64_t ms, const char *never)
+/* <time datetime="2026-11-22T10:15:00+01:00">2026-11-22 10:15:00 (UTC+01:00)</time>:
+ * the local time of the machine writing the report, with its offset; or the
+ * word for "never" when ms is 0. */
+void h_time(struct html *h, int64_t ms, const char *never)
 {
     char iso[EXPORT_TIME_LEN];
-    if (!export_iso_time(ms, iso)[0]) {
+    if (!export_local_time(ms, iso)[0]) {
         h_esc(h, never);
         return;
     }
-    char human[EXPORT_TIME_LEN + 8];
+    char human[EXPORT_TIME_LEN + 16];
     size_t n = strlen(iso);
-    memcpy(human, iso, n - 1); /* without the trailing Z */
-    human[n - 1] = '\0';
-    char *t = strchr(human, 'T');
-    if (t)
-        *t = ' ';
+    /* "2026-11-22T10:15:00+01:00": the date and time, then the offset. */
+    snprintf(human, sizeof human, "%.10s %.8s (UTC%s)", iso, iso + 11, n > 19 ? iso + 19 : "");
     h_raw(h, "<time datetime=\"");
     h_esc(h, iso);
     h_raw(h, "\">");
     h_esc(h, human);
-    h_raw(h, " UTC</time>");
+    h_raw(h, "</time>");
 }
 
 /* The report's only style, also hashed into the server's Content-Security-
@@ -95,6 +86,14 @@ static const char html_style[] =
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.1em 1em;margin:.5em 0}\n"
     "dt{font-weight:600}dd{margin:0}\n"
     "code{font-size:.95em}\n"
+    ".cloud text{font-family:inherit;fill:#000;text-anchor:middle}\n"
+    ".wall{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(12em,1fr));"
+    "gap:.5em}\n"
+    ".wall li,.entries li{overflow-wrap:anywhere;unicode-bidi:isolate}\n"
+    ".wall li{border:1px solid #000;padding:.4em .6em}\n"
+    "table{border-collapse:collapse;width:100%}\n"
+    "th,td{border-bottom:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}\n"
+    "td{overflow-wrap:anywhere;unicode-bidi:isolate}td.num{text-align:right}\n"
     "@media print{\n"
     "body{margin:0;max-width:none;font-size:11pt}\n"
     ".session+.session{break-before:page;page-break-before:always}\n"
@@ -119,14 +118,12 @@ static const char html_patterns[] =
     "<rect width=\"6\" height=\"6\" fill=\"#e0e0e0\"/><circle cx=\"3\" cy=\"3\" r=\"1.6\" fill=\"#000\"/>"
     "</pattern></defs></svg>\n";
 
-/* Human label of option i ("Yes"), from the poll kind's table when the kind
- * is known, else the option's machine name. */
+/* Human label of option i ("Yes"): the label the results carry, else the
+ * option's machine name (a kind this build does not know). */
 static const char *html_label(const struct results_poll *p, unsigned i, char spare[16])
 {
     const char *name = export_option_name(p, i, spare);
-    const struct pollkind *k = p->kind ? pollkind_find(p->kind, strlen(p->kind)) : NULL;
-    int at = k ? pollkind_option(k, name, strlen(name)) : -1;
-    return at >= 0 ? k->labels[at] : name;
+    return i < HU_OPTION_MAX && p->labels[i] ? p->labels[i] : name;
 }
 
 /* Share of voters as a whole percentage, rounded to nearest. */
@@ -187,8 +184,14 @@ static void html_poll(struct html *h, const struct results_poll *p)
     bool never = p->opened_at <= 0 && p->status && strcmp(p->status, "pending") == 0;
     if (never)
         h_raw(h, "<p class=\"note\">This poll was never opened.</p>\n");
+    else if (p->numeric)
+        html_scale(h, p);
+    else if (p->text)
+        html_text(h, p);
     else
         html_chart(h, p);
+    if (!never && p->multiple > 1)
+        h_fmt(h, "<p class=\"meta\">Each person could pick up to %u options.</p>\n", p->multiple);
     h_fmt(h, "<dl><dt>Voters</dt><dd>%" PRIu32 " of %" PRIu32 " participants", p->voters, p->participants);
     if (p->participants)
         h_fmt(h, " (%u%%)", html_percent(p->voters, p->participants));
@@ -210,11 +213,19 @@ static void html_session(struct html *h, const struct results_session *s)
     else
         h_esc(h, code);
     h_raw(h, "</code> &middot; deck <code>");
-    h_esc(h, s->deck_path);
+    h_esc(h, export_deck_name(s->deck_path));
     h_raw(h, "</code>");
-    if (s->created_at > 0) {
+    if (s->run > 0) {
+        h_fmt(h, " &middot; run %d", s->run);
+        if (s->run_label && s->run_label[0]) {
+            h_raw(h, " (");
+            h_esc(h, s->run_label);
+            h_raw(h, ")");
+        }
+    }
+    if (s->run_started_at > 0 || s->created_at > 0) {
         h_raw(h, " &middot; started ");
-        h_time(h, s->created_at, "");
+        h_time(h, s->run_started_at > 0 ? s->run_started_at : s->created_at, "");
     }
     h_fmt(h, " &middot; %" PRIu32 " participants", s->participants);
     if (s->n_slides)
@@ -224,6 +235,8 @@ static void html_session(struct html *h, const struct results_session *s)
         html_poll(h, &s->polls[i]);
     if (!s->n_polls)
         h_raw(h, "<p class=\"note\">This session has no polls.</p>\n");
+    if (s->n_questions)
+        html_questions(h, s);
     h_raw(h, "</section>\n");
 }
 

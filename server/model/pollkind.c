@@ -1,13 +1,17 @@
-/* pollkind.c -- the table of poll kinds. */
+/* pollkind.c -- the table of poll kinds (pollkind.h says what each flag means). */
 #include "pollkind.h"
 
 #include <string.h>
 
-static const char *const yesno_options[] = {"yes", "no"};
+static const char *const yesno_ids[] = {"yes", "no"};
 static const char *const yesno_labels[] = {"Yes", "No"};
 
 static const struct pollkind pollkind_table[] = {
-    {"yesno", 2, yesno_options, yesno_labels},
+    /* name      text   listed numeric multiple fixed options */
+    {"yesno", false, false, false, false, 2, yesno_ids, yesno_labels},
+    {"choice", false, true, false, true, 0, NULL, NULL},
+    {"scale", false, false, true, false, 0, NULL, NULL},
+    {"text", true, false, false, false, 0, NULL, NULL},
 };
 
 const struct pollkind *pollkind_find(const char *name, size_t len)
@@ -18,12 +22,4 @@ const struct pollkind *pollkind_find(const char *name, size_t len)
     return NULL;
 }
 
-int pollkind_option(const struct pollkind *kind, const char *name, size_t len)
-{
-    for (unsigned i = 0; i < kind->n_options; i++)
-        if (strlen(kind->options[i]) == len && memcmp(kind->options[i], name, len) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *pollkind_names(void) { return "yesno"; }
+const char *pollkind_names(void) { return "yesno, choice, scale, text"; }

@@ -1,8 +1,9 @@
 /* tally.c -- the votes of one poll, counted as they change.
  *
- * One int8 choice per participant in a dense array (participants are small
- * session-local indexes), plus a running count per option and of voters, so
- * every operation is O(1) and the counts never need a recount. */
+ * One 16-bit mask of picks per participant in a dense array (participants
+ * are small session-local indexes), plus a running count per option and of
+ * voters, so every operation is O(1) (a change touches at most
+ * HU_OPTION_MAX counts) and the counts never need a recount. */
 #include "tally.h"
 
 #include <stdlib.h>
@@ -16,14 +17,14 @@
 
 struct tally {
     unsigned n_options;             /* 1..HU_OPTION_MAX */
-    int8_t *choices;                /* choice per participant, TALLY_NONE when none. From malloc() */
-    uint32_t cap;                   /* entries in choices (0 when choices is NULL) */
-    uint32_t voters;                /* participants whose choice is not TALLY_NONE */
+    tally_mask *picks;              /* picks per participant, TALLY_NONE when none. From malloc() */
+    uint32_t cap;                   /* entries in picks (0 when picks is NULL) */
+    uint32_t voters;                /* participants whose picks are not TALLY_NONE */
     uint32_t counts[HU_OPTION_MAX]; /* votes per option */
 };
 
-/* int8_t must hold every option index and TALLY_NONE. */
-_Static_assert(HU_OPTION_MAX <= 127, "option indexes must fit in int8_t");
+/* A mask must have a bit for every option. */
+_Static_assert(HU_OPTION_MAX <= 16, "options must fit the bits of tally_mask");
 
 struct tally *tally_new(unsigned n_options)
 {
@@ -40,7 +41,7 @@ void tally_free(struct tally *t)
 {
     if (!t)
         return;
-    free(t->choices);
+    free(t->picks);
     free(t);
 }
 
@@ -54,23 +55,23 @@ static int tally_grow(struct tally *t, uint32_t participant)
         cap *= 2;
     if (cap > HU_SESSION_MAX_PARTICIPANTS)
         cap = HU_SESSION_MAX_PARTICIPANTS;
-    int8_t *p = realloc(t->choices, cap);
+    tally_mask *p = realloc(t->picks, (size_t)cap * sizeof *p);
     if (!p)
         return HU_ERR_NOMEM;
-    /* TALLY_NONE is -1, so every byte of a new entry is 0xff. */
-    memset(p + t->cap, 0xff, cap - t->cap);
-    t->choices = p;
+    /* TALLY_NONE is 0. */
+    memset(p + t->cap, 0, (size_t)(cap - t->cap) * sizeof *p);
+    t->picks = p;
     t->cap = cap;
     return HU_OK;
 }
 
-int tally_set(struct tally *t, uint32_t participant, int choice)
+int tally_set(struct tally *t, uint32_t participant, tally_mask picks)
 {
-    if (choice != TALLY_NONE && (choice < 0 || (unsigned)choice >= t->n_options))
+    if (t->n_options < 16 && (picks >> t->n_options) != 0)
         return HU_ERR_BAD_MESSAGE;
     if (participant >= t->cap) {
         /* Withdrawing a vote that was never cast changes nothing. */
-        if (choice == TALLY_NONE)
+        if (picks == TALLY_NONE)
             return HU_OK;
         /* No session admits more participants than this; an index beyond it
          * is a caller bug, refused as a full room rather than allocated. */
@@ -80,24 +81,28 @@ int tally_set(struct tally *t, uint32_t participant, int choice)
         if (rc)
             return rc;
     }
-    int old = t->choices[participant];
-    if (old == choice)
+    tally_mask old = t->picks[participant];
+    if (old == picks)
         return HU_OK;
     if (old == TALLY_NONE)
         t->voters++;
-    else
-        t->counts[old]--;
-    if (choice == TALLY_NONE)
+    else if (picks == TALLY_NONE)
         t->voters--;
-    else
-        t->counts[choice]++;
-    t->choices[participant] = (int8_t)choice;
+    /* Only the options whose bit changed move. */
+    for (tally_mask diff = (tally_mask)(old ^ picks); diff; diff &= (tally_mask)(diff - 1)) {
+        unsigned i = (unsigned)__builtin_ctz(diff);
+        if (picks & (1u << i))
+            t->counts[i]++;
+        else
+            t->counts[i]--;
+    }
+    t->picks[participant] = picks;
     return HU_OK;
 }
 
-int tally_get(const struct tally *t, uint32_t participant)
+tally_mask tally_get(const struct tally *t, uint32_t participant)
 {
-    return participant < t->cap ? t->choices[participant] : TALLY_NONE;
+    return participant < t->cap ? t->picks[participant] : TALLY_NONE;
 }
 
 uint32_t tally_count(const struct tally *t, unsigned option)
@@ -113,8 +118,8 @@ void tally_clear(struct tally *t)
 {
     /* Dropping the array is O(1) here, and the next votes regrow it at
      * amortised O(1) each; it also gives back memory after a big room. */
-    free(t->choices);
-    t->choices = NULL;
+    free(t->picks);
+    t->picks = NULL;
     t->cap = 0;
     t->voters = 0;
     memset(t->counts, 0, sizeof t->counts);

@@ -1,15 +1,21 @@
-/* tally.h -- the votes of one poll: one choice per participant, counts in O(1).
+/* tally.h -- the votes of one poll: a set of picks per participant, counts in O(1).
  *
  * Participants are small dense integers (their index within the session), so
- * a tally is an array of choices indexed by participant plus a count per
- * option.  Casting, changing and withdrawing a vote are all O(1) (amortised
- * when the array grows).  A tally knows nothing of tokens, polls or storage. */
+ * a tally is an array of picks indexed by participant plus a count per
+ * option.  A participant's picks are a bit mask over the options: one bit for
+ * yes/no, a single choice or a scale, up to all of them for a multiple
+ * choice.  Casting, changing and withdrawing a vote are all O(1) (amortised
+ * when the array grows; at most HU_OPTION_MAX counts change).  A tally knows
+ * nothing of tokens, polls or storage. */
 #ifndef HU_TALLY_H
 #define HU_TALLY_H
 
 #include <stdint.h>
 
-#define TALLY_NONE (-1)
+/* The picks of a participant who has not voted. */
+#define TALLY_NONE 0u
+
+typedef uint16_t tally_mask; /* bit i: option i picked */
 
 struct tally;
 
@@ -20,20 +26,20 @@ struct tally *tally_new(unsigned n_options);
 /* Frees t.  Accepts NULL. */
 void tally_free(struct tally *t);
 
-/* Records that participant chose option choice (0..n_options-1), replacing any
- * earlier choice, or withdraws the vote when choice is TALLY_NONE.  Returns
- * HU_OK, HU_ERR_BAD_MESSAGE for an out-of-range choice, HU_ERR_FULL for a
+/* Records that participant picked the options in picks, replacing any
+ * earlier picks, or withdraws the vote when picks is TALLY_NONE.  Returns
+ * HU_OK, HU_ERR_BAD_MESSAGE for a bit past n_options, HU_ERR_FULL for a
  * participant index at or past HU_SESSION_MAX_PARTICIPANTS, or HU_ERR_NOMEM;
  * on error the tally is unchanged. */
-int tally_set(struct tally *t, uint32_t participant, int choice);
+int tally_set(struct tally *t, uint32_t participant, tally_mask picks);
 
-/* The participant's current choice, or TALLY_NONE. */
-int tally_get(const struct tally *t, uint32_t participant);
+/* The participant's current picks, or TALLY_NONE. */
+tally_mask tally_get(const struct tally *t, uint32_t participant);
 
 /* Votes for option (0 for an out-of-range option). */
 uint32_t tally_count(const struct tally *t, unsigned option);
 
-/* Participants with a vote. */
+/* Participants with a vote (with at least one pick). */
 uint32_t tally_voters(const struct tally *t);
 
 unsigned tally_options(const struct tally *t);

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/blocklist.h"
+
 struct server_config {
     int port;                   /* 0 = any free port */
     const char *host;           /* interface to bind, NULL = all */
@@ -24,6 +26,7 @@ struct server_config {
     unsigned max_joins_burst;   /* new participant tokens per address, at once */
     unsigned ping_secs;         /* ping a connection silent this long; hang up at 1.5x */
     bool watch;                 /* --watch: reload a deck when it or its images change */
+    const struct blocklist *blocklist; /* answers and questions held for moderation; not owned */
     const char *const *decks;   /* deck paths, one session each */
     size_t n_decks;
     /* Running it for real (serve_ops.c, DESIGN section 11). */
@@ -35,6 +38,9 @@ struct server_config {
     /* The organisers' key (DESIGN section 10, --admin-key): opens /metrics
      * from other than loopback.  NULL until that option sets it. */
     const char *admin_key;
+    /* Organisers (serve_org.c, DESIGN section 10). */
+    int run_mode;               /* enum session_run_mode: --new-run, --resume or neither */
+    const char *run_label;      /* --run-label, NULL = none */
 };
 
 #endif

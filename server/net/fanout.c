@@ -3,7 +3,9 @@
  * A session change only bumps versions (room/session.h); this turns a bump
  * into writable requests: every attendee and presenter for a new state, and
  * presenters for a tally, at most one tally per HU_TALLY_INTERVAL_MS per
- * session.  What is written when a socket becomes writable is ws_out.c's. */
+ * session; and question and answer lists at most once per
+ * HU_QA_INTERVAL_MS.  What is written when a socket becomes writable is
+ * ws_out.c's. */
 #include "base/hu_limits.h"
 #include "net.h"
 #include "ws_impl.h"
@@ -19,9 +21,51 @@ static void fanout_tally_due(struct ev_loop *loop, ev_timer *w, int revents)
         lws_callback_on_writable(c->wsi);
 }
 
+/* The once-a-second release of question and answer lists: connections
+ * catch up with the released versions when writable (ws_out.c). */
+static void fanout_qa_due(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    struct server_session *ss = w->data;
+    struct session *s = ss->session;
+    ss->qa_pending = false;
+    ss->qa_last_ms = (int64_t)net_mono_ms();
+    bool qa = ss->released_qa != session_qa_version(s) && session_qa(s) != DECK_QA_OFF;
+    bool answers = ss->released_answers != session_answers_version(s);
+    ss->released_qa = session_qa_version(s);
+    ss->released_answers = session_answers_version(s);
+    ws_defer_begin(ss->srv);
+    for (struct conn *c = ss->attendees; qa && c; c = c->next)
+        ws_want_write(ss->srv, c);
+    for (struct conn *c = ss->presenters; (qa || answers) && c; c = c->next)
+        ws_want_write(ss->srv, c);
+    ws_defer_end(ss->srv);
+}
+
+/* Arms the release of question and answer lists, at most one per
+ * HU_QA_INTERVAL_MS: 1,000 upvotes a second become one list a second. */
+static void fanout_qa_notify(struct server_session *ss)
+{
+    struct session *s = ss->session;
+    if (ss->notified_qa == session_qa_version(s) && ss->notified_answers == session_answers_version(s))
+        return;
+    ss->notified_qa = session_qa_version(s);
+    ss->notified_answers = session_answers_version(s);
+    if (ss->qa_pending)
+        return;
+    int64_t wait = ss->qa_last_ms + HU_QA_INTERVAL_MS - (int64_t)net_mono_ms();
+    if (wait < 0 || wait > HU_QA_INTERVAL_MS)
+        wait = 0;
+    ss->qa_pending = true;
+    ev_timer_set(&ss->qa_timer, (double)wait / 1000.0, 0.0);
+    ev_timer_start(ss->srv->loop, &ss->qa_timer);
+}
+
 void fanout_notify(struct server_session *ss)
 {
     struct session *s = ss->session;
+    fanout_qa_notify(ss);
     if (ss->notified_version != session_version(s)) {
         ss->notified_version = session_version(s);
         ss->changed_us = metrics_now_us();
@@ -53,11 +97,14 @@ void fanout_init(struct server_session *ss)
 {
     ev_timer_init(&ss->tally_timer, fanout_tally_due, 0.0, 0.0);
     ss->tally_timer.data = ss;
+    ev_timer_init(&ss->qa_timer, fanout_qa_due, 0.0, 0.0);
+    ss->qa_timer.data = ss;
 }
 
 void fanout_stop(struct server_session *ss)
 {
     ev_timer_stop(ss->srv->loop, &ss->tally_timer);
+    ev_timer_stop(ss->srv->loop, &ss->qa_timer);
 }
 
 void fanout_deck(struct server_session *ss)

@@ -13,14 +13,16 @@
 #include "base/hu_err.h"
 #include "export/export.h"
 #include "export/qr.h"
+#include "admin_key.h"
+#include "http_impl.h"
 #include "http_media.h"
 #include "net.h"
 #include "route.h"
 
 #define HTTP_CHUNK 16384
 
-static int http_respond(struct lws *wsi, struct http_pss *p, unsigned status, const char *type,
-                        char *body, size_t len, const char *hname, const char *hvalue)
+int http_respond(struct lws *wsi, struct http_pss *p, unsigned status, const char *type, char *body, size_t len,
+                 const char *hname, const char *hvalue)
 {
     unsigned char hdr[LWS_PRE + 2048];
     unsigned char *start = hdr + LWS_PRE, *pos = start, *end = hdr + sizeof hdr - 1;
@@ -45,7 +47,7 @@ static int http_respond(struct lws *wsi, struct http_pss *p, unsigned status, co
     return 0;
 }
 
-static int http_text(struct lws *wsi, struct http_pss *p, unsigned status, const char *type, const char *text)
+int http_text(struct lws *wsi, struct http_pss *p, unsigned status, const char *type, const char *text)
 {
     char *body = strdup(text);
     if (!body)
@@ -54,8 +56,7 @@ static int http_text(struct lws *wsi, struct http_pss *p, unsigned status, const
 }
 
 /* JSON error body of the API: {"error":{"code":...,"message":...}}. */
-static int http_api_error(struct lws *wsi, struct http_pss *p, unsigned status, const char *code,
-                          const char *message)
+int http_api_error(struct lws *wsi, struct http_pss *p, unsigned status, const char *code, const char *message)
 {
     json_t *o = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
     char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -115,9 +116,12 @@ static int http_health(struct server *srv, struct lws *wsi, struct http_pss *p)
     return http_respond(wsi, p, failing ? 503 : 200, "application/json", body, strlen(body), NULL, NULL);
 }
 
-/* True when the request carries "Authorization: Bearer <the session's key>". */
-static bool http_authorized(struct lws *wsi, const struct session *s)
+/* True when the request carries "Authorization: Bearer <the session's key>"
+ * (or the organisers' key, which opens every session's results). */
+static bool http_authorized(struct server *srv, struct lws *wsi, const struct session *s)
 {
+    if (admin_key_ok(srv, wsi))
+        return true;
     char auth[HU_KEY_MAX + 32];
     int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
     if (n <= 0 || (size_t)n >= sizeof auth || lws_hdr_copy(wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
@@ -136,8 +140,15 @@ static int http_results(struct server *srv, struct lws *wsi, struct http_pss *p,
     struct server_session *ss = net_find_session(srv, route->code);
     if (!ss)
         return http_api_error(wsi, p, 404, "unknown_session", "no session has that code");
-    if (!http_authorized(wsi, ss->session))
+    if (!http_authorized(srv, wsi, ss->session))
         return http_api_error(wsi, p, 401, "forbidden", "this needs Authorization: Bearer <presenter key>");
+    /* Another run than the live one, or a workbook: from the data file or
+     * through a temporary file, on the organisers' worker (http_admin.c). */
+    int run = -1;
+    if (http_query_run(wsi, &run) != 0)
+        return http_api_error(wsi, p, 400, "bad_input", "run must be a run number or all");
+    if ((run >= 0 && run != session_run(ss->session)->number) || fmt == EXPORT_XLSX)
+        return http_admin_results(srv, wsi, p, ss, run, fmt);
     struct results *r = calloc(1, sizeof *r);
     char *body = NULL;
     size_t len = 0;
@@ -186,6 +197,9 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
     char path[512];
     enum lws_token_indexes method = WSI_TOKEN_GET_URI;
     p->head = false;
+    /* The organiser's API also takes POST and DELETE (http_admin.c). */
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 || lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0)
+        return http_admin_method(srv, wsi, p);
     if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
         /* No body: lws 4.1 never asks to write one while it expects a
          * request body (a POST with "Content-Length: 0" hung), and Allow
@@ -211,6 +225,12 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
         return rc == HTTP_MEDIA_NOT_FOUND ? http_text(wsi, p, 404, "text/plain; charset=utf-8", "not found\n") : rc;
     }
     case ROUTE_METRICS: return http_metrics(srv, wsi, p);
+    case ROUTE_ADMIN_NONE:
+    case ROUTE_ADMIN_SESSIONS:
+    case ROUTE_ADMIN_DECKS:
+    case ROUTE_ADMIN_RUNS:
+    case ROUTE_ADMIN_RUN:
+    case ROUTE_ADMIN_REPORT: return http_admin_get(srv, wsi, p, &r);
     case ROUTE_NONE: break;
     }
     /* Also reached when a file mount has no such file. */
@@ -221,6 +241,8 @@ static int http_writeable(struct lws *wsi, struct http_pss *p)
 {
     if (p->file_open)
         return http_media_writeable(wsi, p);
+    if (p->answer)
+        return http_answer_send(wsi, p);
     if (!p->body)
         return 0;
     size_t chunk = p->len - p->sent;
@@ -250,18 +272,24 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         free(p->body);
         p->body = NULL;
         http_media_close(p);
+        http_admin_forget(p);
         return http_route(srv, wsi, p);
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
         /* See ws.c: only WebSocket upgrades, never h2c or unknown values. */
         return net_upgrade_ok(in) ? 0 : -1;
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return http_writeable(wsi, p);
+    case LWS_CALLBACK_HTTP_BODY:
+        return http_admin_body(wsi, p, in, len);
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        return http_admin_body_done(srv, wsi, p);
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (p) {
             free(p->body);
             p->body = NULL;
             http_media_close(p);
+            http_admin_forget(p);
         }
         break;
     default:

@@ -23,19 +23,21 @@
 #include "proto.h"
 #include "room/session.h"
 #include "store/store.h"
+#include "store/store_run.h"
+#include "base/buf.h"
 
 struct conn;
 struct server_session;
 
-/* A vote waiting for its commit: the store's cookie. */
+/* A vote, answer, withdrawal, question or upvote waiting for its commit:
+ * the store's cookie. */
 struct ws_pending_vote {
     struct ws_pending_vote *prev, *next; /* in server.pending */
     struct conn *conn;          /* the connection that sent it; NULL once closed */
     struct ws_pending_vote *conn_prev, *conn_next; /* in conn->votes */
     struct server_session *ss;
-    uint32_t participant;
-    struct session_vote vote;
-    struct proto_id id;         /* the vote's request id, echoed in its ack or error */
+    struct session_act act;     /* what it does, for the participant act.participant */
+    struct proto_id id;         /* the request id, echoed in its ack or error */
     uint64_t at_us;             /* metrics_now_us() when it was handed to the store */
 };
 
@@ -45,6 +47,10 @@ struct outmsg {
     size_t len;
     char text[]; /* len bytes, no terminator */
 };
+
+/* A list version no release has: a connection that must get the next list
+ * whatever was released before (it joined, or a presenter acted). */
+#define CONN_NOTHING_SENT UINT64_MAX
 
 /* Per-connection state, allocated by lws (per_session_data_size) and zeroed. */
 struct conn {
@@ -62,6 +68,8 @@ struct conn {
     struct outmsg *head, *tail; /* queued replies, oldest first */
     uint64_t sent_version;      /* session version of the last state sent */
     uint64_t sent_tally;        /* tally version of the last tally sent */
+    uint64_t sent_qa;           /* released questions version last sent, CONN_NOTHING_SENT at first */
+    uint64_t sent_answers;      /* presenters: released answers version last sent, likewise */
     struct peer *peer;          /* its source address's counters (peers.h) */
     struct ws_pending_vote *votes; /* its votes waiting for the store */
     char *rx;                   /* a message arriving in fragments. From malloc() */
@@ -91,6 +99,14 @@ struct server_session {
     ev_timer tally_timer;       /* coalesces tallies to presenters */
     bool tally_pending;
     int64_t tally_last_ms;
+    /* Question lists (to everyone) and answer lists (to presenters) go out at
+     * most once per HU_QA_INTERVAL_MS: the timer releases the versions that
+     * connections catch up with. */
+    ev_timer qa_timer;
+    bool qa_pending;
+    int64_t qa_last_ms;
+    uint64_t released_qa, released_answers;
+    uint64_t notified_qa, notified_answers;
     /* The attendee state of cached_version, without its closing brace, so
      * each phone's copy only appends its own "myVote". From malloc() */
     char *state_prefix;
@@ -99,6 +115,11 @@ struct server_session {
     uint64_t changed_us;        /* metrics_now_us() when notified_version last moved */
     char *join_url;             /* From malloc() */
     char *presenter_url;        /* From malloc() */
+    /* Its row and runs in the data file, as the organiser's page lists them
+     * (refreshed by the jobs that start and delete runs). */
+    int64_t store_session_id;
+    struct store_run_row *runs; /* oldest first. From malloc() */
+    size_t n_runs;
 };
 
 struct server {
@@ -129,7 +150,7 @@ struct server {
     char base_url[512];         /* http://host:port, no trailing slash */
     char public_origin[512];    /* scheme://host[:port] of --public-url, or "" */
     char web_dir[4096], presenter_dir[4096];
-    struct lws_http_mount mounts[8];
+    struct lws_http_mount mounts[9];
     struct lws_protocol_vhost_options headers[5];
     char csp[512];              /* Content-Security-Policy of every response */
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
@@ -147,6 +168,11 @@ struct server {
     uint32_t drain_start_ms;    /* monotonic ms */
     ev_timer drain;
     const char *drain_reason;   /* "restart" (SIGTERM) or "shutdown" (SIGINT) */
+    /* Organisers (DESIGN section 10): the page's folder, its key, and the
+     * worker that does their disk work (job.h). */
+    char admin_dir[4096];
+    char admin_key[HU_KEY_MAX + 1]; /* --admin-key, the data file's, or random; cfg.admin_key points here */
+    struct jobs *jobs;          /* started on first use. Owned */
 };
 
 /* net.c */
@@ -198,6 +224,11 @@ void ws_keepalive_stop(struct server *srv);
 void ws_drain_start(struct server *srv, const char *reason);
 void ws_drain_stop(struct server *srv);
 
+/* admin_runs.c: records that every session's run ended now (a clean stop),
+ * so the next serve knows how old it is.  Before the store is finished;
+ * synchronous (shutdown only). */
+void admin_runs_end_all(struct server *srv);
+
 /* ws.c: frees votes whose completion will never be collected (shutdown). */
 void ws_pending_free_all(struct server *srv);
 
@@ -209,6 +240,15 @@ struct http_pss {
     bool file_open;             /* an image being sent from file_fd (http_media.c) */
     int file_fd;
     uint64_t file_left;         /* bytes of it still to send */
+    /* The organiser's API (http_admin.c): a request body being received,
+     * the job answering it, and its answer once the job is done. */
+    struct hu_buf in;
+    int in_route;               /* enum route_kind of a POST whose body is arriving; 0 = none */
+    char in_code[HU_CODE_LEN + 1];
+    char in_name[128];          /* ?name= of a deck upload */
+    bool in_authorized;
+    struct http_job *job;       /* waiting for a job; it points back at this request's wsi */
+    struct http_answer *answer; /* ready to be sent when writable. From malloc() */
 };
 
 #endif

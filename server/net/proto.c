@@ -166,6 +166,104 @@ static int proto_overflow(const char *buf, size_t len, char *err, size_t errlen)
     return HU_ERR_BAD_MESSAGE;
 }
 
+/* The picks of a vote: "choice", "choices" or "value" (which the poll's
+ * kind accepts is the session's to check). */
+static int proto_vote(struct proto_msg *m, char *err, size_t errlen)
+{
+    int rc = proto_string(m->root, "poll", false, &m->poll, NULL, HU_POLL_ID_MAX, err, errlen);
+    if (rc)
+        return rc;
+    if ((rc = proto_string(m->root, "choice", true, &m->choice, NULL, 64, err, errlen)))
+        return rc;
+    m->ballot.choice = m->choice;
+    json_t *choices = json_object_get(m->root, "choices");
+    if (choices) {
+        if (!json_is_array(choices))
+            return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be an array of option ids",
+                              "choices");
+        if (json_array_size(choices) > HU_OPTION_MAX)
+            return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" has more than %d picks", "choices",
+                              HU_OPTION_MAX);
+        size_t i;
+        json_t *v;
+        json_array_foreach(choices, i, v) {
+            if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 64)
+                return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be an array of option ids",
+                                  "choices");
+            m->ballot.choices[i] = json_string_value(v);
+        }
+        m->ballot.has_choices = true;
+        m->ballot.n_choices = json_array_size(choices);
+    }
+    json_t *value = json_object_get(m->root, "value");
+    if (value) {
+        if (!json_is_integer(value))
+            return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be an integer", "value");
+        m->ballot.has_value = true;
+        m->ballot.value = json_integer_value(value);
+    }
+    if (!m->choice && !choices && !value)
+        return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "missing field \"choice\" (or \"choices\", \"value\")");
+    return HU_OK;
+}
+
+/* "action" of moderate and question, from a list of words. */
+static int proto_action(struct proto_msg *m, const char *const *words, char *err, size_t errlen, const char *expect)
+{
+    const char *action;
+    int rc = proto_string(m->root, "action", false, &action, NULL, 16, err, errlen);
+    if (rc)
+        return rc;
+    for (int i = 0; words[i]; i++)
+        if (strcmp(words[i], action) == 0) {
+            m->action = i;
+            return HU_OK;
+        }
+    return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"action\" must be %s", expect);
+}
+
+/* The fields of the text and question messages. */
+static int proto_text_msg(struct proto_msg *m, char *err, size_t errlen)
+{
+    static const char *const moderate_actions[] = {"hide", "approve", NULL};
+    /* The order of enum session_qa_action. */
+    static const char *const question_actions[] = {"approve", "hide", "answered", "pin", "unpin", NULL};
+    int rc = HU_OK;
+    switch (m->type) {
+    case PROTO_ANSWER:
+        if ((rc = proto_string(m->root, "poll", false, &m->poll, NULL, HU_POLL_ID_MAX, err, errlen)))
+            return rc;
+        return proto_string(m->root, "text", false, &m->text, &m->text_len, HU_MSG_MAX, err, errlen);
+    case PROTO_ASK:
+        return proto_string(m->root, "text", false, &m->text, &m->text_len, HU_MSG_MAX, err, errlen);
+    case PROTO_WITHDRAW:
+    case PROTO_MODERATE:
+        if ((rc = proto_string(m->root, "poll", false, &m->poll, NULL, HU_POLL_ID_MAX, err, errlen)))
+            return rc;
+        if ((rc = proto_string(m->root, "answer", false, &m->answer, NULL, 16, err, errlen)))
+            return rc;
+        return m->type == PROTO_MODERATE
+                   ? proto_action(m, moderate_actions, err, errlen, "\"approve\" or \"hide\"")
+                   : HU_OK;
+    case PROTO_UPVOTE: {
+        if ((rc = proto_string(m->root, "question", false, &m->question, NULL, 16, err, errlen)))
+            return rc;
+        json_t *on = json_object_get(m->root, "on");
+        if (on && !json_is_boolean(on))
+            return proto_fail(err, errlen, HU_ERR_BAD_MESSAGE, "field \"%s\" must be true or false", "on");
+        m->on = !on || json_is_true(on);
+        return HU_OK;
+    }
+    case PROTO_QUESTION:
+        if ((rc = proto_string(m->root, "question", false, &m->question, NULL, 16, err, errlen)))
+            return rc;
+        return proto_action(m, question_actions, err, errlen,
+                            "\"approve\", \"hide\", \"answered\", \"pin\" or \"unpin\"");
+    default:
+        return HU_OK;
+    }
+}
+
 int proto_decode(const char *buf, size_t len, struct proto_msg *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -195,7 +293,9 @@ int proto_decode(const char *buf, size_t len, struct proto_msg *m, char *err, si
             found = i;
     if (found < 0) {
         /* The type is not echoed: it may hold bytes that are not valid text. */
-        snprintf(err, errlen, "unknown message type (expected join, vote, ping or a presenter command)");
+        snprintf(err, errlen,
+                 "unknown message type (expected join, vote, answer, withdraw, ask, upvote, ping or a presenter "
+                 "command)");
         return HU_ERR_BAD_MESSAGE;
     }
     m->type = (enum proto_type)found;
@@ -203,9 +303,7 @@ int proto_decode(const char *buf, size_t len, struct proto_msg *m, char *err, si
     case PROTO_JOIN:
         return proto_join(m, err, errlen);
     case PROTO_VOTE:
-        if ((rc = proto_string(m->root, "poll", false, &m->poll, NULL, HU_POLL_ID_MAX, err, errlen)))
-            return rc;
-        return proto_string(m->root, "choice", false, &m->choice, NULL, 64, err, errlen);
+        return proto_vote(m, err, errlen);
     case PROTO_GOTO:
         return proto_slide(m, err, errlen);
     case PROTO_TIMER:
@@ -213,7 +311,7 @@ int proto_decode(const char *buf, size_t len, struct proto_msg *m, char *err, si
     case PROTO_BLANK:
         return proto_blank_decode(m, err, errlen);
     default:
-        return HU_OK;
+        return proto_text_msg(m, err, errlen);
     }
 }
 
@@ -245,6 +343,8 @@ static json_t *proto_with_id(json_t *o, const struct proto_id *id)
     }
     return o;
 }
+
+json_t *proto_ack_id(json_t *o, const struct proto_id *id) { return proto_with_id(o, id); }
 
 char *proto_error_id(int err, const struct proto_id *id, const char *message)
 {

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/ballot.h"
+
 #define PROTO_VERSION 1
 
 /* X(enum name, wire name, presenter only) */
@@ -27,6 +29,12 @@
     X(PROTO_HIDE, "hide", true)         \
     X(PROTO_RESET, "reset", true)       \
     X(PROTO_TIMER, "timer", true)       \
+    X(PROTO_ANSWER, "answer", false)    \
+    X(PROTO_WITHDRAW, "withdraw", false) \
+    X(PROTO_ASK, "ask", false)          \
+    X(PROTO_UPVOTE, "upvote", false)    \
+    X(PROTO_MODERATE, "moderate", true) \
+    X(PROTO_QUESTION, "question", true) \
     X(PROTO_BLANK, "blank", true)
 
 enum proto_type {
@@ -66,8 +74,15 @@ struct proto_msg {
     size_t participant_len;
     const char *key;            /* join: presenter key, optional */
     size_t key_len;
-    const char *poll;           /* vote */
-    const char *choice;         /* vote */
+    const char *poll;           /* vote, answer, withdraw, moderate */
+    const char *choice;         /* vote: "choice" (also in ballot) */
+    struct ballot_in ballot;    /* vote: "choice", "choices" or "value" */
+    const char *text;           /* answer, ask */
+    size_t text_len;
+    const char *answer;         /* withdraw, moderate: an answer id */
+    const char *question;       /* upvote, question: a question id */
+    bool on;                    /* upvote: true unless "on" is false */
+    int action;                 /* moderate: 1 approve, 0 hide; question: enum session_qa_action */
     int slide;                  /* goto: >= 0; the deck's range is the session's to check */
     enum proto_timer_action timer_action; /* timer */
     int timer_seconds;          /* timer add: seconds to add, negative to take off */
@@ -106,6 +121,8 @@ char *proto_pong(const struct proto_id *id, int64_t server_time);
 /* proto_error_id for an integer id or none, for callers that have no
  * request at hand (ws_out.c). */
 char *proto_error(int err, bool has_id, int64_t id, const char *message);
+/* Adds id to o (consumed) when there is one; NULL when out of memory. */
+json_t *proto_ack_id(json_t *o, const struct proto_id *id);
 /* Serialises and consumes the reference to o (compact, UTF-8). */
 char *proto_dump(json_t *o);
 

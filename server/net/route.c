@@ -27,6 +27,71 @@ static const char *route_code(const char *s, char code[HU_CODE_LEN + 1])
     return s;
 }
 
+/* A run number: digits without a leading zero, 1..ROUTE_RUN_MAX, ending
+ * at the end of s.  Returns the number or -1. */
+static int route_number(const char *s)
+{
+    if (*s < '1' || *s > '9')
+        return -1;
+    long n = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        n = n * 10 + (*s - '0');
+        if (n > ROUTE_RUN_MAX)
+            return -1;
+    }
+    return (int)n;
+}
+
+int route_run_arg(const char *value, bool allow_all, int *run)
+{
+    if (!value)
+        return -1;
+    if (allow_all && strcmp(value, "all") == 0) {
+        *run = 0;
+        return 0;
+    }
+    int n = route_number(value);
+    if (n < 0)
+        return -1;
+    *run = n;
+    return 0;
+}
+
+bool route_is_admin(enum route_kind kind)
+{
+    return kind >= ROUTE_ADMIN_NONE && kind <= ROUTE_ADMIN_REPORT;
+}
+
+/* /api/admin/<rest>: the organiser's routes. */
+static void route_admin(const char *rest, struct route *r)
+{
+    const char *after;
+    r->kind = ROUTE_ADMIN_NONE;
+    if (strcmp(rest, "sessions") == 0) {
+        r->kind = ROUTE_ADMIN_SESSIONS;
+    } else if (strcmp(rest, "decks") == 0) {
+        r->kind = ROUTE_ADMIN_DECKS;
+    } else if (strncmp(rest, "report.", 7) == 0) {
+        if (export_format_parse(rest + 7, &r->format) == HU_OK &&
+            (r->format == EXPORT_CSV || r->format == EXPORT_JSON || r->format == EXPORT_HTML))
+            r->kind = ROUTE_ADMIN_REPORT;
+        else
+            r->format = EXPORT_CSV;
+    } else if (strncmp(rest, "sessions/", 9) == 0 && (after = route_code(rest + 9, r->code)) &&
+               strncmp(after, "/runs", 5) == 0) {
+        if (after[5] == '\0')
+            r->kind = ROUTE_ADMIN_RUNS;
+        else if (after[5] == '/' && (r->run = route_number(after + 6)) > 0)
+            r->kind = ROUTE_ADMIN_RUN;
+    }
+    if (r->kind != ROUTE_ADMIN_RUN)
+        r->run = 0;
+    if (r->kind != ROUTE_ADMIN_RUNS && r->kind != ROUTE_ADMIN_RUN)
+        r->code[0] = '\0';
+}
+
 void route_parse(const char *path, struct route *r)
 {
     memset(r, 0, sizeof *r);
@@ -39,12 +104,24 @@ void route_parse(const char *path, struct route *r)
         after = route_code(path + 4, r->code);
         if (after && strcmp(after, ".svg") == 0)
             r->kind = ROUTE_QR;
+    } else if (strncmp(path, "/api/admin/", 11) == 0) {
+        route_admin(path + 11, r);
+        return;
     } else if (strncmp(path, "/api/", 5) == 0) {
         r->kind = ROUTE_API_NONE;
         after = strncmp(path, "/api/sessions/", 14) == 0 ? route_code(path + 14, r->code) : NULL;
-        if (after && strncmp(after, "/results.", 9) == 0 &&
-            export_format_parse(after + 9, &r->format) == HU_OK)
+        if (after && strncmp(after, "/results.", 9) == 0 && export_format_parse(after + 9, &r->format) == HU_OK &&
+            (r->format == EXPORT_CSV || r->format == EXPORT_JSON || r->format == EXPORT_HTML ||
+             r->format == EXPORT_XLSX))
             r->kind = ROUTE_RESULTS;
+        /* Every open answer and audience question, with the same key rule. */
+        if (after && strcmp(after, "/answers.csv") == 0) {
+            r->kind = ROUTE_RESULTS;
+            r->format = EXPORT_ANSWERS_CSV;
+        } else if (after && strcmp(after, "/questions.csv") == 0) {
+            r->kind = ROUTE_RESULTS;
+            r->format = EXPORT_QUESTIONS_CSV;
+        }
     } else if (strncmp(path, "/media/", 7) == 0) {
         /* Only a plain relative path: "..", ".", "//", "\\" and absolute
          * forms never reach a lookup (lws has decoded %2e and %2f already). */

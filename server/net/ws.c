@@ -150,6 +150,8 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
     /* Forces a fresh state (and tally, for presenters) after the welcome. */
     c->sent_version = 0;
     c->sent_tally = 0;
+    c->sent_qa = CONN_NOTHING_SENT;
+    c->sent_answers = CONN_NOTHING_SENT;
     lws_callback_on_writable(c->wsi);
     fanout_notify(ss);
 }
@@ -187,6 +189,26 @@ static int ws_command(struct conn *c, const struct proto_msg *m, char *why, size
     case PROTO_REVEAL: return session_reveal(s, true);
     case PROTO_HIDE: return session_reveal(s, false);
     case PROTO_RESET: return session_reset(s);
+    case PROTO_MODERATE: {
+        uint32_t author;
+        int rc = session_moderate(s, m->poll, m->answer, m->action == 1, &author);
+        if (rc == HU_ERR_BAD_MESSAGE)
+            snprintf(why, whylen, "no such answer in this poll, or it was withdrawn");
+        /* The author's phone lists the answer with its new status. */
+        struct server_session *ss = c->ss;
+        struct conn *phone = rc == HU_OK && author < ss->by_participant_cap ? ss->by_participant[author] : NULL;
+        if (phone) {
+            phone->sent_version = 0;
+            ws_want_write(ss->srv, phone);
+        }
+        return rc;
+    }
+    case PROTO_QUESTION: {
+        int rc = session_question_action(s, m->question, (enum session_qa_action)m->action);
+        if (rc == HU_ERR_BAD_MESSAGE)
+            snprintf(why, whylen, "no such question");
+        return rc;
+    }
     case PROTO_TIMER: {
         int rc = session_timer(s, ws_timer_action(m->timer_action), m->timer_seconds, now);
         if (rc == HU_ERR_BAD_MESSAGE)
@@ -218,10 +240,20 @@ static bool ws_rate_ok(struct conn *c)
  * has, so its next writable callback sends a state, and a tally when the
  * slide has a poll.  A client awaiting the effect of its command therefore
  * never waits for a change that will not come. */
-static void ws_command_answer(struct conn *c)
+static void ws_command_answer(struct conn *c, const struct proto_msg *m)
 {
     c->sent_version = 0;
     c->sent_tally = 0;
+    c->sent_answers = CONN_NOTHING_SENT;
+    c->sent_qa = CONN_NOTHING_SENT;
+    /* Moderation is acknowledged as participants' messages are, so a
+     * moderation view can tell which click took effect. */
+    if ((m->type == PROTO_MODERATE || m->type == PROTO_QUESTION) && m->id.kind != PROTO_ID_NONE) {
+        json_t *ack = m->type == PROTO_MODERATE
+                          ? json_pack("{s:s, s:s, s:s}", "type", "ack", "poll", m->poll, "answer", m->answer)
+                          : json_pack("{s:s, s:s}", "type", "ack", "question", m->question);
+        ws_queue_text(c, proto_dump(proto_ack_id(ack, &m->id)));
+    }
     lws_callback_on_writable(c->wsi);
 }
 
@@ -259,8 +291,9 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
         ws_join(srv, c, &m);
     } else if (m.type == PROTO_PING) {
         ws_queue_text(c, proto_pong(&m.id, net_now_ms()));
-    } else if (m.type == PROTO_VOTE) {
-        ws_vote(srv, c, m.poll, m.choice, &m.id);
+    } else if (m.type == PROTO_VOTE || m.type == PROTO_ANSWER || m.type == PROTO_WITHDRAW || m.type == PROTO_ASK ||
+               m.type == PROTO_UPVOTE) {
+        ws_vote(srv, c, &m);
     } else if (!presenter) {
         /* Presenter commands are refused before anything else is looked at,
          * so an attendee learns nothing about the deck from the reply. */
@@ -275,7 +308,7 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
                            : rc == HU_ERR_UNKNOWN_POLL ? "the current slide has no poll"
                            : rc == HU_ERR_BAD_MESSAGE ? "not possible on this slide" : NULL);
         else
-            ws_command_answer(c);
+            ws_command_answer(c, &m);
         fanout_notify(c->ss);
     }
     proto_msg_free(&m);

@@ -64,6 +64,7 @@ static void ws_drain_tick(struct ev_loop *loop, ev_timer *w, int revents)
                       LOG_END);
         /* The last commit, then its acks: the writer is joined, so the
          * completions are all there to take. */
+        admin_runs_end_all(srv);
         store_finish(srv->store);
         ws_store_done(srv);
         log_event(LOG_INFO, "stopping: data file flushed and released", LOG_I("ms", net_mono_ms() - srv->drain_start_ms),

@@ -1,6 +1,7 @@
 /* ws_impl.h -- shared by the WebSocket files: ws.c (receiving and
  * dispatch), ws_out.c (the reply queue and writing) and ws_vote.c (votes
- * waiting for their commit).  Nothing else includes it. */
+ * waiting for their commit), and admin_runs.c, which hangs up on a
+ * session's connections when a new run starts.  Nothing else includes it. */
 #ifndef HU_WS_IMPL_H
 #define HU_WS_IMPL_H
 
@@ -10,6 +11,8 @@
 /* Queues text (malloc()ed; ownership passes here) for c, or drops c when
  * its queue is full.  NULL text is ignored (out of memory upstream). */
 void ws_queue_text(struct conn *c, char *text);
+/* Queues a copy of len bytes of text (which stays the caller's). */
+void ws_queue_copy(struct conn *c, const char *text, size_t len);
 void ws_queue_error(struct conn *c, int err, bool has_id, int64_t id, const char *message);
 /* Queues the error err answering the request id (counted in the metrics). */
 void ws_queue_err(struct conn *c, int err, const struct proto_id *id, const char *message);
@@ -22,8 +25,9 @@ void ws_forget_write(struct server *srv, struct conn *c);
 int ws_writeable(struct server *srv, struct conn *c);
 
 /* ws_vote.c */
-void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *choice,
-             const struct proto_id *id);
+/* A vote, answer, withdraw, ask or upvote from c: checked, handed to the
+ * store, acknowledged in ws_store_done. */
+void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m);
 /* Acknowledges (or refuses) every vote the store has finished. */
 void ws_store_done(struct server *srv);
 /* Forgets c in its votes still waiting, so their completion does not reach

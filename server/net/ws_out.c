@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hu_err.h"
 #include "base/hu_limits.h"
 #include "proto.h"
 #include "ws_impl.h"
@@ -16,8 +17,7 @@ static struct server *ws_conn_server(struct conn *c)
     return lws_context_user(lws_get_context(c->wsi));
 }
 
-/* Queues a copy of len bytes of text. */
-static void ws_queue_copy(struct conn *c, const char *text, size_t len)
+void ws_queue_copy(struct conn *c, const char *text, size_t len)
 {
     if (c->outq_len >= HU_OUTQ_MAX) {
         /* A client that does not read its replies is dropped rather than
@@ -163,7 +163,8 @@ static void ws_batch_json(struct ws_batch *b, json_t *o)
     free(text);
 }
 
-/* The attendee state: the session's cached prefix plus this phone's vote. */
+/* The attendee state: the session's cached prefix plus this phone's own
+ * part (its vote, its answers). */
 static void ws_batch_attendee_state(struct ws_batch *b, struct conn *c)
 {
     struct server_session *ss = c->ss;
@@ -179,15 +180,32 @@ static void ws_batch_attendee_state(struct ws_batch *b, struct conn *c)
         ss->state_prefix_len = strlen(text) - 1; /* drop the closing brace */
         ss->cached_version = session_version(s);
     }
-    const char *vote = session_my_vote(s, c->participant);
-    char tail[48];
-    int n = snprintf(tail, sizeof tail, ",\"myVote\":%s%s%s}", vote ? "\"" : "", vote ? vote : "null",
-                     vote ? "\"" : "");
-    if (n < 0 || (size_t)n >= sizeof tail) {
-        b->failed = true;
+    if (!session_has_answers(s)) {
+        char vote[SESSION_VOTE_TAIL_MAX];
+        size_t n = session_attendee_vote_tail(s, c->participant, vote);
+        ws_batch_frame(b, WS_OP_TEXT, ss->state_prefix, ss->state_prefix_len, vote, n);
         return;
     }
-    ws_batch_frame(b, WS_OP_TEXT, ss->state_prefix, ss->state_prefix_len, tail, (size_t)n);
+    struct hu_buf tail;
+    hu_buf_init(&tail, HU_TX_CHUNK);
+    if (session_attendee_tail(s, c->participant, &tail) != HU_OK)
+        b->failed = true;
+    else
+        ws_batch_frame(b, WS_OP_TEXT, ss->state_prefix, ss->state_prefix_len, tail.data, tail.len);
+    hu_buf_free(&tail);
+}
+
+/* A "questions" message for c (every question for a presenter; the top and
+ * its own for a phone). */
+static void ws_batch_questions(struct ws_batch *b, struct conn *c)
+{
+    struct hu_buf q;
+    hu_buf_init(&q, (size_t)64 * 1024 * 1024);
+    if (session_questions_write(c->ss->session, c->presenter, c->participant, &q) != HU_OK)
+        b->failed = true;
+    else
+        ws_batch_frame(b, WS_OP_TEXT, q.data, q.len, NULL, 0);
+    hu_buf_free(&q);
 }
 
 /* Everything due, in the order the protocol promises: a ping, queued
@@ -240,10 +258,27 @@ int ws_writeable(struct server *srv, struct conn *c)
         json_t *t = session_tally_json(s);
         ws_batch_json(&b, t ? t : session_room_json(s));
     }
+    /* Question and answer lists go out when the once-a-second timer has
+     * released a version this connection has not seen (fanout.c). */
+    struct server_session *ss = c->ss;
+    bool qa_due = s && session_qa(s) != DECK_QA_OFF && c->sent_qa != ss->released_qa;
+    if (room && qa_due && b.len < HU_TX_CHUNK / 2) {
+        c->sent_qa = ss->released_qa;
+        qa_due = false;
+        ws_batch_questions(&b, c);
+    }
+    bool answers_due = s && c->presenter && c->sent_answers != ss->released_answers;
+    if (room && answers_due && b.len < HU_TX_CHUNK / 2) {
+        c->sent_answers = ss->released_answers;
+        answers_due = false;
+        json_t *a = session_answers_json(s);
+        if (a)
+            ws_batch_json(&b, a);
+    }
     if (b.len && lws_write(c->wsi, srv->scratch + LWS_PRE, b.len, LWS_WRITE_HTTP) < (int)b.len)
         return -1;
     if (c->head || c->closing || b.failed || (s && c->sent_version != session_version(s)) ||
-        tally_due) /* skipped above only behind something else */
+        tally_due || qa_due || answers_due) /* skipped above only behind something else */
         lws_callback_on_writable(c->wsi);
     return 0;
 }

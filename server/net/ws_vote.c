@@ -1,9 +1,11 @@
-/* ws_vote.c -- votes between the phone and the disk.
+/* ws_vote.c -- what a phone sends, between the phone and the disk: votes,
+ * open answers and their withdrawal, audience questions and upvotes.
  *
- * A vote is checked, handed to the store, and acknowledged on the
- * connection that sent it only once the store reports the commit.  A vote
+ * Each is checked by the room, handed to the store, and acknowledged on the
+ * connection that sent it only once the store reports the commit.  One that
  * whose connection closed meanwhile still counts; the participant's newest
  * connection then gets a fresh state showing it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,7 @@ void ws_pending_free_all(struct server *srv)
     while (srv->pending) {
         struct ws_pending_vote *pv = srv->pending;
         srv->pending = pv->next;
+        free(pv->act.text);
         free(pv);
     }
 }
@@ -49,12 +52,50 @@ static void ws_vote_unlink_conn(struct ws_pending_vote *pv)
         pv->conn_next->conn_prev = pv->conn_prev;
 }
 
-void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *choice,
-             const struct proto_id *id)
+/* The room's check of one message; a sentence for a refusal goes in why. */
+static int ws_act_check(struct conn *c, const struct proto_msg *m, struct session_act *a, char *why, size_t whylen)
 {
+    struct session *s = c->ss->session;
+    int64_t now = net_now_ms();
+    switch (m->type) {
+    case PROTO_VOTE:
+        return session_vote_check(s, c->participant, m->poll, &m->ballot, a, why, whylen);
+    case PROTO_ANSWER:
+        return session_answer_check(s, c->participant, m->poll, m->text, m->text_len, now, a);
+    case PROTO_WITHDRAW:
+        return session_withdraw_check(s, c->participant, m->poll, m->answer, a);
+    case PROTO_ASK:
+        return session_ask_check(s, c->participant, m->text, m->text_len, now, a);
+    case PROTO_UPVOTE:
+        return session_upvote_check(s, c->participant, m->question, m->on, a);
+    default:
+        return HU_ERR_BAD_MESSAGE;
+    }
+}
+
+/* The sentence of a refusal the room gave no words for. */
+static const char *ws_act_refusal(const struct proto_msg *m, int rc)
+{
+    if (rc == HU_ERR_BAD_MESSAGE)
+        switch (m->type) {
+        case PROTO_ANSWER: return "this poll takes no text, or the text is empty or not UTF-8";
+        case PROTO_WITHDRAW: return "no such answer of yours in this poll";
+        case PROTO_ASK: return "the question is empty or not UTF-8";
+        case PROTO_UPVOTE: return "no such question open for votes";
+        default: return "that choice is not an option of this poll";
+        }
+    if (rc == HU_ERR_LIMIT)
+        return m->type == PROTO_ASK ? "you have asked as many questions as allowed"
+                                    : "you have given as many answers as this question allows";
+    return NULL;
+}
+
+void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
+{
+    const struct proto_id *id = &m->id;
     if (!c->ss || c->presenter) {
         ws_queue_err(c, c->presenter ? HU_ERR_FORBIDDEN : HU_ERR_NOT_JOINED, id,
-                     c->presenter ? "presenters do not vote" : NULL);
+                     c->presenter ? "presenters do not vote, answer or ask" : NULL);
         return;
     }
     struct ws_pending_vote *pv = calloc(1, sizeof *pv);
@@ -62,20 +103,24 @@ void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *c
         ws_queue_err(c, HU_ERR_NOMEM, id, NULL);
         return;
     }
-    int rc = session_vote_check(c->ss->session, poll, choice, &pv->vote);
+    char why[160] = "";
+    int rc = ws_act_check(c, m, &pv->act, why, sizeof why);
+    bool checked = rc == HU_OK;
     if (rc == HU_OK) {
         pv->ss = c->ss;
-        pv->participant = c->participant;
         pv->id = *id;
-        rc = session_vote_save(c->ss->session, pv->participant, &pv->vote, pv);
+        rc = session_act_save(c->ss->session, &pv->act, pv);
     }
     if (rc != HU_OK) {
+        if (checked)
+            session_act_done(c->ss->session, &pv->act, false);
         free(pv);
-        ws_queue_err(c, rc, id, rc == HU_ERR_BAD_MESSAGE ? "that choice is not an option of this poll" : NULL);
+        ws_queue_err(c, rc, id, why[0] ? why : ws_act_refusal(m, rc));
         return;
     }
     pv->at_us = metrics_now_us();
-    srv->metrics.votes++;
+    if (pv->act.type == SESSION_ACT_VOTE)
+        srv->metrics.votes++;
     pv->next = srv->pending;
     if (srv->pending)
         srv->pending->prev = pv;
@@ -85,6 +130,32 @@ void ws_vote(struct server *srv, struct conn *c, const char *poll, const char *c
     if (c->votes)
         c->votes->conn_prev = pv;
     c->votes = pv;
+}
+
+/* Acknowledges a committed act on c: the room's ack plus the request id,
+ * built on the stack (a string id, which may need escaping, takes jansson). */
+static void ws_queue_act_ack(struct conn *c, const struct session *s, const struct session_act *a,
+                             const struct proto_id *id)
+{
+    char buf[SESSION_ACK_MAX + 48];
+    size_t n = session_act_ack(s, a, buf, sizeof buf);
+    int extra = -1;
+    if (n && id->kind == PROTO_ID_INT)
+        extra = snprintf(buf + n, sizeof buf - n, ",\"id\":%lld}", (long long)id->num);
+    else if (n && id->kind == PROTO_ID_NONE)
+        extra = snprintf(buf + n, sizeof buf - n, "}");
+    if (extra > 0 && (size_t)extra < sizeof buf - n) {
+        ws_queue_copy(c, buf, n + (size_t)extra);
+        return;
+    }
+    if (!n) {
+        /* SESSION_ACK_MAX holds every ack; an ack that does not fit is a bug. */
+        ws_queue_err(c, HU_ERR_INTERNAL, id, NULL);
+        return;
+    }
+    buf[n] = '}';
+    json_t *o = json_loadb(buf, n + 1, 0, NULL);
+    ws_queue_text(c, proto_dump(proto_ack_id(o, id)));
 }
 
 void ws_store_done(struct server *srv)
@@ -97,26 +168,34 @@ void ws_store_done(struct server *srv)
             struct ws_pending_vote *pv = done[i].cookie;
             struct server_session *ss = pv->ss;
             bool ok = done[i].err == HU_OK;
-            if (ok)
-                session_vote_commit(ss->session, pv->participant, &pv->vote);
-            if (ok && pv->conn)
+            /* The metrics count votes; answers, questions and upvotes share
+             * their path and the commit latency. */
+            bool vote = pv->act.type == SESSION_ACT_VOTE;
+            if (ok && pv->conn && vote)
                 srv->metrics.acks++;
-            if (!ok)
+            if (!ok && vote)
                 srv->metrics.vote_failures++;
             metrics_observe(&srv->metrics.commit, (double)(metrics_now_us() - pv->at_us) / 1e6);
             if (pv->conn) {
-                if (ok)
-                    ws_queue_ack(pv->conn, &pv->id, pv->vote.poll_id, pv->vote.option);
+                const char *choice = ok ? session_act_choice(ss->session, &pv->act) : NULL;
+                if (choice)
+                    ws_queue_ack(pv->conn, &pv->id, pv->act.poll_id, choice);
+                else if (ok)
+                    ws_queue_act_ack(pv->conn, ss->session, &pv->act, &pv->id);
                 else
                     ws_queue_err(pv->conn, HU_ERR_STORE, &pv->id, NULL);
             }
-            /* Whichever connection the participant has now shows the vote. */
-            struct conn *now = pv->participant < ss->by_participant_cap ? ss->by_participant[pv->participant] : NULL;
-            if (ok && now) {
+            session_act_done(ss->session, &pv->act, ok);
+            /* Whichever connection the participant has now shows the vote or
+             * answer (questions reach it in the next question list). */
+            uint32_t who = pv->act.participant;
+            bool shows = ok && pv->act.poll >= 0;
+            struct conn *now = who < ss->by_participant_cap ? ss->by_participant[who] : NULL;
+            if (shows && now) {
                 now->sent_version = 0;
                 ws_want_write(srv, now);
             }
-            if (ok && pv->conn && pv->conn != now) {
+            if (shows && pv->conn && pv->conn != now) {
                 pv->conn->sent_version = 0;
                 ws_want_write(srv, pv->conn);
             }

@@ -48,14 +48,21 @@ struct session *session_new(struct deck *deck, const char *code, const char *key
             continue;
         struct session_poll *p = &s->polls[np];
         p->slide = sl;
+        p->spec = sl->spec;
         p->slide_index = (int)i;
-        p->tally = tally_new(sl->poll_kind->n_options);
-        if (!p->tally)
-            goto err;
+        answers_init(&p->answers);
         s->slide_poll[i] = (int)np++;
+        if (!p->spec->kind->text && !(p->tally = tally_new(p->spec->n_options)))
+            goto err;
     }
+    qa_init(&s->qa);
+    /* The shared top of a phone's question list: HU_QA_TOP questions of at
+     * most HU_ASK_MAX characters, each escaped at worst to 12 bytes. */
+    hu_buf_init(&s->qa_cache, (size_t)HU_QA_TOP * (HU_ASK_MAX * 12 + 128));
     s->version = 1;
     s->tally_version = 1;
+    s->answers_version = 1;
+    s->qa_version = 1;
     return s;
 err:
     session_free(s);
@@ -67,15 +74,21 @@ void session_free(struct session *s)
     if (!s)
         return;
     if (s->polls)
-        for (size_t i = 0; i < s->deck->n_polls; i++)
+        for (size_t i = 0; i < s->deck->n_polls; i++) {
             tally_free(s->polls[i].tally);
+            answers_clear(&s->polls[i].answers);
+        }
     free(s->polls);
-    for (size_t i = 0; i < s->n_removed; i++)
+    for (size_t i = 0; i < s->n_removed; i++) {
         tally_free(s->removed[i].tally);
+        answers_clear(&s->removed[i].answers);
+    }
     free(s->removed);
     for (size_t i = 0; i < s->n_retired; i++)
         deck_free(s->retired[i]);
     free(s->retired);
+    qa_clear(&s->qa);
+    hu_buf_free(&s->qa_cache);
     free(s->slide_poll);
     free(s->timers);
     free(s->join_url);
@@ -89,9 +102,12 @@ void session_free(struct session *s)
 struct session_restore_ctx {
     struct session *s;
     int err;
+    char warned[HU_POLL_ID_MAX + 1]; /* the last poll warned about (votes come by poll) */
 };
 
-static struct session_poll *session_find_poll(const struct session *s, const char *poll_id)
+void session_set_blocklist(struct session *s, const struct blocklist *bl) { s->blocklist = bl; }
+
+struct session_poll *session_find_poll(const struct session *s, const char *poll_id)
 {
     int slide = deck_find_poll(s->deck, poll_id);
     if (slide < 0)
@@ -113,9 +129,14 @@ static void session_restore_poll(void *ctx, const struct store_poll_row *row)
         s->removed = r;
         r = &s->removed[s->n_removed++];
         memset(r, 0, sizeof *r);
+        answers_init(&r->answers);
         r->row = *row;
         r->row.slide_index = -1;
-        r->kind = pollkind_find(row->kind, strlen(row->kind));
+        r->known = pollspec_decode(row->kind, row->params, &r->spec) == HU_OK;
+        if (r->known && !r->spec.kind->text && !(r->tally = tally_new(r->spec.n_options))) {
+            rc->err = HU_ERR_NOMEM;
+            return;
+        }
         if (row->slide_index >= 0) {
             log_event(LOG_WARN, "poll in the data file is no longer in the deck; its results are kept for export",
                       LOG_S("deck", s->deck->path), LOG_S("poll", row->poll_id), LOG_END);
@@ -154,30 +175,65 @@ static void session_restore_vote(void *ctx, const char *poll_id, uint32_t partic
 {
     struct session_restore_ctx *rc = ctx;
     struct session_poll *p = session_find_poll(rc->s, poll_id);
+    tally_mask picks;
     if (!p) {
         /* A removed poll: its votes stay in the file, and count for exports. */
         for (size_t i = 0; i < rc->s->n_removed; i++) {
             struct session_removed *r = &rc->s->removed[i];
-            int c = r->kind ? pollkind_option(r->kind, choice, strlen(choice)) : -1;
-            if (strcmp(r->row.poll_id, poll_id) == 0 && c >= 0) {
-                r->counts[c]++;
-                r->voters++;
-            }
+            if (strcmp(r->row.poll_id, poll_id) == 0 && r->tally && ballot_decode(&r->spec, choice, &picks) == HU_OK &&
+                tally_set(r->tally, participant, picks) == HU_ERR_NOMEM)
+                rc->err = HU_ERR_NOMEM;
         }
         return;
     }
-    int c = pollkind_option(p->slide->poll_kind, choice, strlen(choice));
-    if (c < 0 || participant >= rc->s->n_participants || tally_set(p->tally, participant, c) != HU_OK)
+    /* A vote that no longer fits the poll (its options were edited since)
+     * is left in the file and counted for no one, with a word on stderr. */
+    if (!p->tally || ballot_decode(p->spec, choice, &picks) != HU_OK) {
+        /* Once per poll: a poll whose options changed has many such votes. */
+        if (strcmp(rc->warned, poll_id) != 0)
+            log_event(LOG_WARN, "votes in the data file name options the poll no longer has; they are not counted",
+                      LOG_S("deck", rc->s->deck->path), LOG_S("poll", poll_id), LOG_S("choice", choice), LOG_END);
+        snprintf(rc->warned, sizeof rc->warned, "%s", poll_id);
+        return;
+    }
+    if (participant >= rc->s->n_participants || tally_set(p->tally, participant, picks) != HU_OK)
         rc->err = HU_ERR_PARSE;
+}
+
+static void session_restore_answer_cb(void *ctx, const char *poll_id, uint32_t id, uint32_t participant,
+                                      const char *text, int status, int64_t at)
+{
+    struct session_restore_ctx *rc = ctx;
+    session_restore_answer(rc->s, poll_id, id, participant, text, status, at, &rc->err);
+}
+
+static void session_restore_question(void *ctx, uint32_t id, uint32_t participant, const char *text, int status,
+                                     int64_t at)
+{
+    struct session_restore_ctx *rc = ctx;
+    if (status < QUESTION_OPEN || status > QUESTION_PINNED)
+        return;
+    int e = qa_commit(&rc->s->qa, id, participant, text, (enum question_status)status, at);
+    if (e == HU_ERR_NOMEM)
+        rc->err = e;
+}
+
+static void session_restore_upvote(void *ctx, uint32_t question_id, uint32_t participant)
+{
+    struct session_restore_ctx *rc = ctx;
+    bool changed;
+    if (qa_upvote(&rc->s->qa, question_id, participant, true, &changed) == HU_ERR_NOMEM)
+        rc->err = HU_ERR_NOMEM;
 }
 
 int session_restore(struct session *s, int saved_slide)
 {
     if (!s->store)
         return HU_OK;
-    struct session_restore_ctx rc = {s, HU_OK};
-    const struct store_load_cb cb = {session_restore_poll, session_restore_participant,
-                                     session_restore_vote};
+    struct session_restore_ctx rc = {s, HU_OK, ""};
+    const struct store_load_cb cb = {session_restore_poll,      session_restore_participant,
+                                     session_restore_vote,      session_restore_answer_cb,
+                                     session_restore_question,  session_restore_upvote};
     int err = store_session_load(s->store, s->store_id, &cb, &rc);
     if (err)
         return err;
@@ -189,6 +245,8 @@ int session_restore(struct session *s, int saved_slide)
         s->current = 0;
     s->version++;
     s->tally_version++;
+    s->answers_version++;
+    s->qa_version++;
     return HU_OK;
 }
 
@@ -210,6 +268,15 @@ const struct deck *session_deck(const struct session *s) { return s->deck; }
 int session_current(const struct session *s) { return s->current; }
 uint64_t session_version(const struct session *s) { return s->version; }
 uint64_t session_tally_version(const struct session *s) { return s->tally_version; }
+uint64_t session_answers_version(const struct session *s) { return s->answers_version; }
+uint64_t session_qa_version(const struct session *s) { return s->qa_version; }
+enum deck_qa session_qa(const struct session *s) { return s->deck->qa; }
+
+bool session_has_answers(const struct session *s)
+{
+    const struct session_poll *p = session_current_poll(s);
+    return p && p->spec->kind->text;
+}
 uint32_t session_participants(const struct session *s) { return s->n_participants; }
 
 bool session_key_ok(const struct session *s, const char *key, size_t len)
@@ -232,21 +299,36 @@ struct session_poll *session_current_poll(const struct session *s)
     return i < 0 ? NULL : &s->polls[i];
 }
 
+int session_poll_row(const struct session *s, const struct session_poll *p, struct store_poll_row *row)
+{
+    memset(row, 0, sizeof *row);
+    snprintf(row->poll_id, sizeof row->poll_id, "%s", p->slide->poll_id);
+    snprintf(row->question, sizeof row->question, "%s", p->slide->question);
+    snprintf(row->kind, sizeof row->kind, "%s", p->spec->kind->name);
+    char *params = pollspec_encode(p->spec);
+    if (!params || strlen(params) >= sizeof row->params) {
+        /* Labels are bounded (HU_LABEL_MAX, HU_OPTION_MAX) so that they fit. */
+        log_event(LOG_ERROR, "cannot save a poll's options", LOG_S("session", s->code), LOG_S("poll", row->poll_id),
+                  LOG_END);
+        free(params);
+        return HU_ERR_NOMEM;
+    }
+    memcpy(row->params, params, strlen(params) + 1);
+    free(params);
+    row->slide_index = p->slide_index;
+    row->status = (int)p->status;
+    row->revealed = p->revealed;
+    row->opened_at = p->opened_at;
+    row->closed_at = p->closed_at;
+    row->participants_at_close = p->participants_at_close;
+    return HU_OK;
+}
+
 void session_save_poll(struct session *s, const struct session_poll *p)
 {
-    if (!s->store)
-        return;
     struct store_poll_row row;
-    memset(&row, 0, sizeof row);
-    snprintf(row.poll_id, sizeof row.poll_id, "%s", p->slide->poll_id);
-    snprintf(row.question, sizeof row.question, "%s", p->slide->question);
-    snprintf(row.kind, sizeof row.kind, "%s", p->slide->poll_kind->name);
-    row.slide_index = p->slide_index;
-    row.status = (int)p->status;
-    row.revealed = p->revealed;
-    row.opened_at = p->opened_at;
-    row.closed_at = p->closed_at;
-    row.participants_at_close = p->participants_at_close;
+    if (!s->store || session_poll_row(s, p, &row) != HU_OK)
+        return;
     int rc = store_poll(s->store, s->store_id, &row);
     if (rc)
         log_event(LOG_ERROR, "cannot save poll", LOG_S("session", s->code), LOG_S("poll", row.poll_id),
@@ -314,7 +396,8 @@ static void session_poll_leave(struct session *s, struct session_poll *p, int64_
 {
     if (p->status != SESSION_POLL_OPEN)
         return;
-    if (p->auto_opened_at && p->votes_taken == 0 && tally_voters(p->tally) == 0 &&
+    if (p->auto_opened_at && p->votes_taken == 0 &&
+        (p->tally ? tally_voters(p->tally) : p->answers.n_items) == 0 &&
         now_ms - p->auto_opened_at < SESSION_PASS_MS) {
         p->status = SESSION_POLL_PENDING;
         p->opened_at = 0;
@@ -345,6 +428,7 @@ int session_goto(struct session *s, int slide, int64_t now_ms)
         arriving->auto_opened_at = now_ms;
     }
     session_timer_arrive(s, now_ms);
+    s->answers_version++;
     if (s->store) {
         int rc = store_slide(s->store, s->store_id, slide);
         if (rc)
@@ -395,8 +479,11 @@ int session_reset(struct session *s)
     struct session_poll *p = session_current_poll(s);
     if (!p)
         return HU_ERR_UNKNOWN_POLL;
-    tally_clear(p->tally);
+    if (p->tally)
+        tally_clear(p->tally);
+    answers_clear(&p->answers);
     p->epoch++;
+    s->answers_version++;
     if (s->store) {
         int rc = store_poll_reset(s->store, s->store_id, p->slide->poll_id);
         if (rc)
@@ -415,61 +502,4 @@ int session_blank(struct session *s, bool on)
         s->version++;
     }
     return HU_OK;
-}
-
-/* --- votes --- */
-
-int session_vote_check(const struct session *s, const char *poll_id, const char *choice,
-                       struct session_vote *v)
-{
-    int slide = deck_find_poll(s->deck, poll_id);
-    if (slide < 0)
-        return HU_ERR_UNKNOWN_POLL;
-    int pi = s->slide_poll[slide];
-    const struct session_poll *p = &s->polls[pi];
-    int c = pollkind_option(p->slide->poll_kind, choice, strlen(choice));
-    if (c < 0)
-        return HU_ERR_BAD_MESSAGE;
-    if (p->status != SESSION_POLL_OPEN)
-        return HU_ERR_POLL_CLOSED;
-    v->poll = pi;
-    v->generation = s->generation;
-    v->choice = c;
-    v->epoch = p->epoch;
-    v->poll_id = p->slide->poll_id;
-    v->option = p->slide->poll_kind->options[c];
-    return HU_OK;
-}
-
-int session_vote_save(struct session *s, uint32_t participant, const struct session_vote *v,
-                      void *cookie)
-{
-    if (!s->store)
-        return HU_ERR_STORE;
-    int rc = store_vote(s->store, s->store_id, v->poll_id, participant, v->option, cookie);
-    if (rc == HU_OK)
-        s->polls[v->poll].votes_taken++; /* a vote on the way: the poll was meant to be open */
-    return rc;
-}
-
-void session_vote_commit(struct session *s, uint32_t participant, const struct session_vote *v)
-{
-    if (v->generation != s->generation) {
-        session_reload_commit(s, participant, v);
-        return;
-    }
-    struct session_poll *p = &s->polls[v->poll];
-    if (v->epoch != p->epoch)
-        return;
-    if (tally_set(p->tally, participant, v->choice) == HU_OK)
-        s->tally_version++;
-}
-
-const char *session_my_vote(const struct session *s, uint32_t participant)
-{
-    const struct session_poll *p = session_current_poll(s);
-    if (!p)
-        return NULL;
-    int c = tally_get(p->tally, participant);
-    return c < 0 ? NULL : p->slide->poll_kind->options[c];
 }

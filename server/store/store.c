@@ -119,6 +119,8 @@ static int store_init_sync(struct store *st)
         return HU_ERR_NOMEM;
     if (pthread_mutex_init(&st->mu, NULL) != 0)
         goto fail_mu;
+    if (pthread_cond_init(&st->settled_cv, NULL) != 0)
+        goto fail_settled;
     if (pthread_condattr_init(&ca) != 0)
         goto fail_ca;
     /* The batch deadline is measured on the monotonic clock, so a clock
@@ -130,6 +132,8 @@ static int store_init_sync(struct store *st)
     pthread_condattr_destroy(&ca);
     return HU_OK;
 fail_ca:
+    pthread_cond_destroy(&st->settled_cv);
+fail_settled:
     pthread_mutex_destroy(&st->mu);
 fail_mu:
     pthread_mutex_destroy(&st->db_mu);
@@ -236,6 +240,7 @@ void store_close(struct store *st)
     store_free_list(st->head);
     store_free_list(st->done_head);
     pthread_cond_destroy(&st->cv);
+    pthread_cond_destroy(&st->settled_cv);
     pthread_mutex_destroy(&st->mu);
     pthread_mutex_destroy(&st->db_mu);
     free(st->path);
@@ -261,7 +266,7 @@ void store_op_free(struct store_op *op)
 /* --- the FIFO --- */
 
 /* Allocates an operation with room for strings of extra bytes. */
-static struct store_op *store_op_new(enum store_op_type type, int64_t session_id, size_t extra)
+struct store_op *store_op_new(enum store_op_type type, int64_t session_id, size_t extra)
 {
     struct store_op *op = calloc(1, sizeof *op + extra);
     if (!op)
@@ -274,7 +279,7 @@ static struct store_op *store_op_new(enum store_op_type type, int64_t session_id
 }
 
 /* Hands op to the writer, or frees it and says why not. */
-static int store_push(struct store *st, struct store_op *op)
+int store_push(struct store *st, struct store_op *op)
 {
     pthread_mutex_lock(&st->mu);
     int rc = HU_OK;
@@ -292,6 +297,7 @@ static int store_push(struct store *st, struct store_op *op)
         st->tail = op;
         st->n_queued++;
         st->n_live++;
+        st->pushed++;
         /* Wake the writer when it sleeps on an empty queue, or when it waits
          * for company and the batch is now full. */
         if (st->n_queued == 1 || (st->company_wait && st->n_queued >= HU_STORE_BATCH_MAX))
@@ -303,8 +309,7 @@ static int store_push(struct store *st, struct store_op *op)
     return rc;
 }
 
-/* Copies len bytes of s and a NUL to dst; returns the byte after the NUL. */
-static char *store_put_str(char *dst, const char *s, size_t len)
+char *store_put_str(char *dst, const char *s, size_t len)
 {
     memcpy(dst, s, len);
     dst[len] = '\0';
@@ -316,14 +321,16 @@ int store_vote(struct store *st, int64_t session_id, const char *poll_id, uint32
 {
     if (!st || !poll_id || !choice)
         return HU_ERR_INTERNAL;
-    size_t plen = strnlen(poll_id, HU_POLL_ID_MAX + 1), clen = strnlen(choice, HU_POLL_ID_MAX + 1);
-    if (plen > HU_POLL_ID_MAX || clen > HU_POLL_ID_MAX)
+    size_t plen = strnlen(poll_id, HU_POLL_ID_MAX + 1), clen = strnlen(choice, STORE_CHOICE_MAX + 1);
+    if (plen > HU_POLL_ID_MAX || clen > STORE_CHOICE_MAX)
         return HU_ERR_TOO_LARGE;
-    struct store_op *op = store_op_new(STORE_OP_VOTE, session_id, plen + clen + 2);
+    /* No picks at all withdraws the vote: its row goes. */
+    struct store_op *op = store_op_new(clen ? STORE_OP_VOTE : STORE_OP_UNVOTE, session_id, plen + clen + 2);
     if (!op)
         return HU_ERR_NOMEM;
     op->participant = participant;
     op->cookie = cookie;
+    op->acked = true;
     op->poll_id = op->data;
     char *c = store_put_str(op->data, poll_id, plen);
     op->choice = c;
@@ -372,6 +379,7 @@ int store_poll(struct store *st, int64_t session_id, const struct store_poll_row
     op->poll->poll_id[sizeof op->poll->poll_id - 1] = '\0';
     op->poll->question[sizeof op->poll->question - 1] = '\0';
     op->poll->kind[sizeof op->poll->kind - 1] = '\0';
+    op->poll->params[sizeof op->poll->params - 1] = '\0';
     return store_push(st, op);
 }
 

@@ -1,5 +1,9 @@
 /* store.h -- the durable record: sessions, polls, participants and votes.
  *
+ * A session's room state belongs to one of its runs (store_run.h): the calls
+ * below that take a run_id read or write that run's polls, participants and
+ * votes; a session's row holds only its code, key, deck and title.
+ *
  * SQLite in WAL mode with synchronous=FULL, written by one writer thread with
  * group commit.  The event loop never touches the disk after start-up: it
  * enqueues operations (never blocking; a full queue is an error) and later
@@ -62,7 +66,6 @@ struct store_session_row {
     char key[HU_KEY_MAX + 1];          /* presenter key, kept so a restart prints the same URL */
     char deck_path[4096];              /* absolute path of the deck */
     char title[HU_TITLE_MAX + 1];
-    int current_slide;
     int64_t created_at;                /* unix ms */
 };
 
@@ -79,10 +82,16 @@ int store_session_create(struct store *st, struct store_session_row *row);
 /* Updates a found session's deck path and title (a deck may be renamed). */
 int store_session_update(struct store *st, const struct store_session_row *row);
 
+/* A poll's kind parameters as stored (pollspec_encode's JSON), at most. */
+#define STORE_PARAMS_MAX 8192
+/* A vote's picks as stored (ballot_encode: option ids separated by spaces). */
+#define STORE_CHOICE_MAX 1024
+
 struct store_poll_row {
     char poll_id[HU_POLL_ID_MAX + 1];
     char question[HU_QUESTION_MAX + 1]; /* for exports of removed polls */
     char kind[16];
+    char params[STORE_PARAMS_MAX];     /* pollspec_encode(); "" in a first-release file */
     int slide_index;
     int status;                        /* 0 pending (never opened), 1 open, 2 closed */
     bool revealed;
@@ -96,30 +105,53 @@ struct store_load_cb {
     void (*poll)(void *ctx, const struct store_poll_row *row);
     void (*participant)(void *ctx, uint32_t idx, const unsigned char hash[HU_HASH_LEN]);
     void (*vote)(void *ctx, const char *poll_id, uint32_t participant, const char *choice);
+    /* Answers by poll and id, with their status (enum answer_status; a
+     * withdrawn one with text ""); questions by id (enum question_status);
+     * then upvotes.  Any may be NULL. */
+    void (*answer)(void *ctx, const char *poll_id, uint32_t id, uint32_t participant, const char *text,
+                   int status, int64_t at);
+    void (*question)(void *ctx, uint32_t id, uint32_t participant, const char *text, int status, int64_t at);
+    void (*upvote)(void *ctx, uint32_t question_id, uint32_t participant);
 };
 
-/* Replays a session's polls, then participants (by idx), then votes. */
-int store_session_load(struct store *st, int64_t session_id, const struct store_load_cb *cb, void *ctx);
+/* Replays a run's polls, then participants (by idx), then votes, answers,
+ * questions and upvotes. */
+int store_session_load(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx);
 
 /* --- event loop (asynchronous, never blocks) --- */
 
 /* Each returns HU_OK once enqueued, HU_ERR_FULL when HU_STORE_QUEUE_MAX
- * operations wait, or HU_ERR_STORE when the store has failed for good. */
-int store_vote(struct store *st, int64_t session_id, const char *poll_id, uint32_t participant,
+ * operations wait, or HU_ERR_STORE when the store has failed for good.
+ * A vote's choice is its stored form; "" withdraws it. */
+int store_vote(struct store *st, int64_t run_id, const char *poll_id, uint32_t participant,
                const char *choice, void *cookie);
-int store_participant(struct store *st, int64_t session_id, uint32_t idx,
+int store_participant(struct store *st, int64_t run_id, uint32_t idx,
                       const unsigned char hash[HU_HASH_LEN]);
-int store_slide(struct store *st, int64_t session_id, int slide);
-int store_poll(struct store *st, int64_t session_id, const struct store_poll_row *row);
-/* Deletes every vote of the poll (the presenter's "reset"). */
-int store_poll_reset(struct store *st, int64_t session_id, const char *poll_id);
+int store_slide(struct store *st, int64_t run_id, int slide);
+int store_poll(struct store *st, int64_t run_id, const struct store_poll_row *row);
+/* Deletes every vote and answer of the poll (the presenter's "reset"). */
+int store_poll_reset(struct store *st, int64_t run_id, const char *poll_id);
+
+/* Answers, questions and upvotes (store_text.c).  Statuses are the values of
+ * enum answer_status and enum question_status.  Those given a cookie
+ * complete like votes (store_take_done); with a NULL cookie they do not
+ * (a presenter's moderation, retried like a slide change). */
+int store_answer(struct store *st, int64_t run_id, const char *poll_id, uint32_t answer_id,
+                 uint32_t participant, const char *text, int status, void *cookie);
+int store_answer_status(struct store *st, int64_t run_id, const char *poll_id, uint32_t answer_id, int status,
+                        void *cookie);
+int store_question(struct store *st, int64_t run_id, uint32_t question_id, uint32_t participant,
+                   const char *text, int status, void *cookie);
+int store_question_status(struct store *st, int64_t run_id, uint32_t question_id, int status);
+int store_upvote(struct store *st, int64_t run_id, uint32_t question_id, uint32_t participant, bool on,
+                 void *cookie);
 
 struct store_done {
-    void *cookie;                      /* as given to store_vote */
+    void *cookie;                      /* as given to store_vote (or another call with a cookie) */
     int err;                           /* HU_OK once committed, else HU_ERR_STORE */
 };
 
-/* Moves up to max vote completions into out, oldest first; returns how many. */
+/* Moves up to max completions into out, oldest first; returns how many. */
 size_t store_take_done(struct store *st, struct store_done *out, size_t max);
 
 /* Last write error as a sentence, or NULL when the last commit succeeded.
@@ -128,9 +160,16 @@ const char *store_last_error(struct store *st, char *buf, size_t buflen);
 
 /* --- exports (synchronous) --- */
 
+/* Which runs store_read_results reads: the newest of each session, all of
+ * them, or (any positive number) the run with that number. */
+#define STORE_RUN_LATEST (-1)
+#define STORE_RUN_ALL 0
+
 /* Results of the sessions whose codes are listed (all sessions when n_codes is
- * 0), in creation order.  HU_ERR_NOT_FOUND names the first unknown code in err. */
-int store_read_results(struct store *st, const char *const *codes, size_t n_codes,
+ * 0), in creation order, one results_session per run read (runs in order).
+ * HU_ERR_NOT_FOUND names the first unknown code, or a named session without
+ * the run asked for, in err. */
+int store_read_results(struct store *st, const char *const *codes, size_t n_codes, int run,
                        struct results **out, char *err, size_t errlen);
 
 #endif

@@ -15,7 +15,7 @@
 #include "store.h"
 
 /* The schema version this build writes; store_schema.c migrates up to it. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 3
 
 /* "HUP1": marks a data file as ours, so a stranger's database is refused. */
 #define STORE_APPLICATION_ID 0x48555031
@@ -28,24 +28,41 @@
 
 #define STORE_ERR_MAX 512
 
-enum store_op_type { STORE_OP_VOTE, STORE_OP_PARTICIPANT, STORE_OP_SLIDE, STORE_OP_POLL, STORE_OP_RESET };
+enum store_op_type {
+    STORE_OP_VOTE,
+    STORE_OP_PARTICIPANT,
+    STORE_OP_SLIDE,
+    STORE_OP_POLL,
+    STORE_OP_RESET,
+    STORE_OP_UNVOTE,          /* a vote withdrawn ("choices": []) */
+    STORE_OP_ANSWER,          /* a new open answer */
+    STORE_OP_ANSWER_STATUS,   /* an answer moderated or withdrawn */
+    STORE_OP_QUESTION,        /* a new audience question */
+    STORE_OP_QUESTION_STATUS, /* a question moderated */
+    STORE_OP_UPVOTE,          /* an upvote given or taken back */
+};
 
 /* One queued operation.  Allocated once per enqueue with its strings in data[]
  * (a poll row, which is large and rare, has its own allocation); the same node
- * moves on to the done list when it is a vote. */
+ * moves on to the done list when it is acked (a vote, or any operation
+ * enqueued with a completion). */
 struct store_op {
     struct store_op *next;
     enum store_op_type type;
+    bool acked;                   /* completes into the done list with cookie */
     int err;                      /* OUT of the writer: HU_OK or HU_ERR_STORE */
     bool dropped;                 /* failed for a reason of its own: not retried */
     unsigned attempts;            /* batches it failed in */
     int64_t session_id;
     int64_t at;                   /* unix ms when enqueued (voted_at, joined_at, updated_at) */
-    uint32_t participant;         /* vote: participant; participant: idx */
+    uint32_t participant;         /* vote, answer, question, upvote: participant; participant: idx */
+    uint32_t item;                /* answer or question id */
+    int status;                   /* answer or question status; upvote: 1 on, 0 off */
     int slide;
     void *cookie;
-    const char *poll_id;          /* points into data[] (vote, reset) */
+    const char *poll_id;          /* points into data[] (vote, reset, answer) */
     const char *choice;           /* points into data[] (vote) */
+    const char *text;             /* points into data[] (answer, question) */
     struct store_poll_row *poll;  /* poll: a copy. From malloc() */
     unsigned char hash[HU_HASH_LEN];
     char data[];
@@ -63,6 +80,8 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *q_begin, *q_commit, *q_rollback;
     sqlite3_stmt *q_vote, *q_participant, *q_slide, *q_poll, *q_reset;
+    sqlite3_stmt *q_unvote, *q_reset_answers, *q_answer, *q_answer_status;
+    sqlite3_stmt *q_question, *q_question_status, *q_upvote, *q_unupvote;
     bool test_fail;               /* store_test_fail_writes is on (under db_mu) */
     int64_t test_saved_max_pages;
 
@@ -83,6 +102,10 @@ struct store {
     bool has_error;
     char last_error[STORE_ERR_MAX];
     uint64_t batches;             /* committed batches, for tests and benchmarks */
+    /* store_flush (store_run.c): operations ever queued, and those settled
+     * (committed, or given up); settled_cv is broadcast as the second grows. */
+    uint64_t pushed, settled;
+    pthread_cond_t settled_cv;
 
     /* The checkpointer (store_checkpoint.c): its own connection and thread,
      * told by the writer's WAL hook when a checkpoint is due.  ckpt_mu
@@ -100,6 +123,9 @@ struct store {
     char logged_error[STORE_ERR_MAX];
     char logged_op_error[STORE_ERR_MAX];
 };
+
+/* Schema 3 (store_schema_runs.c): runs, and the per-run tables keyed by them. */
+int store_migrate_runs(sqlite3 *db, char **errmsg);
 
 /* Unix time in milliseconds (CLOCK_REALTIME). */
 int64_t store_now_ms(void);
@@ -127,6 +153,20 @@ void store_checkpoint_stop(struct store *st);
 
 /* Frees an operation and what it owns.  Accepts NULL. */
 void store_op_free(struct store_op *op);
+
+/* store_session.c: replays a run's rows into cb (polls, participants
+ * when cb->participant is set, votes, answers, questions, upvotes), for the
+ * start-up load and for exports.  The caller holds db_mu inside a read
+ * transaction. */
+int store_replay(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx);
+
+/* store.c: a new operation with room for extra bytes of strings in data[]
+ * (NULL when out of memory), and its hand-over to the writer (which frees
+ * op on failure). */
+struct store_op *store_op_new(enum store_op_type type, int64_t session_id, size_t extra);
+int store_push(struct store *st, struct store_op *op);
+/* Copies len bytes of s and a NUL to dst; returns the byte after the NUL. */
+char *store_put_str(char *dst, const char *s, size_t len);
 
 /* Maps a SQLite result code to a hu_err: NOMEM or IO. */
 int store_sqlite_err(int rc);

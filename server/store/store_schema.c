@@ -124,11 +124,83 @@ static int store_migrate_v1(sqlite3 *db, char **errmsg)
     return sqlite3_exec(db, sql, NULL, NULL, errmsg);
 }
 
+/* Version 2: poll kinds beyond yes/no (DESIGN.md section 7).  A poll keeps
+ * its kind's parameters (options with ids and labels, range, ...) as JSON,
+ * so exports can name options without the deck; a first-release poll gets
+ * '' there, which reads as its kind's defaults.  Votes keep their table: a
+ * multiple choice stores its picks as option ids separated by spaces, a
+ * scale its value.  Open answers, audience questions and upvotes get tables
+ * of their own, keyed like votes by the session's row and a poll or
+ * question id, so that a later column (a run) can join their keys without
+ * reshaping them.  A withdrawn answer keeps its row with its text erased
+ * (status 4), so its id is never handed out again. */
+static int store_migrate_v2(sqlite3 *db, char **errmsg)
+{
+    static const char sql[] =
+        "ALTER TABLE polls ADD COLUMN params TEXT NOT NULL DEFAULT '';"
+        "CREATE TABLE answers("
+        " session_id INTEGER NOT NULL,"
+        " poll_id TEXT NOT NULL,"
+        " answer_id INTEGER NOT NULL CHECK(answer_id > 0),"
+        " participant INTEGER NOT NULL,"
+        " text TEXT NOT NULL,"
+        " status INTEGER NOT NULL CHECK(status IN (1, 2, 3, 4)),"
+        " created_at INTEGER NOT NULL,"
+        " updated_at INTEGER NOT NULL,"
+        " PRIMARY KEY(session_id, poll_id, answer_id),"
+        " FOREIGN KEY(session_id, poll_id) REFERENCES polls(session_id, poll_id) ON DELETE CASCADE,"
+        " FOREIGN KEY(session_id, participant) REFERENCES participants(session_id, idx)"
+        "  ON DELETE CASCADE) WITHOUT ROWID;"
+        "CREATE TABLE questions("
+        " session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+        " question_id INTEGER NOT NULL CHECK(question_id > 0),"
+        " participant INTEGER NOT NULL,"
+        " text TEXT NOT NULL,"
+        " status INTEGER NOT NULL CHECK(status IN (1, 2, 3, 4, 5)),"
+        " created_at INTEGER NOT NULL,"
+        " updated_at INTEGER NOT NULL,"
+        " PRIMARY KEY(session_id, question_id),"
+        " FOREIGN KEY(session_id, participant) REFERENCES participants(session_id, idx)"
+        "  ON DELETE CASCADE) WITHOUT ROWID;"
+        "CREATE TABLE upvotes("
+        " session_id INTEGER NOT NULL,"
+        " question_id INTEGER NOT NULL,"
+        " participant INTEGER NOT NULL,"
+        " voted_at INTEGER NOT NULL,"
+        " PRIMARY KEY(session_id, question_id, participant),"
+        " FOREIGN KEY(session_id, question_id) REFERENCES questions(session_id, question_id) ON DELETE CASCADE,"
+        " FOREIGN KEY(session_id, participant) REFERENCES participants(session_id, idx)"
+        "  ON DELETE CASCADE) WITHOUT ROWID;";
+    return sqlite3_exec(db, sql, NULL, NULL, errmsg);
+}
+
+/* SQLITE_OK when PRAGMA foreign_key_check finds nothing, else an error
+ * naming the first table with a dangling reference. */
+static int store_foreign_keys_ok(sqlite3 *db, char **errmsg)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            const unsigned char *table = sqlite3_column_text(q, 0);
+            *errmsg = sqlite3_mprintf("a row of table %s refers to a missing row", table ? (const char *)table : "?");
+            rc = SQLITE_CONSTRAINT;
+        } else if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 typedef int (*store_migration_fn)(sqlite3 *db, char **errmsg);
 
 /* store_migrations[v] takes a file from version v to v + 1. */
 static const store_migration_fn store_migrations[STORE_SCHEMA_VERSION] = {
     store_migrate_v1,
+    store_migrate_v2,
+    store_migrate_runs,
 };
 
 static int store_migrate(struct store *st, int64_t from, char *err, size_t errlen)
@@ -136,9 +208,15 @@ static int store_migrate(struct store *st, int64_t from, char *err, size_t errle
     for (int64_t v = from; v < STORE_SCHEMA_VERSION; v++) {
         char *msg = NULL;
         char sql[96];
-        int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+        /* Foreign keys off while a migration rebuilds tables (a dropped table
+         * would otherwise cascade into its children); the pragma is a no-op
+         * inside a transaction, so it goes first, and every key is checked
+         * before the commit instead. */
+        int rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", NULL, NULL, &msg);
         if (rc == SQLITE_OK)
             rc = store_migrations[v](st->db, &msg);
+        if (rc == SQLITE_OK)
+            rc = store_foreign_keys_ok(st->db, &msg);
         if (rc == SQLITE_OK) {
             /* The mark and the version change in the migration's transaction. */
             int n = snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
@@ -148,6 +226,11 @@ static int store_migrate(struct store *st, int64_t from, char *err, size_t errle
         }
         if (rc == SQLITE_OK)
             rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, &msg);
+        if (rc != SQLITE_OK && !sqlite3_get_autocommit(st->db))
+            (void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        int fk = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, rc == SQLITE_OK ? &msg : NULL);
+        if (rc == SQLITE_OK)
+            rc = fk;
         if (rc != SQLITE_OK) {
             snprintf(err, errlen, "cannot set up data file %s (schema %d): %s", st->path, (int)(v + 1),
                      msg ? msg : sqlite3_errstr(rc));
@@ -156,6 +239,16 @@ static int store_migrate(struct store *st, int64_t from, char *err, size_t errle
                 (void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return store_sqlite_err(rc);
         }
+    }
+    /* A migration that rebuilt tables leaves their old pages free (zeroed, by
+     * secure_delete); give them back so the file is as small as its content
+     * and the test that fills the disk finds no free page to spend. */
+    if (from < STORE_SCHEMA_VERSION) {
+        char *msg = NULL;
+        if (sqlite3_exec(st->db, "VACUUM", NULL, NULL, &msg) != SQLITE_OK)
+            log_event(LOG_WARN, "data file not compacted after its migration", LOG_S("file", st->path),
+                      LOG_S("error", msg ? msg : "unknown"), LOG_END);
+        sqlite3_free(msg);
     }
     return HU_OK;
 }
@@ -222,7 +315,11 @@ static int store_pragmas(struct store *st, char *err, size_t errlen)
     sqlite3_finalize(q);
     char *msg = NULL;
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(st->db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", NULL, NULL, &msg);
+        /* secure_delete: what is deleted (a run, a reset poll, a withdrawn
+         * answer) is overwritten with zeros in the file, not left in free
+         * space for anyone holding a copy (docs/privacy.md). */
+        rc = sqlite3_exec(st->db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON",
+                          NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open data file %s: %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
@@ -269,6 +366,8 @@ int store_schema_open(struct store *st, char *err, size_t errlen)
     return e;
 }
 
+static int store_schema_prepare_text(struct store *st, char *err, size_t errlen);
+
 static int store_prepare(struct store *st, sqlite3_stmt **q, const char *sql, char *err, size_t errlen)
 {
     int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, q, NULL);
@@ -288,44 +387,92 @@ int store_schema_prepare(struct store *st, char *err, size_t errlen)
         e = store_prepare(st, &st->q_rollback, "ROLLBACK", err, errlen);
     if (!e)
         e = store_prepare(st, &st->q_vote,
-                          "INSERT INTO votes(session_id, poll_id, participant, choice, voted_at)"
+                          "INSERT INTO votes(run_id, poll_id, participant, choice, voted_at)"
                           " VALUES(?1, ?2, ?3, ?4, ?5)"
-                          " ON CONFLICT(session_id, poll_id, participant)"
+                          " ON CONFLICT(run_id, poll_id, participant)"
                           " DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at",
                           err, errlen);
     /* Replaying the same participant is harmless; a second index for one
      * token, or a second token for one index, is a bug and is refused. */
     if (!e)
         e = store_prepare(st, &st->q_participant,
-                          "INSERT INTO participants(session_id, idx, token_hash, joined_at)"
+                          "INSERT INTO participants(run_id, idx, token_hash, joined_at)"
                           " VALUES(?1, ?2, ?3, ?4)"
-                          " ON CONFLICT(session_id, idx) DO NOTHING",
+                          " ON CONFLICT(run_id, idx) DO NOTHING",
                           err, errlen);
     if (!e)
         e = store_prepare(st, &st->q_slide,
-                          "UPDATE sessions SET current_slide = ?2, updated_at = ?3 WHERE id = ?1", err, errlen);
+                          "UPDATE runs SET current_slide = ?2, updated_at = ?3 WHERE id = ?1", err, errlen);
     if (!e)
         e = store_prepare(st, &st->q_poll,
-                          "INSERT INTO polls(session_id, poll_id, question, kind, slide_index, status,"
-                          " revealed, opened_at, closed_at, participants_at_close)"
-                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                          " ON CONFLICT(session_id, poll_id) DO UPDATE SET"
+                          "INSERT INTO polls(run_id, poll_id, question, kind, slide_index, status,"
+                          " revealed, opened_at, closed_at, participants_at_close, params)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                          " ON CONFLICT(run_id, poll_id) DO UPDATE SET"
                           " question = excluded.question, kind = excluded.kind,"
                           " slide_index = excluded.slide_index, status = excluded.status,"
                           " revealed = excluded.revealed, opened_at = excluded.opened_at,"
                           " closed_at = excluded.closed_at,"
-                          " participants_at_close = excluded.participants_at_close",
+                          " participants_at_close = excluded.participants_at_close,"
+                          " params = excluded.params",
                           err, errlen);
     if (!e)
-        e = store_prepare(st, &st->q_reset, "DELETE FROM votes WHERE session_id = ?1 AND poll_id = ?2",
+        e = store_prepare(st, &st->q_reset, "DELETE FROM votes WHERE run_id = ?1 AND poll_id = ?2",
+                          err, errlen);
+    if (!e)
+        e = store_schema_prepare_text(st, err, errlen);
+    return e;
+}
+
+/* The statements of schema 2's answers, questions and upvotes. */
+static int store_schema_prepare_text(struct store *st, char *err, size_t errlen)
+{
+    int e = store_prepare(st, &st->q_unvote,
+                          "DELETE FROM votes WHERE run_id = ?1 AND poll_id = ?2 AND participant = ?3", err,
+                          errlen);
+    if (!e)
+        e = store_prepare(st, &st->q_reset_answers, "DELETE FROM answers WHERE run_id = ?1 AND poll_id = ?2",
+                          err, errlen);
+    if (!e)
+        e = store_prepare(st, &st->q_answer,
+                          "INSERT INTO answers(run_id, poll_id, answer_id, participant, text, status,"
+                          " created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                          err, errlen);
+    /* A withdrawn answer loses its text (status 4); a moderated one keeps it. */
+    if (!e)
+        e = store_prepare(st, &st->q_answer_status,
+                          "UPDATE answers SET status = ?4, updated_at = ?5,"
+                          " text = CASE WHEN ?4 = 4 THEN '' ELSE text END"
+                          " WHERE run_id = ?1 AND poll_id = ?2 AND answer_id = ?3",
+                          err, errlen);
+    if (!e)
+        e = store_prepare(st, &st->q_question,
+                          "INSERT INTO questions(run_id, question_id, participant, text, status, created_at,"
+                          " updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                          err, errlen);
+    if (!e)
+        e = store_prepare(st, &st->q_question_status,
+                          "UPDATE questions SET status = ?3, updated_at = ?4"
+                          " WHERE run_id = ?1 AND question_id = ?2",
+                          err, errlen);
+    if (!e)
+        e = store_prepare(st, &st->q_upvote,
+                          "INSERT INTO upvotes(run_id, question_id, participant, voted_at)"
+                          " VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                          err, errlen);
+    if (!e)
+        e = store_prepare(st, &st->q_unupvote,
+                          "DELETE FROM upvotes WHERE run_id = ?1 AND question_id = ?2 AND participant = ?3",
                           err, errlen);
     return e;
 }
 
 void store_schema_close(struct store *st)
 {
-    sqlite3_stmt **all[] = {&st->q_begin, &st->q_commit, &st->q_rollback, &st->q_vote,
-                            &st->q_participant, &st->q_slide, &st->q_poll, &st->q_reset};
+    sqlite3_stmt **all[] = {&st->q_begin,    &st->q_commit,        &st->q_rollback,     &st->q_vote,
+                            &st->q_participant, &st->q_slide,      &st->q_poll,         &st->q_reset,
+                            &st->q_unvote,   &st->q_reset_answers, &st->q_answer,       &st->q_answer_status,
+                            &st->q_question, &st->q_question_status, &st->q_upvote,     &st->q_unupvote};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;

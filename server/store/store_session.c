@@ -24,8 +24,7 @@ static int store_fail(struct store *st, const char *what, int rc)
 int store_session_find(struct store *st, const char *code, const char *deck_path,
                        struct store_session_row *row)
 {
-    static const char cols[] = "SELECT id, code, presenter_key, deck_path, title, current_slide,"
-                               " created_at FROM sessions ";
+    static const char cols[] = "SELECT id, code, presenter_key, deck_path, title, created_at FROM sessions ";
     char sql[256];
     const char *key = code ? code : deck_path;
     if (!st || !row || !key)
@@ -49,8 +48,7 @@ int store_session_find(struct store *st, const char *code, const char *deck_path
         store_copy_text(q, 2, row->key, sizeof row->key);
         store_copy_text(q, 3, row->deck_path, sizeof row->deck_path);
         store_copy_text(q, 4, row->title, sizeof row->title);
-        row->current_slide = sqlite3_column_int(q, 5);
-        row->created_at = sqlite3_column_int64(q, 6);
+        row->created_at = sqlite3_column_int64(q, 5);
         e = HU_OK;
     } else if (rc == SQLITE_DONE) {
         e = HU_ERR_NOT_FOUND;
@@ -71,16 +69,15 @@ int store_session_create(struct store *st, struct store_session_row *row)
     int rc = sqlite3_prepare_v2(st->db,
                                 "INSERT INTO sessions(code, presenter_key, deck_path, title,"
                                 " current_slide, created_at, updated_at)"
-                                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                " VALUES(?1, ?2, ?3, ?4, 0, ?5, ?6)",
                                 -1, &q, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(q, 1, row->code, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, row->key, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 3, row->deck_path, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 4, row->title, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 5, row->current_slide);
-        sqlite3_bind_int64(q, 6, row->created_at);
-        sqlite3_bind_int64(q, 7, store_now_ms());
+        sqlite3_bind_int64(q, 5, row->created_at);
+        sqlite3_bind_int64(q, 6, store_now_ms());
         rc = sqlite3_step(q);
     }
     int e = HU_OK;
@@ -128,103 +125,165 @@ int store_session_update(struct store *st, const struct store_session_row *row)
 
 /* --- replay --- */
 
-static int store_load_polls(struct store *st, int64_t sid, const struct store_load_cb *cb, void *ctx)
-{
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT poll_id, question, kind, slide_index, status, revealed,"
-                                " opened_at, closed_at, participants_at_close FROM polls"
-                                " WHERE session_id = ?1 ORDER BY slide_index < 0, slide_index, poll_id",
-                                -1, &q, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 1, sid);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_poll_row row;
-        memset(&row, 0, sizeof row);
-        store_copy_text(q, 0, row.poll_id, sizeof row.poll_id);
-        store_copy_text(q, 1, row.question, sizeof row.question);
-        store_copy_text(q, 2, row.kind, sizeof row.kind);
-        row.slide_index = sqlite3_column_int(q, 3);
-        row.status = sqlite3_column_int(q, 4);
-        row.revealed = sqlite3_column_int(q, 5) != 0;
-        row.opened_at = sqlite3_column_int64(q, 6);
-        row.closed_at = sqlite3_column_int64(q, 7);
-        row.participants_at_close = (uint32_t)sqlite3_column_int64(q, 8);
-        if (cb->poll)
-            cb->poll(ctx, &row);
-        rc = SQLITE_OK;
-    }
-    int e = rc == SQLITE_DONE ? HU_OK : store_fail(st, "read polls", rc);
-    sqlite3_finalize(q);
-    return e;
-}
+/* One row of a replay query: hands it to the callbacks; anything but HU_OK
+ * stops the replay with that error. */
+typedef int (*store_row_fn)(struct store *st, int64_t sid, sqlite3_stmt *q, const struct store_load_cb *cb,
+                            void *ctx);
 
-static int store_load_participants(struct store *st, int64_t sid, const struct store_load_cb *cb,
-                                   void *ctx)
+/* Runs sql (with ?1 the session's row id) and hands each row to row; what
+ * names the rows in the error log. */
+static int store_each(struct store *st, int64_t sid, const char *sql, const char *what, store_row_fn row,
+                      const struct store_load_cb *cb, void *ctx)
 {
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT idx, token_hash FROM participants WHERE session_id = ?1 ORDER BY idx",
-                                -1, &q, NULL);
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(q, 1, sid);
     int e = HU_OK;
     while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const void *hash = sqlite3_column_blob(q, 1);
-        int64_t idx = sqlite3_column_int64(q, 0);
-        if (!hash || sqlite3_column_bytes(q, 1) != HU_HASH_LEN || idx < 0 || idx > UINT32_MAX) {
-            log_event(LOG_ERROR, "damaged participant in the data file", LOG_S("file", st->path),
-                      LOG_I("participant", idx), LOG_I("session_row", sid), LOG_END);
-            e = HU_ERR_PARSE;
-            rc = SQLITE_DONE;
+        if ((e = row(st, sid, q, cb, ctx)) != HU_OK)
             break;
-        }
-        if (cb->participant)
-            cb->participant(ctx, (uint32_t)idx, hash);
         rc = SQLITE_OK;
     }
     if (e == HU_OK && rc != SQLITE_DONE)
-        e = store_fail(st, "read participants", rc);
+        e = store_fail(st, what, rc);
     sqlite3_finalize(q);
     return e;
 }
 
-static int store_load_votes(struct store *st, int64_t sid, const struct store_load_cb *cb, void *ctx)
+static bool store_id_ok(int64_t v, int64_t min) { return v >= min && v <= UINT32_MAX; }
+
+static int store_poll_row(struct store *st, int64_t sid, sqlite3_stmt *q, const struct store_load_cb *cb,
+                          void *ctx)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT poll_id, participant, choice FROM votes WHERE session_id = ?1"
-                                " ORDER BY poll_id, participant",
-                                -1, &q, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(q, 1, sid);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const unsigned char *poll = sqlite3_column_text(q, 0);
-        const unsigned char *choice = sqlite3_column_text(q, 2);
-        int64_t who = sqlite3_column_int64(q, 1);
-        if (poll && choice && who >= 0 && who <= UINT32_MAX && cb->vote)
-            cb->vote(ctx, (const char *)poll, (uint32_t)who, (const char *)choice);
-        rc = SQLITE_OK;
+    (void)st;
+    (void)sid;
+    struct store_poll_row row;
+    memset(&row, 0, sizeof row);
+    store_copy_text(q, 0, row.poll_id, sizeof row.poll_id);
+    store_copy_text(q, 1, row.question, sizeof row.question);
+    store_copy_text(q, 2, row.kind, sizeof row.kind);
+    row.slide_index = sqlite3_column_int(q, 3);
+    row.status = sqlite3_column_int(q, 4);
+    row.revealed = sqlite3_column_int(q, 5) != 0;
+    row.opened_at = sqlite3_column_int64(q, 6);
+    row.closed_at = sqlite3_column_int64(q, 7);
+    row.participants_at_close = (uint32_t)sqlite3_column_int64(q, 8);
+    store_copy_text(q, 9, row.params, sizeof row.params);
+    if (cb->poll)
+        cb->poll(ctx, &row);
+    return HU_OK;
+}
+
+static int store_participant_row(struct store *st, int64_t sid, sqlite3_stmt *q, const struct store_load_cb *cb,
+                                 void *ctx)
+{
+    const void *hash = sqlite3_column_blob(q, 1);
+    int64_t idx = sqlite3_column_int64(q, 0);
+    if (!hash || sqlite3_column_bytes(q, 1) != HU_HASH_LEN || !store_id_ok(idx, 0)) {
+        log_event(LOG_ERROR, "damaged participant in the data file", LOG_S("file", st->path),
+                  LOG_I("participant", idx), LOG_I("run_row", sid), LOG_END);
+        return HU_ERR_PARSE;
     }
-    int e = rc == SQLITE_DONE ? HU_OK : store_fail(st, "read votes", rc);
-    sqlite3_finalize(q);
+    if (cb->participant)
+        cb->participant(ctx, (uint32_t)idx, hash);
+    return HU_OK;
+}
+
+static int store_vote_row(struct store *st, int64_t sid, sqlite3_stmt *q, const struct store_load_cb *cb,
+                          void *ctx)
+{
+    (void)st;
+    (void)sid;
+    const unsigned char *poll = sqlite3_column_text(q, 0), *choice = sqlite3_column_text(q, 2);
+    int64_t who = sqlite3_column_int64(q, 1);
+    if (poll && choice && store_id_ok(who, 0) && cb->vote)
+        cb->vote(ctx, (const char *)poll, (uint32_t)who, (const char *)choice);
+    return HU_OK;
+}
+
+static int store_answer_row(struct store *st, int64_t sid, sqlite3_stmt *q, const struct store_load_cb *cb,
+                            void *ctx)
+{
+    (void)st;
+    (void)sid;
+    const unsigned char *poll = sqlite3_column_text(q, 0), *text = sqlite3_column_text(q, 3);
+    int64_t id = sqlite3_column_int64(q, 1), who = sqlite3_column_int64(q, 2);
+    if (poll && text && store_id_ok(id, 1) && store_id_ok(who, 0) && cb->answer)
+        cb->answer(ctx, (const char *)poll, (uint32_t)id, (uint32_t)who, (const char *)text,
+                   sqlite3_column_int(q, 4), sqlite3_column_int64(q, 5));
+    return HU_OK;
+}
+
+static int store_question_row(struct store *st, int64_t sid, sqlite3_stmt *q, const struct store_load_cb *cb,
+                              void *ctx)
+{
+    (void)st;
+    (void)sid;
+    const unsigned char *text = sqlite3_column_text(q, 2);
+    int64_t id = sqlite3_column_int64(q, 0), who = sqlite3_column_int64(q, 1);
+    if (text && store_id_ok(id, 1) && store_id_ok(who, 0) && cb->question)
+        cb->question(ctx, (uint32_t)id, (uint32_t)who, (const char *)text, sqlite3_column_int(q, 3),
+                     sqlite3_column_int64(q, 4));
+    return HU_OK;
+}
+
+static int store_upvote_row(struct store *st, int64_t sid, sqlite3_stmt *q, const struct store_load_cb *cb,
+                            void *ctx)
+{
+    (void)st;
+    (void)sid;
+    int64_t id = sqlite3_column_int64(q, 0), who = sqlite3_column_int64(q, 1);
+    if (store_id_ok(id, 1) && store_id_ok(who, 0) && cb->upvote)
+        cb->upvote(ctx, (uint32_t)id, (uint32_t)who);
+    return HU_OK;
+}
+
+/* The replay, in the order the session needs: polls, participants, then
+ * what was given to the polls and the questions. */
+static const struct {
+    const char *sql, *what;
+    store_row_fn row;
+} store_replays[] = {
+    {"SELECT poll_id, question, kind, slide_index, status, revealed, opened_at, closed_at,"
+     " participants_at_close, params FROM polls WHERE run_id = ?1"
+     " ORDER BY slide_index < 0, slide_index, poll_id",
+     "read polls", store_poll_row},
+    {"SELECT idx, token_hash FROM participants WHERE run_id = ?1 ORDER BY idx", "read participants",
+     store_participant_row},
+    {"SELECT poll_id, participant, choice FROM votes WHERE run_id = ?1 ORDER BY poll_id, participant",
+     "read votes", store_vote_row},
+    {"SELECT poll_id, answer_id, participant, text, status, created_at FROM answers WHERE run_id = ?1"
+     " ORDER BY poll_id, answer_id",
+     "read answers", store_answer_row},
+    {"SELECT question_id, participant, text, status, created_at FROM questions WHERE run_id = ?1"
+     " ORDER BY question_id",
+     "read questions", store_question_row},
+    {"SELECT question_id, participant FROM upvotes WHERE run_id = ?1"
+     " ORDER BY voted_at, question_id, participant",
+     "read upvotes", store_upvote_row},
+};
+
+int store_replay(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
+{
+    int e = HU_OK;
+    for (size_t i = 0; e == HU_OK && i < sizeof store_replays / sizeof store_replays[0]; i++)
+        if (store_replays[i].row != store_participant_row || cb->participant)
+            e = store_each(st, run_id, store_replays[i].sql, store_replays[i].what, store_replays[i].row, cb,
+                           ctx);
     return e;
 }
 
-int store_session_load(struct store *st, int64_t session_id, const struct store_load_cb *cb, void *ctx)
+int store_session_load(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
 {
     if (!st || !cb)
         return HU_ERR_INTERNAL;
     pthread_mutex_lock(&st->db_mu);
-    /* One read transaction, so the three replays see the same snapshot. */
+    /* One read transaction, so the replays see the same snapshot. */
     int rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
     int e = rc == SQLITE_OK ? HU_OK : store_fail(st, "read a session", rc);
     if (e == HU_OK)
-        e = store_load_polls(st, session_id, cb, ctx);
-    if (e == HU_OK)
-        e = store_load_participants(st, session_id, cb, ctx);
-    if (e == HU_OK)
-        e = store_load_votes(st, session_id, cb, ctx);
+        e = store_replay(st, run_id, cb, ctx);
     if (!sqlite3_get_autocommit(st->db))
         (void)sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     pthread_mutex_unlock(&st->db_mu);

@@ -74,11 +74,68 @@ static int store_apply(struct store *st, struct store_op *op, char *msg, size_t 
         sqlite3_bind_int64(q, 8, op->poll->opened_at);
         sqlite3_bind_int64(q, 9, op->poll->closed_at);
         sqlite3_bind_int64(q, 10, op->poll->participants_at_close);
+        sqlite3_bind_text(q, 11, op->poll->params, -1, SQLITE_STATIC);
         break;
-    case STORE_OP_RESET:
+    case STORE_OP_RESET: {
+        /* Answers first: both deletes are in this batch's transaction. */
+        sqlite3_stmt *a = st->q_reset_answers;
+        sqlite3_bind_int64(a, 1, op->session_id);
+        sqlite3_bind_text(a, 2, op->poll_id, -1, SQLITE_STATIC);
+        int rc = store_step(st, a, msg, msglen);
+        if (rc != SQLITE_DONE)
+            return rc;
         q = st->q_reset;
         sqlite3_bind_int64(q, 1, op->session_id);
         sqlite3_bind_text(q, 2, op->poll_id, -1, SQLITE_STATIC);
+        break;
+    }
+    case STORE_OP_UNVOTE:
+        q = st->q_unvote;
+        sqlite3_bind_int64(q, 1, op->session_id);
+        sqlite3_bind_text(q, 2, op->poll_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, op->participant);
+        break;
+    case STORE_OP_ANSWER:
+        q = st->q_answer;
+        sqlite3_bind_int64(q, 1, op->session_id);
+        sqlite3_bind_text(q, 2, op->poll_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, op->item);
+        sqlite3_bind_int64(q, 4, op->participant);
+        sqlite3_bind_text(q, 5, op->text, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 6, op->status);
+        sqlite3_bind_int64(q, 7, op->at);
+        break;
+    case STORE_OP_ANSWER_STATUS:
+        q = st->q_answer_status;
+        sqlite3_bind_int64(q, 1, op->session_id);
+        sqlite3_bind_text(q, 2, op->poll_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, op->item);
+        sqlite3_bind_int(q, 4, op->status);
+        sqlite3_bind_int64(q, 5, op->at);
+        break;
+    case STORE_OP_QUESTION:
+        q = st->q_question;
+        sqlite3_bind_int64(q, 1, op->session_id);
+        sqlite3_bind_int64(q, 2, op->item);
+        sqlite3_bind_int64(q, 3, op->participant);
+        sqlite3_bind_text(q, 4, op->text, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 5, op->status);
+        sqlite3_bind_int64(q, 6, op->at);
+        break;
+    case STORE_OP_QUESTION_STATUS:
+        q = st->q_question_status;
+        sqlite3_bind_int64(q, 1, op->session_id);
+        sqlite3_bind_int64(q, 2, op->item);
+        sqlite3_bind_int(q, 3, op->status);
+        sqlite3_bind_int64(q, 4, op->at);
+        break;
+    case STORE_OP_UPVOTE:
+        q = op->status ? st->q_upvote : st->q_unupvote;
+        sqlite3_bind_int64(q, 1, op->session_id);
+        sqlite3_bind_int64(q, 2, op->item);
+        sqlite3_bind_int64(q, 3, op->participant);
+        if (op->status)
+            sqlite3_bind_int64(q, 4, op->at);
         break;
     default:
         snprintf(msg, msglen, "unknown operation %d", (int)op->type);
@@ -89,7 +146,9 @@ static int store_apply(struct store *st, struct store_op *op, char *msg, size_t 
 
 static const char *store_op_name(const struct store_op *op)
 {
-    static const char *const names[] = {"a vote", "a participant", "the slide", "a poll", "a poll reset"};
+    static const char *const names[] = {"a vote",      "a participant", "the slide",        "a poll",
+                                        "a poll reset", "a withdrawal", "an answer",        "an answer's status",
+                                        "a question",  "a question's status", "an upvote"};
     return (unsigned)op->type < sizeof names / sizeof names[0] ? names[op->type] : "an operation";
 }
 
@@ -164,7 +223,7 @@ static size_t store_finish_batch(struct store *st, struct store_op *batch, bool 
         struct store_op *op = batch;
         batch = op->next;
         op->next = NULL;
-        if (op->type == STORE_OP_VOTE) {
+        if (op->acked) {
             if (!ok)
                 op->err = HU_ERR_STORE;
             if (st->done_tail)
@@ -173,6 +232,7 @@ static size_t store_finish_batch(struct store *st, struct store_op *batch, bool 
                 st->done_head = op;
             st->done_tail = op;
             votes++;
+            st->settled++;
         } else if (ok || op->dropped || ++op->attempts >= STORE_MAX_ATTEMPTS) {
             if (!ok && !op->dropped)
                 log_event(LOG_ERROR, "gave up saving an operation", LOG_S("file", st->path),
@@ -180,6 +240,7 @@ static size_t store_finish_batch(struct store *st, struct store_op *batch, bool 
                           LOG_I("attempts", op->attempts), LOG_END);
             store_op_free(op);
             st->n_live--;
+            st->settled++;
         } else {
             if (retry_tail)
                 retry_tail->next = op;
@@ -196,6 +257,7 @@ static size_t store_finish_batch(struct store *st, struct store_op *batch, bool 
             st->tail = retry_tail;
         st->n_queued += n_retry;
     }
+    pthread_cond_broadcast(&st->settled_cv);
     if (ok) {
         st->has_error = false;
         st->batches++;

@@ -69,6 +69,9 @@ struct phone {
     char my_vote;         /* myVote of the last state: 'y', 'n' or 0 */
     char token[33];       /* participant token from welcome, "" before */
     char ws_key[25];      /* Sec-WebSocket-Key of the current upgrade */
+    uint32_t qa_lists;    /* "questions" messages since the counters were reset */
+    double qa_last;       /* when the last one arrived, 0 = none yet */
+    double qa_min_gap;    /* shortest time between two of them, seconds */
     int slide;            /* slide.index of the last state, -1 before */
     double t_connect;     /* when the current connect started */
     struct bbuf rx;       /* bytes of an incomplete frame or HTTP response */
@@ -103,6 +106,12 @@ struct bench_config {
 #define SCEN_STEADY 4u
 #define SCEN_FANOUT 8u
 #define SCEN_RECONNECT 16u
+/* Poll kinds beyond yes/no (scen_kinds.c), on a deck with those polls. */
+#define SCEN_MULTIPLE 32u
+#define SCEN_SCALE 64u
+#define SCEN_TEXT 128u
+#define SCEN_QA 256u
+#define SCEN_KINDS (SCEN_MULTIPLE | SCEN_SCALE | SCEN_TEXT | SCEN_QA)
 
 /* The presenter's view of the room, from its state and tally messages. */
 struct room_view {
@@ -140,8 +149,10 @@ struct bench {
     long long acks;
     double last_ack;
     struct hist ack_hist;
-    /* What the presenter's tally must show to be exact. */
+    /* What the presenter's tally must show to be exact: yes/no counts, or,
+     * for other kinds, whatever tally_check says of the whole message. */
     long long expect_yes, expect_no;
+    bool (*tally_check)(struct bench *b, json_t *tally);
     double tally_exact_at;  /* first exact tally since armed, 0 = not yet */
     bool tally_armed;
     /* Fan-out: the slide every phone waits for, and when it was sent. */
@@ -153,6 +164,7 @@ struct bench {
     struct hist connect_hist; /* connect start to ready */
     double last_ready;        /* when the last attendee became ready */
     const void *wait_arg;   /* what a bench_wait predicate may look at */
+    long long qa_bytes;     /* bytes of "questions" messages to attendees since reset */
     char *scratch;          /* read buffer */
     size_t scratch_cap;
 };
@@ -181,6 +193,9 @@ void phone_on_message(struct bench *b, struct phone *p, const char *text, size_t
 int phone_on_open(struct bench *b, struct phone *p);
 /* Sends a vote on the presenter's current poll; records its send time. */
 int phone_vote(struct bench *b, struct phone *p, char choice, double when);
+/* Sends text (a JSON object without its closing brace) with a fresh id
+ * appended, and records its send time like a vote's.  0 or -1. */
+int phone_request(struct bench *b, struct phone *p, const char *text, double when);
 /* Sends a presenter command with no arguments ("next", "open", ...). */
 int phone_command(struct bench *b, const char *type);
 int phone_goto(struct bench *b, int slide);
@@ -201,6 +216,9 @@ int scen_burst_named(struct bench *b, const char *name);
 int scen_steady(struct bench *b);
 int scen_fanout(struct bench *b);
 int scen_reconnect(struct bench *b);
+/* Bursts on a multiple choice, a scale and a text poll, and questions with a
+ * stream of upvotes (scen_kinds.c); each runs when its bit is set. */
+int scen_kinds(struct bench *b);
 
 /* --- report.c --- */
 

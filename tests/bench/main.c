@@ -24,11 +24,12 @@ static const char usage[] =
     "  --n N              attendees (19000)\n"
     "  --steps A,B,...    connect ramp (1000,5000,10000,19000)\n"
     "  --rates A,B,...    steady votes/s (1000,10000,50000)\n"
-    "  --steady-secs S    seconds per steady rate (10)\n"
+    "  --steady-secs S    seconds per steady rate, and of the upvotes of qa (10)\n"
     "  --moves M          fan-out moves (20)\n"
     "  --inflight K       handshakes in flight at most (256)\n"
     "  --sources S        source addresses 127.0.0.2 ... (8)\n"
-    "  --scenarios LIST   connect,burst,steady,fanout,reconnect (all)\n"
+    "  --scenarios LIST   connect,burst,steady,fanout,reconnect (the default: all five), and\n"
+    "                     multiple,scale,text,qa or kinds (all four) on tests/bench/deck-kinds.md\n"
     "  --json FILE        also append the JSON lines to FILE\n"
     "  --check            exit 1 when a figure cannot be right (lost acks, wrong tally)\n";
 
@@ -64,7 +65,9 @@ static int parse_scenarios(const char *s, unsigned *out)
         const char *name;
         unsigned bit;
     } names[] = {{"connect", SCEN_CONNECT}, {"burst", SCEN_BURST}, {"steady", SCEN_STEADY},
-                 {"fanout", SCEN_FANOUT},   {"reconnect", SCEN_RECONNECT}};
+                 {"fanout", SCEN_FANOUT},   {"reconnect", SCEN_RECONNECT}, {"multiple", SCEN_MULTIPLE},
+                 {"scale", SCEN_SCALE},     {"text", SCEN_TEXT},           {"qa", SCEN_QA},
+                 {"kinds", SCEN_KINDS}};
     *out = SCEN_CONNECT; /* every other scenario needs connected phones */
     while (*s) {
         size_t len = strcspn(s, ",");
@@ -171,6 +174,8 @@ int main(int argc, char **argv)
         rc = scen_connect(&b);
     if (rc == 0 && (c->scenarios & SCEN_BURST))
         scen_burst(&b);
+    if (rc == 0 && (c->scenarios & SCEN_KINDS))
+        scen_kinds(&b);
     /* Steady runs last: its 50,000 votes/s may overload a server, and the
      * backlog must not spill into the fan-out and reconnect figures. */
     if (rc == 0 && (c->scenarios & SCEN_FANOUT))

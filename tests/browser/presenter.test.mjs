@@ -203,7 +203,7 @@ test('export, from the console, fetches with the Authorization header; the key i
     const dl = await downloaded;
     assert.equal(dl.suggestedFilename(), `handsup-${CODE}.csv`);
     const csv = await readFile(await dl.path(), 'utf8');
-    assert.match(csv, /^session,/, 'the saved file is the CSV export');
+    assert.match(csv, /^\uFEFFsession,/, 'the saved file is the CSV export, with its byte order mark');
     assert.match(csv, /coffee,Should every meeting start with coffee\?/);
     await expectText(page, '#export-status', `Saved handsup-${CODE}.csv.`);
 

@@ -73,8 +73,16 @@ static void fuzz_check_slide(const struct deck *deck, size_t i, size_t *polls)
     if (s->kind != DECK_SLIDE_POLL)
         return;
     (*polls)++;
-    if (!s->question || !s->poll_kind || s->poll_kind->n_options < 2)
+    if (!s->question || !s->poll_kind || !s->spec || s->spec->kind != s->poll_kind)
         __builtin_trap();
+    /* Every kind with options has at least two, and a text poll none. */
+    if (s->spec->kind->text ? s->spec->n_options != 0 : s->spec->n_options < 2 || s->spec->n_options > HU_OPTION_MAX)
+        __builtin_trap();
+    if (s->spec->multiple < 1 || (s->spec->n_options && s->spec->multiple > s->spec->n_options))
+        __builtin_trap();
+    for (unsigned k = 0; k < s->spec->n_options; k++)
+        if (!s->spec->ids[k][0] || strlen(s->spec->ids[k]) > HU_OPTION_ID_MAX)
+            __builtin_trap();
     (void)strlen(s->question);
     size_t id_len = strnlen(s->poll_id, sizeof s->poll_id);
     if (id_len == 0 || id_len > HU_POLL_ID_MAX)

@@ -49,10 +49,36 @@ static void fuzz_encode_decoded(const struct proto_msg *msg)
             fuzz_check_reply(proto_error_id(HU_ERR_FORBIDDEN, id, msg->key));
         break;
     case PROTO_VOTE:
-        if (!msg->poll || !msg->choice || strlen(msg->poll) > HU_POLL_ID_MAX)
+        /* A poll, and at least one of choice, choices or value. */
+        if (!msg->poll || strlen(msg->poll) > HU_POLL_ID_MAX ||
+            (!msg->choice && !msg->ballot.has_choices && !msg->ballot.has_value))
             __builtin_trap();
-        fuzz_check_reply(proto_ack(id, msg->poll, msg->choice));
+        if (msg->ballot.choice != msg->choice || msg->ballot.n_choices > HU_OPTION_MAX)
+            __builtin_trap();
+        for (size_t i = 0; i < msg->ballot.n_choices; i++)
+            if (!msg->ballot.choices[i] || !msg->ballot.choices[i][0])
+                __builtin_trap();
+        if (msg->choice)
+            fuzz_check_reply(proto_ack(id, msg->poll, msg->choice));
         fuzz_check_reply(proto_error_id(HU_ERR_UNKNOWN_POLL, id, msg->poll));
+        break;
+    case PROTO_ANSWER:
+    case PROTO_ASK:
+        /* Text of the length jansson gave, without a NUL inside. */
+        if (!msg->text || msg->text_len == 0 || strlen(msg->text) != msg->text_len ||
+            (msg->type == PROTO_ANSWER && !msg->poll))
+            __builtin_trap();
+        fuzz_check_reply(proto_error_id(HU_ERR_TOO_LONG, id, msg->text));
+        break;
+    case PROTO_WITHDRAW:
+    case PROTO_MODERATE:
+        if (!msg->poll || !msg->answer || (msg->type == PROTO_MODERATE && (msg->action < 0 || msg->action > 1)))
+            __builtin_trap();
+        break;
+    case PROTO_UPVOTE:
+    case PROTO_QUESTION:
+        if (!msg->question || (msg->type == PROTO_QUESTION && (msg->action < 0 || msg->action > 4)))
+            __builtin_trap();
         break;
     case PROTO_GOTO:
         if (msg->slide < 0)

@@ -36,6 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case ROUTE_JOIN:
     case ROUTE_QR:
     case ROUTE_RESULTS:
+    case ROUTE_ADMIN_RUNS:
+    case ROUTE_ADMIN_RUN:
         if (code_len != HU_CODE_LEN)
             __builtin_trap();
         for (size_t i = 0; i < HU_CODE_LEN; i++)
@@ -52,15 +54,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (!strstr(path, r.code))
             __builtin_trap();
-        if (r.kind == ROUTE_RESULTS && r.format != EXPORT_CSV && r.format != EXPORT_JSON &&
-            r.format != EXPORT_HTML)
+        if (r.kind == ROUTE_RESULTS && (r.format < EXPORT_CSV || r.format > EXPORT_XLSX))
+            __builtin_trap();
+        /* Only a run's own route names a run, and only 1..ROUTE_RUN_MAX. */
+        if ((r.kind == ROUTE_ADMIN_RUN) != (r.run != 0) || r.run < 0 || r.run > ROUTE_RUN_MAX)
             __builtin_trap();
         break;
     case ROUTE_NONE:
     case ROUTE_API_NONE:
     case ROUTE_HEALTH:
     case ROUTE_METRICS:
-        if (code_len != 0)
+    case ROUTE_ADMIN_NONE:
+    case ROUTE_ADMIN_SESSIONS:
+    case ROUTE_ADMIN_DECKS:
+    case ROUTE_ADMIN_REPORT:
+        if (code_len != 0 || r.run != 0)
+            __builtin_trap();
+        if (r.kind == ROUTE_ADMIN_REPORT && r.format != EXPORT_CSV && r.format != EXPORT_JSON &&
+            r.format != EXPORT_HTML)
+            __builtin_trap();
+        /* The organiser's routes live under /api/admin/ and nowhere else. */
+        if (route_is_admin(r.kind) != (strncmp(path, "/api/admin/", 11) == 0))
             __builtin_trap();
         break;
     default:

@@ -84,17 +84,19 @@ async function readFile(problems) {
   }
   const fk = await sql(data, 'PRAGMA foreign_key_check');
   if (fk.length) problems.push(`foreign_key_check: ${JSON.stringify(fk.slice(0, 5))}`);
-  const dup = await sql(data, `SELECT session_id, poll_id, participant, COUNT(*) AS n FROM votes
-    GROUP BY session_id, poll_id, participant HAVING n > 1`);
+  const dup = await sql(data, `SELECT run_id, poll_id, participant, COUNT(*) AS n FROM votes
+    GROUP BY run_id, poll_id, participant HAVING n > 1`);
   if (dup.length) problems.push(`more than one vote per participant and poll: ${JSON.stringify(dup.slice(0, 5))}`);
 
-  const sid = `(SELECT id FROM sessions WHERE code = '${CODE}')`;
-  const people = await sql(data, `SELECT hex(token_hash) AS h FROM participants WHERE session_id = ${sid}`);
+  // The session's state lives in its run (schema 3): the newest one.
+  const sid = `(SELECT r.id FROM runs r JOIN sessions s ON s.id = r.session_id WHERE s.code = '${CODE}'
+    ORDER BY r.number DESC LIMIT 1)`;
+  const people = await sql(data, `SELECT hex(token_hash) AS h FROM participants WHERE run_id = ${sid}`);
   const rows = await sql(data, `SELECT hex(p.token_hash) AS h, v.poll_id AS poll, v.choice AS choice
-    FROM votes v LEFT JOIN participants p ON p.session_id = v.session_id AND p.idx = v.participant
-    WHERE v.session_id = ${sid}`);
+    FROM votes v LEFT JOIN participants p ON p.run_id = v.run_id AND p.idx = v.participant
+    WHERE v.run_id = ${sid}`);
   const counts = await sql(data, `SELECT poll_id AS poll, choice, COUNT(*) AS n FROM votes
-    WHERE session_id = ${sid} GROUP BY poll_id, choice`);
+    WHERE run_id = ${sid} GROUP BY poll_id, choice`);
   const byPoll = Object.fromEntries(POLLS.map((p) => [p, { yes: 0, no: 0 }]));
   for (const r of counts) {
     if (!byPoll[r.poll] || !(r.choice in byPoll[r.poll])) problems.push(`unexpected stored vote ${JSON.stringify(r)}`);

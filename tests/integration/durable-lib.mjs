@@ -113,8 +113,10 @@ export function parseCsv(text) {
 }
 
 // CSV rows as objects keyed by the header row.
+// Every CSV handsup writes starts with a UTF-8 byte order mark (for
+// spreadsheets); it is not part of the first column's name.
 export function csvObjects(text) {
-  const [header, ...rows] = parseCsv(text);
+  const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
   return rows.map((r) => {
     if (r.length !== header.length) throw new Error(`CSV: a row of ${r.length} fields under a header of ${header.length}`);
     return Object.fromEntries(header.map((h, k) => [h, r[k]]));

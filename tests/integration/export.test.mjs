@@ -116,7 +116,11 @@ function checkJson(text, codes, where) {
 function checkCsv(text, codes, where) {
   const rows = csvObjects(text);  // strict RFC 4180: throws on a malformed file
   const seen = new Set();
+  assert.ok(text.startsWith('\uFEFF') || where.startsWith('HTTP'), `${where}: a UTF-8 byte order mark first`);
   for (const r of rows) {
+    // Codes are written as they are read out, "2718 2818": text to a spreadsheet.
+    assert.match(r.session, /^\d{4} \d{4}$/, `${where}: code as read out`);
+    r.session = r.session.replace(' ', '');
     const want = expected[r.session];
     assert.ok(want, `${where}: unexpected session ${JSON.stringify(r)}`);
     seen.add(r.session);

@@ -237,8 +237,9 @@ test('a full disk refuses votes with store_failed, the server stays up, and reco
     server = null;
 
     const rows = await sql(data, `SELECT hex(p.token_hash) AS h, v.choice AS choice
-      FROM votes v JOIN participants p ON p.session_id = v.session_id AND p.idx = v.participant
-      JOIN sessions s ON s.id = v.session_id WHERE s.code = '${CODE}' AND v.poll_id = 'q1'`, { ns: holder.pid });
+      FROM votes v JOIN participants p ON p.run_id = v.run_id AND p.idx = v.participant
+      JOIN runs r ON r.id = v.run_id JOIN sessions s ON s.id = r.session_id
+      WHERE s.code = '${CODE}' AND v.poll_id = 'q1'`, { ns: holder.pid });
     const stored = new Map(rows.map((r) => [r.h, r.choice]));
     assert.equal(rows.length, voters.length, JSON.stringify(rows));
     for (const v of voters) assert.equal(stored.get(tokenHash(v.token)), v.acked, `${v.label} in the file`);

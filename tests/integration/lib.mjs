@@ -75,9 +75,9 @@ export function sleep(ms) {
 
 // Runs the binary to completion (for command-line tests).  Returns
 // { code, signal, stdout, stderr }; kills it after timeoutMs.
-export function runCli(args, { timeoutMs = 10000, cwd } = {}) {
+export function runCli(args, { timeoutMs = 10000, cwd, env } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, args, { cwd, env: env ? { ...process.env, ...env } : undefined, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
@@ -232,11 +232,14 @@ export class Server {
     await this.exited;
   }
 
+  // body is the text (a UTF-8 byte order mark dropped, as browsers do);
+  // bytes what was sent (plain HTTP only).
   async get(p, headers = {}, timeoutMs = 5000) {
     if (this.tls) return httpsGet(this.url(p), { headers, ca: this.tls.ca, timeoutMs });
     const res = await fetch(this.url(p), { headers, signal: AbortSignal.timeout(timeoutMs) });
-    const body = await res.text();
-    return { status: res.status, headers: res.headers, body };
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const body = new TextDecoder().decode(bytes);
+    return { status: res.status, headers: res.headers, body, bytes };
   }
 }
 

@@ -110,10 +110,12 @@ export class Phone {
 // them (an unanswered vote sent after it may have overtaken it: fine).
 // Returns the list of { label, acked, stored }.
 export async function acksLost(dataFile, code, poll, phones) {
-  const sid = `(SELECT id FROM sessions WHERE code = '${code}')`;
+  // The session's state is its newest run's (schema 3: keyed by run_id).
+  const sid = `(SELECT r.id FROM runs r JOIN sessions s ON s.id = r.session_id WHERE s.code = '${code}'
+    ORDER BY r.number DESC LIMIT 1)`;
   const rows = await sql(dataFile, `SELECT hex(p.token_hash) AS h, v.choice AS choice
-    FROM votes v JOIN participants p ON p.session_id = v.session_id AND p.idx = v.participant
-    WHERE v.session_id = ${sid} AND v.poll_id = '${poll}'`);
+    FROM votes v JOIN participants p ON p.run_id = v.run_id AND p.idx = v.participant
+    WHERE v.run_id = ${sid} AND v.poll_id = '${poll}'`);
   const stored = new Map(rows.map((r) => [r.h, r.choice]));
   const lost = [];
   for (const ph of phones) {

@@ -63,7 +63,7 @@ static size_t list_decks(const char *dir, char ***names)
 
 static const char *kind_name(enum deck_slide_kind k)
 {
-    return k == DECK_SLIDE_POLL ? "poll" : k == DECK_SLIDE_DISCUSS ? "discuss" : "content";
+    return k == DECK_SLIDE_POLL ? "poll" : k == DECK_SLIDE_DISCUSS ? "discuss" : k == DECK_SLIDE_QA ? "qa" : "content";
 }
 
 /* "\n" in an expectation stands for a newline (speaker notes span lines). */
@@ -97,6 +97,8 @@ static bool expect_fail(const char *where, const char *line, const char *got)
  *   theme light|dark|contrast | accent #RRGGBB|none | media N | media I KEY
  *   slide I fragments N | slide I pdf-page N | slide I bgs none|MEDIA:SIZE ... [split left|right PCT]
  *   slide I look paginate|header|footer|class|bgcolor|color|bgcss VALUE|none
+ *   qa off|on|moderated | slide I qa
+ *   slide I kind KIND | slide I spec JSON (the poll's stored parameters, exactly)
  * Blank lines and lines starting with "#" are comments. */
 static bool deck_expect_line(const struct deck *d, const char *where, char *line)
 {
@@ -140,6 +142,10 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
             return expect_fail(where, line, "no such media");
         return strcmp(d->media[i].key, end + 1) == 0 || expect_fail(where, line, d->media[i].key);
     }
+    if (strncmp(line, "qa ", 3) == 0) {
+        const char *got = d->qa == DECK_QA_ON ? "on" : d->qa == DECK_QA_MODERATED ? "moderated" : "off";
+        return strcmp(got, line + 3) == 0 || expect_fail(where, line, got);
+    }
     if (strncmp(line, "code ", 5) == 0) {
         const char *got = d->has_code ? d->code : "none";
         return strcmp(got, line + 5) == 0 || expect_fail(where, line, got);
@@ -162,7 +168,19 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
     arg = sp ? sp + 1 : "";
     size_t wlen = sp ? (size_t)(sp - what) : strlen(what);
 #define IS(word) (wlen == strlen(word) && memcmp(what, word, wlen) == 0)
-    if (IS("content") || IS("discuss") || IS("poll")) {
+    if (IS("kind") || IS("spec")) {
+        if (!sl->spec)
+            return expect_fail(where, line, "not a poll");
+        if (IS("kind"))
+            return strcmp(sl->spec->kind->name, arg) == 0 || expect_fail(where, line, sl->spec->kind->name);
+        char *enc = pollspec_encode(sl->spec);
+        bool ok = enc && strcmp(enc, arg) == 0;
+        if (!ok)
+            expect_fail(where, line, enc);
+        free(enc);
+        return ok;
+    }
+    if (IS("content") || IS("discuss") || IS("poll") || IS("qa")) {
         if (sl->kind == DECK_SLIDE_POLL)
             snprintf(buf, sizeof buf, "poll %s %s", sl->poll_id, sl->results_hidden ? "hidden" : "visible");
         else if (sl->kind == DECK_SLIDE_DISCUSS)

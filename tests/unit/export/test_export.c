@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <strings.h>
 
@@ -48,6 +49,9 @@ static void set_poll(struct results_poll *p, const char *id, const char *questio
     p->n_options = 2;
     p->options[0] = dup("yes");
     p->options[1] = dup("no");
+    p->labels[0] = dup("Yes");
+    p->labels[1] = dup("No");
+    p->multiple = 1;
     p->counts[0] = yes;
     p->counts[1] = no;
     p->voters = yes + no;
@@ -103,11 +107,15 @@ static char *render(const struct results *r, enum export_format fmt)
     return out;
 }
 
+/* TZ is UTC for the whole test (main), so local times end in +00:00. */
 static const char expected_csv[] =
-    "session,deck_title,poll_id,question,kind,status,yes,no,voters,participants,opened_at,closed_at,removed\r\n"
-    "40455687,Team day,q1,Is this clear?,yesno,closed,7,3,10,12,2026-11-22T09:15:00Z,2026-11-22T09:17:30Z,false\r\n"
-    "40455687,Team day,old,Still here?,yesno,closed,1,0,1,4,2026-11-22T09:05:00Z,2026-11-22T09:06:00Z,true\r\n"
-    "12345678,\"Retro, \"\"Q4\"\"\",later,'-1 or +1?,yesno,pending,0,0,0,0,,,false\r\n";
+    "\xef\xbb\xbfsession,deck_title,poll_id,question,kind,status,yes,no,voters,participants,opened_at,closed_at,"
+    "removed,counts,mean,median,shown_answers,pending_answers,slide,percents,run,run_label,run_started\r\n"
+    "4045 5687,Team day,q1,Is this clear?,yesno,closed,7,3,10,12,2026-11-22T09:15:00+00:00,"
+    "2026-11-22T09:17:30+00:00,false,Yes: 7; No: 3,,,,,3,Yes: 70.0%; No: 30.0%,,,\r\n"
+    "4045 5687,Team day,old,Still here?,yesno,closed,1,0,1,4,2026-11-22T09:05:00+00:00,"
+    "2026-11-22T09:06:00+00:00,true,Yes: 1; No: 0,,,,,,Yes: 100.0%; No: 0.0%,,,\r\n"
+    "1234 5678,\"Retro, \"\"Q4\"\"\",later,'-1 or +1?,yesno,pending,0,0,0,0,,,false,Yes: 0; No: 0,,,,,4,,,,\r\n";
 
 static void test_formats(void)
 {
@@ -137,14 +145,15 @@ static void test_csv_exact(void)
     /* No sessions: the header alone. */
     struct results empty = {0, NULL};
     csv = render(&empty, EXPORT_CSV);
-    CHECK_STR(csv, "session,deck_title,poll_id,question,kind,status,yes,no,voters,participants,opened_at,"
-                   "closed_at,removed\r\n");
+    CHECK_STR(csv, "\xef\xbb\xbfsession,deck_title,poll_id,question,kind,status,yes,no,voters,participants,"
+                   "opened_at,closed_at,removed,counts,mean,median,shown_answers,pending_answers,slide,percents,"
+                   "run,run_label,run_started\r\n");
     free(csv);
 }
 
-/* A tiny RFC 4180 reader: rows of at most 16 fields, fields malloc()ed.
+/* A tiny RFC 4180 reader: rows of at most 24 fields, fields malloc()ed.
  * Returns the number of rows read into rows (at most max_rows). */
-#define CSV_MAX_FIELDS 16
+#define CSV_MAX_FIELDS 24
 struct csv_row {
     int n;
     char *f[CSV_MAX_FIELDS];
@@ -215,8 +224,8 @@ static void test_csv_hostile(void)
     int n = csv ? csv_read(csv, rows, 8) : 0;
     CHECK(n == 4);
     for (int i = 0; i < n; i++)
-        CHECK(rows[i].n == 13);
-    if (n == 4 && rows[1].n == 13 && rows[2].n == 13 && rows[3].n == 13) {
+        CHECK(rows[i].n == 23);
+    if (n == 4 && rows[1].n == 23 && rows[2].n == 23 && rows[3].n == 23) {
         char want[sizeof evil_question + 1];
         want[0] = '\'';
         memcpy(want + 1, evil_question, sizeof evil_question);
@@ -291,7 +300,7 @@ static void test_html(void)
     CHECK(strstr(html, "10 of 12 participants (83%)") != NULL);
     CHECK(strstr(html, "removed from the deck") != NULL);
     CHECK(strstr(html, "never opened") != NULL);
-    CHECK(strstr(html, "<time datetime=\"2026-11-22T09:15:00Z\">2026-11-22 09:15:00 UTC</time>") != NULL);
+    CHECK(strstr(html, "<time datetime=\"2026-11-22T09:15:00+00:00\">2026-11-22 09:15:00 (UTC+00:00)</time>") != NULL);
     CHECK(strstr(html, "Join code <code>4045 5687</code>") != NULL);
     CHECK(strstr(html, "Generated <time datetime=\"") != NULL);
     free(html);
@@ -330,16 +339,16 @@ static void test_json(void)
     if (!doc && text)
         fprintf(stderr, "json: %s at %d:%d\n", err.text, err.line, err.column);
     CHECK(doc != NULL);
-    CHECK(text && strncmp(text, "{\n  \"format\": \"handsup-results\",\n  \"version\": 1,\n", 48) == 0);
+    CHECK(text && strncmp(text, "{\n  \"format\": \"handsup-results\",\n  \"version\": 2,\n", 48) == 0);
     if (doc) {
         CHECK_STR(str_at(doc, "format"), "handsup-results");
-        CHECK(int_at(doc, "version") == 1);
+        CHECK(int_at(doc, "version") == 2);
         json_t *sessions = json_object_get(doc, "sessions");
         CHECK(json_array_size(sessions) == 2);
         json_t *a = json_array_get(sessions, 0), *b = json_array_get(sessions, 1);
         CHECK_STR(str_at(a, "code"), "40455687");
         CHECK_STR(str_at(a, "title"), "Team day");
-        CHECK_STR(str_at(a, "deck"), "decks/team.md");
+        CHECK_STR(str_at(a, "deck"), "team.md"); /* the file name, not the server's path */
         CHECK_STR(str_at(a, "createdAt"), "2026-11-22T09:00:00Z");
         CHECK(int_at(a, "participants") == 12 && int_at(a, "slides") == 5);
         CHECK(json_is_null(json_object_get(b, "slides")));
@@ -352,7 +361,7 @@ static void test_json(void)
         CHECK_STR(str_at(q1, "question"), evil_question);
         CHECK_STR(str_at(q1, "kind"), "yesno");
         CHECK_STR(str_at(q1, "status"), "closed");
-        CHECK(int_at(q1, "slide") == 2);
+        CHECK(int_at(q1, "slide") == 3); /* from 1, as every format counts slides */
         json_t *opts = json_object_get(q1, "options");
         CHECK(json_array_size(opts) == 2);
         CHECK_STR(json_string_value(json_array_get(opts, 0)), "yes");
@@ -413,6 +422,9 @@ int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
+    /* Exports write local times: pin the zone so the expected text holds. */
+    setenv("TZ", "UTC", 1);
+    tzset();
     test_formats();
     test_csv_exact();
     test_csv_hostile();

@@ -75,7 +75,49 @@ int main(void)
     expect("", ROUTE_NONE, "");
     expect("/", ROUTE_NONE, "");
 
+    /* The organiser's API: every path under /api/admin/ is one of its
+     * routes, so that a wrong key is 401 even for a route that is not. */
+    expect("/api/admin/sessions", ROUTE_ADMIN_SESSIONS, "");
+    expect("/api/admin/decks", ROUTE_ADMIN_DECKS, "");
+    expect("/api/admin/sessions/40455687/runs", ROUTE_ADMIN_RUNS, "40455687");
+    expect("/api/admin/sessions/4045 5687/runs", ROUTE_ADMIN_RUNS, "40455687");
+    expect("/api/admin/sessions/40455687/runs/3", ROUTE_ADMIN_RUN, "40455687");
+    expect("/api/admin/sessions/40455687/runs/999999", ROUTE_ADMIN_RUN, "40455687");
+    expect("/api/admin/sessions/40455687/runs/1000000", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/sessions/40455687/runs/0", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/sessions/40455687/runs/03", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/sessions/40455687/runs/-1", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/sessions/40455687/runs/1/", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/sessions/4045568/runs", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/sessions/", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/report.csv", ROUTE_ADMIN_REPORT, "");
+    expect("/api/admin/report.pdf", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/report.xlsx", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin/", ROUTE_ADMIN_NONE, "");
+    expect("/api/admin", ROUTE_API_NONE, "");
+    expect("/api/adminx/sessions", ROUTE_API_NONE, "");
+    expect("/api/sessions/40455687/results.xlsx", ROUTE_RESULTS, "40455687");
+
     struct route r;
+    route_parse("/api/admin/sessions/40455687/runs/42", &r);
+    CHECK(r.run == 42);
+    CHECK(route_is_admin(r.kind));
+    route_parse("/api/admin/sessions/40455687/runs", &r);
+    CHECK(r.run == 0);
+    route_parse("/api/admin/report.json", &r);
+    CHECK(r.format == EXPORT_JSON);
+    CHECK(!route_is_admin(ROUTE_RESULTS) && !route_is_admin(ROUTE_METRICS));
+
+    int run = -5;
+    CHECK(route_run_arg("7", true, &run) == 0 && run == 7);
+    CHECK(route_run_arg("all", true, &run) == 0 && run == 0);
+    CHECK(route_run_arg("all", false, &run) == -1);
+    CHECK(route_run_arg("", true, &run) == -1);
+    CHECK(route_run_arg("0", true, &run) == -1);
+    CHECK(route_run_arg(" 1", true, &run) == -1);
+    CHECK(route_run_arg("1e3", true, &run) == -1);
+    CHECK(route_run_arg(NULL, true, &run) == -1);
+
     route_parse("/api/sessions/12345678/results.json", &r);
     CHECK(r.format == EXPORT_JSON);
     return check_done();

@@ -1,5 +1,6 @@
 /* test_session.c -- the room's rules: poll lifecycle, votes, resets,
  * participants and the state an attendee sees.  No store attached. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,11 +36,29 @@ static json_t *poll_of(json_t *state) { return json_object_get(state, "poll"); }
 
 static void vote(struct session *s, uint32_t who, const char *poll, const char *choice, int expect)
 {
-    struct session_vote v;
-    int rc = session_vote_check(s, poll, choice, &v);
+    struct session_act a;
+    struct ballot_in in = {.choice = choice};
+    char why[160];
+    int rc = session_vote_check(s, who, poll, &in, &a, why, sizeof why);
     CHECK(rc == expect);
     if (rc == HU_OK)
-        session_vote_commit(s, who, &v);
+        session_act_done(s, &a, true);
+}
+
+/* The "myVote" a phone's state carries, as JSON text ("\"yes\"", "null"). */
+static const char *my_vote(const struct session *s, uint32_t who)
+{
+    static char text[256];
+    struct hu_buf b;
+    hu_buf_init(&b, 4096);
+    CHECK(session_attendee_tail(s, who, &b) == HU_OK);
+    const char *v = b.data ? strstr(b.data, "\"myVote\":") : NULL;
+    snprintf(text, sizeof text, "%s", v ? v + 9 : "?");
+    char *end = strpbrk(text, ",}");
+    if (end)
+        *end = '\0';
+    hu_buf_free(&b);
+    return text;
 }
 
 static void test_lifecycle(void)
@@ -82,8 +101,8 @@ static void test_lifecycle(void)
     vote(s, 1, "q1", "no", HU_OK);
     vote(s, 2, "q1", "maybe", HU_ERR_BAD_MESSAGE);
     vote(s, 1, "q1", "yes", HU_OK); /* a change, not a second vote */
-    CHECK_STR(session_my_vote(s, 1), "yes");
-    CHECK(session_my_vote(s, 2) == NULL);
+    CHECK_STR(my_vote(s, 1), "\"yes\"");
+    CHECK_STR(my_vote(s, 2), "null");
     json_t *ty = session_tally_json(s);
     CHECK(json_integer_value(json_object_get(json_object_get(ty, "counts"), "yes")) == 2);
     CHECK(json_integer_value(json_object_get(json_object_get(ty, "counts"), "no")) == 0);
@@ -125,17 +144,19 @@ static void test_reset_epoch(void)
 {
     struct session *s = make();
     CHECK(session_goto(s, 2, 1) == HU_OK);
-    struct session_vote before;
-    CHECK(session_vote_check(s, "q1", "yes", &before) == HU_OK);
+    struct session_act before;
+    struct ballot_in yes = {.choice = "yes"};
+    char why[160];
+    CHECK(session_vote_check(s, 7, "q1", &yes, &before, why, sizeof why) == HU_OK);
     vote(s, 0, "q1", "no", HU_OK);
     CHECK(session_reset(s) == HU_OK);
     /* Checked before the reset, committed after it: the reset deleted it. */
-    session_vote_commit(s, 7, &before);
+    session_act_done(s, &before, true);
     json_t *ty = session_tally_json(s);
     CHECK(json_integer_value(json_object_get(ty, "voters")) == 0);
     json_decref(ty);
     vote(s, 0, "q1", "yes", HU_OK);
-    CHECK_STR(session_my_vote(s, 0), "yes");
+    CHECK_STR(my_vote(s, 0), "\"yes\"");
     session_free(s);
 }
 

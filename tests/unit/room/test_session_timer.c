@@ -147,7 +147,9 @@ static void test_pass_through(void)
 {
     struct session *s = make();
     int64_t t = 9000000;
-    struct session_vote v;
+    struct session_act v;
+    struct ballot_in yes = {.choice = "yes"};
+    char why[160];
     /* A double press: Q1 is shown for 400 ms and left.  It is as if never opened. */
     CHECK(session_goto(s, Q1, t) == HU_OK);
     check_status(s, t, "open");
@@ -169,8 +171,8 @@ static void test_pass_through(void)
     /* A vote counted confirms the poll, however soon it is left. */
     s = make();
     CHECK(session_goto(s, Q2, t) == HU_OK);
-    CHECK(session_vote_check(s, "q2", "yes", &v) == HU_OK);
-    session_vote_commit(s, 0, &v);
+    CHECK(session_vote_check(s, 0, "q2", &yes, &v, why, sizeof why) == HU_OK);
+    session_act_done(s, &v, true);
     CHECK(session_goto(s, WELCOME, t + 100) == HU_OK);
     CHECK(session_goto(s, Q2, t + 200) == HU_OK);
     check_status(s, t + 200, "closed");
