@@ -48,7 +48,8 @@ static size_t fuzz_strlen_or_zero(const char *s)
 static void fuzz_check_slide(const struct deck *deck, size_t i, size_t *polls)
 {
     const struct deck_slide *s = &deck->slides[i];
-    if (s->kind != DECK_SLIDE_CONTENT && s->kind != DECK_SLIDE_DISCUSS && s->kind != DECK_SLIDE_POLL)
+    if (s->kind != DECK_SLIDE_CONTENT && s->kind != DECK_SLIDE_DISCUSS && s->kind != DECK_SLIDE_POLL &&
+        s->kind != DECK_SLIDE_QA)
         __builtin_trap();
     if (s->line < 1 || !s->html)
         __builtin_trap();
