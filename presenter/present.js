@@ -146,6 +146,7 @@
     case 'state': onState(msg); break;
     case 'tally': onTally(msg); break;
     case 'room': onRoom(msg); break;
+    case 'deck': onDeck(msg); break;
     case 'answers': onAnswers(msg); break;
     case 'questions': onQuestions(msg); break;
     case 'ack': break; /* moderation took effect; the lists that follow show it */
@@ -186,6 +187,16 @@
     app.questions = msg;
     if (app.mode === 'moderate') window.HandsupModerate.onQuestions(msg);
     if (app.state && app.state.slide && app.state.slide.kind === 'qa') PK.renderQuestions(msg);
+  }
+
+  /* The deck file changed (serve --watch): the new deck, shown at once. */
+  function onDeck(msg) {
+    if (msg.session) app.session = msg.session;
+    app.deck = msg.deck || { slides: [] };
+    app.shownIndex = -1;
+    app.barsKey = null;
+    renderSession();
+    render();
   }
 
   function onError(msg) {
@@ -229,6 +240,7 @@
     var title = s.title || (app.deck && app.deck.title) || '';
     $('session-title').textContent = title;
     document.title = (title ? title + ' \u2013 ' : '') + 'handsup presenter';
+    if (window.HandsupLook) window.HandsupLook.deck(app.deck || s, $('deck-logo'));
     renderRun(s.run);
   }
 
@@ -360,6 +372,10 @@
       Array.prototype.forEach.call($('slide-body').querySelectorAll('img'), function (img) {
         img.addEventListener('load', fitSlide);
       });
+      if (window.HandsupLook) window.HandsupLook.slide(slideEl, $('slide-body'), ds, idx, count);
+    }
+    if (window.HandsupLook) {
+      window.HandsupLook.fragments($('slide-body'), typeof st.slide.fragment === 'number' ? st.slide.fragment : 1e9);
     }
     $('join-panel').hidden = idx !== 0;
     $('blank').hidden = !st.blank;

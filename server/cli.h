@@ -18,9 +18,11 @@
 /* The commands: argv[0] is the command's name. */
 int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
 extern const char cmd_serve_synopsis[], cmd_serve_usage[];
+extern const char cmd_check_synopsis[], cmd_check_usage[];
 extern const char cmd_export_synopsis[], cmd_export_usage[];
 extern const char cmd_report_synopsis[], cmd_report_usage[];
 extern const char cmd_prune_synopsis[], cmd_prune_usage[];

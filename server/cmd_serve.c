@@ -33,7 +33,7 @@ const char cmd_serve_synopsis[] =
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
     "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
     "                     [--new-run [--run-label TEXT] | --resume] [--admin-key KEY]\n"
-    "                     [--blocklist FILE] DECK.md...";
+    "                     [--blocklist FILE] [--watch] DECK.md...";
 
 const char cmd_serve_usage[] =
     "serve    runs one voting session per deck and prints, for each, its join code,\n"
@@ -53,7 +53,9 @@ const char cmd_serve_usage[] =
     "                             (default 20)\n"
     "         --blocklist FILE    words and phrases (one a line) that hold an answer or question\n"
     "                             for the presenter; extends the built-in list (a line\n"
-    "                             \"-builtin\" replaces it)\n" SERVE_OPS_USAGE SERVE_ORG_USAGE;
+    "                             \"-builtin\" replaces it)\n"
+    "         --watch             reload a deck when it, its images or PDFs change; a broken\n"
+    "                             edit keeps the running version\n" SERVE_OPS_USAGE SERVE_ORG_USAGE;
 
 /* The blocklist (model/blocklist.h): the built-in words, extended or
  * replaced by the file at path (NULL: the built-in words alone).  NULL after
@@ -134,6 +136,7 @@ static void serve_options(struct option *opts, size_t cap)
         {"max-joins-burst", required_argument, NULL, 'J'},
         {"ping-interval", required_argument, NULL, 'P'},
         {"assets", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
+        {"watch", no_argument, NULL, 'w'},
         {"blocklist", required_argument, NULL, 'B'},
     };
     size_t n = sizeof own / sizeof own[0];
@@ -161,7 +164,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     int c, rc;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
      * works as most command lines do. */
-    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:B:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:H:d:u:k:o:A:C:J:P:a:B:hw", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (cli_parse_port(optarg, &cfg.port))
@@ -203,6 +206,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
                 return cli_usage_error("--ping-interval needs seconds from 1 to 3600, not '%s'", optarg);
             break;
         case 'a': cfg.asset_dir = optarg; break;
+        case 'w': cfg.watch = true; break;
         case 'B': blocklist_path = optarg; break;
         case 'h': cli_help(); return 0;
         default:

@@ -17,6 +17,7 @@ static const struct {
 } main_commands[] = {
     {"serve", cmd_serve, cmd_serve_synopsis, cmd_serve_usage},
     {"export", cmd_export, cmd_export_synopsis, cmd_export_usage},
+    {"check", cmd_check, cmd_check_synopsis, cmd_check_usage},
     {"report", cmd_report, cmd_report_synopsis, cmd_report_usage},
     {"prune", cmd_prune, cmd_prune_synopsis, cmd_prune_usage},
 };

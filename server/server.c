@@ -5,6 +5,7 @@
  * and only then touches the data file, so a broken deck never leaves a
  * half-created session behind. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "net/netaddr.h"
 #include "net/session_open.h"
 #include "server.h"
+#include "server_watch.h"
 #include "server_impl.h"
 
 /* --- start-up --- */
@@ -140,10 +142,22 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
         srv->cfg.ping_secs = HU_PING_SECS;
     if (server_origins(srv, err, errlen) != HU_OK)
         goto fail;
-    /* Every deck parses before anything else happens. */
+    /* Every deck parses before anything else happens; PDF pages are
+     * rendered here, before the loop, into the cache beside the data file. */
+    char pdf_cache[PATH_MAX];
+    double pdf_seconds = 0;
+    struct deck_opts dopts = {pdf_cache, &pdf_seconds};
+    if (!deck_pdf_cache_path(cfg->data_path, pdf_cache, sizeof pdf_cache)) {
+        snprintf(err, errlen, "--data path too long");
+        goto fail;
+    }
     for (size_t i = 0; i < cfg->n_decks; i++) {
-        if ((*why = deck_load(cfg->decks[i], &decks[i], err, errlen)) != HU_OK)
+        if ((*why = deck_load_opts(cfg->decks[i], &dopts, stderr, &decks[i], err, errlen)) != HU_OK)
             goto fail;
+        if (decks[i]->n_pdf_pages)
+            log_event(LOG_INFO, "PDF pages ready", LOG_S("deck", cfg->decks[i]), LOG_I("pages", decks[i]->n_pdf_pages),
+                      LOG_F("render_seconds", pdf_seconds), LOG_END);
+        pdf_seconds = 0;
         *why = HU_ERR_INTERNAL;
         for (size_t j = 0; j < i; j++)
             if (decks[i]->has_code && decks[j]->has_code && strcmp(decks[i]->code, decks[j]->code) == 0) {
@@ -205,6 +219,8 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
     if (admin_key_setup(srv, err, errlen) != HU_OK)
         goto fail;
     store_set_wakeup(srv->store, server_wake, srv);
+    if (cfg->watch && server_watch_start(srv, err, errlen) != HU_OK)
+        goto fail;
     free(decks);
     *why = HU_OK;
     return srv;
@@ -305,6 +321,8 @@ void server_free(struct server *srv)
 {
     if (!srv)
         return;
+    /* First: the watcher hands decks to the sessions freed below. */
+    server_watch_stop(srv);
     listener_free(srv->listener);
     if (srv->context)
         lws_context_destroy(srv->context);

@@ -128,11 +128,12 @@ int server_web_start(struct server *srv, char *err, size_t errlen)
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     struct lws_http_mount *m = srv->mounts;
-    _Static_assert(sizeof srv->mounts / sizeof srv->mounts[0] >= 8, "room for every mount");
+    _Static_assert(sizeof srv->mounts / sizeof srv->mounts[0] >= 9, "room for every mount");
     /* The organiser's page (DESIGN section 10): files only; its API is /api. */
+    server_mount(&m[8], NULL, "/metrics", "handsup-http", LWSMPRO_CALLBACK, NULL);
     server_mount(&m[7], &m[2], "/admin", srv->admin_dir, LWSMPRO_FILE, "index.html");
-    server_mount(&m[6], NULL, "/metrics", "handsup-http", LWSMPRO_CALLBACK, NULL);
-    server_mount(&m[5], srv->cfg.metrics ? &m[6] : NULL, "/healthz", "handsup-http", LWSMPRO_CALLBACK, NULL);
+    server_mount(&m[6], srv->cfg.metrics ? &m[8] : NULL, "/media", "handsup-http", LWSMPRO_CALLBACK, NULL);
+    server_mount(&m[5], &m[6], "/healthz", "handsup-http", LWSMPRO_CALLBACK, NULL);
     server_mount(&m[4], &m[5], "/api", "handsup-http", LWSMPRO_CALLBACK, NULL);
     server_mount(&m[3], &m[4], "/qr", "handsup-http", LWSMPRO_CALLBACK, NULL);
     server_mount(&m[2], &m[3], "/j", "handsup-http", LWSMPRO_CALLBACK, NULL);

@@ -131,15 +131,61 @@
     var slide = st.slide;
     if (st.poll) {
       renderPoll(st.poll);
+      renderPollMedia(slide);
       showView('poll-view');
     } else if (slide.kind === 'discuss') {
       $('discuss-html').innerHTML = slide.html || '';
+      slideLook($('discuss-html'), slide);
       showView('discuss-view');
       startTick();
     } else {
       $('waiting-title').textContent = slide.title || '';
       showView('waiting');
     }
+  }
+
+  /* Images of the slide the room sees (look.js): backgrounds first, then
+   * the slide's own pictures, scaled to the phone. */
+  function slideImages(slide) {
+    var urls = (slide.bg || []).map(function (b) { return { src: b.url, alt: '' }; });
+    var tmp = document.createElement('div');
+    tmp.innerHTML = slide.html || '';
+    Array.prototype.forEach.call(tmp.querySelectorAll('img'), function (img) {
+      urls.push({ src: img.getAttribute('src'), alt: img.getAttribute('alt') || '' });
+    });
+    return urls;
+  }
+
+  function slideLook(box, slide) {
+    if (!window.HandsupLook) return;
+    window.HandsupLook.sizeImages(box);
+    window.HandsupLook.fragments(box, Number(slide.fragments) ? Number(slide.fragment) || 0 : 1e9);
+    var bgs = slide.bg || [];
+    if (!bgs.length) return;
+    var media = document.createElement('div');
+    media.className = 'slide-media';
+    bgs.forEach(function (b) {
+      var img = document.createElement('img');
+      img.src = b.url;
+      img.alt = '';
+      media.appendChild(img);
+    });
+    box.insertBefore(media, box.firstChild);
+  }
+
+  function renderPollMedia(slide) {
+    var box = $('poll-media');
+    var key = JSON.stringify(slideImages(slide));
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    box.textContent = '';
+    slideImages(slide).forEach(function (m) {
+      var img = document.createElement('img');
+      img.src = m.src;
+      img.alt = m.alt;
+      box.appendChild(img);
+    });
+    box.hidden = !box.firstChild;
   }
 
   function renderPoll(poll) {
@@ -330,6 +376,7 @@
     window.HandsupQa.setSession(msg.session);
     var title = msg.session.title ? String(msg.session.title) : '';
     $('session-title').textContent = title;
+    if (window.HandsupLook) window.HandsupLook.deck(msg.session, $('deck-logo'));
     document.title = title ? title + ' \u2013 handsup' : 'handsup';
     showJoinError('');
     $('join-button').disabled = false;

@@ -43,6 +43,11 @@
 #define HU_QUESTION_MAX 1000     /* poll question and slide title, bytes; longer headings are cut
                                     at a character boundary with a warning */
 
+#define HU_MEDIA_MAX_BYTES (20 * 1024 * 1024) /* one image a deck shows, served at /media/ */
+#define HU_MEDIA_PATH_MAX 1024   /* an image's path relative to the deck's folder, bytes */
+#define HU_MEDIA_MAX 500         /* images and PDF pages per deck */
+#define HU_PDF_MAX_PAGES 1000    /* pages one PDF may add; the deck's slide cap applies too */
+
 #define HU_SESSION_MAX_PARTICIPANTS 200000
 #define HU_SESSIONS_MAX 64       /* sessions served at once: decks on the command line plus uploads */
 #define HU_RUN_LABEL_MAX 200     /* --run-label, bytes */

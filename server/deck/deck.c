@@ -9,10 +9,14 @@
 #include "deck_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/hu_err.h"
 
@@ -180,6 +184,12 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
         return HU_ERR_NOMEM;
     }
     int rc = HU_OK;
+    /* The front matter's local directives hold from the first slide on. */
+    for (int k = 0; k < DECK_MK_COUNT && rc == HU_OK; k++) {
+        c->res->running.has[k] = c->res->front.has[k];
+        if (c->res->front.val[k] && !(c->res->running.val[k] = strdup(c->res->front.val[k])))
+            rc = HU_ERR_NOMEM;
+    }
     for (size_t i = 0; i < n_segs && rc == HU_OK; i++) {
         const struct deck_segment *sg = &segs[i];
         size_t from = sg->first < t->n_lines ? t->line_start[sg->first] : t->len;
@@ -192,6 +202,8 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
         d->n_slides++;
         rc = deck_slide_build(c, t->s + from, to - from, &lines, &d->slides[i], &info[i]);
     }
+    if (rc == HU_OK)
+        rc = deck_pdf_expand(c, d, &info);
     if (rc == HU_OK)
         rc = deck_poll_ids(c, d, info);
     if (rc == HU_OK)
@@ -210,6 +222,8 @@ static int deck_build(struct deck_ctx *c, const struct deck_text *t, const int *
             rc = deck_warnf(c, info[i].qa_line,
                             "this slide shows the audience's questions, but the session takes none: add \"qa: on\" "
                             "(or \"qa: moderated\") to the front matter");
+    for (size_t i = 0; i < d->n_slides; i++)
+        free(info[i].pdf);
     free(info);
     return rc;
 }
@@ -268,9 +282,11 @@ static void deck_ctx_free_warnings(struct deck_ctx *c)
     c->n_warnings = 0;
 }
 
-int deck_parse(const char *name, const char *buf, size_t len, struct deck **out, char *err, size_t errlen)
+/* Parses with what deck_load_opts found on disk (res->dir may be NULL). */
+static int deck_parse_res(const char *name, const char *buf, size_t len, struct deck_res *res, struct deck **out,
+                          char *err, size_t errlen)
 {
-    struct deck_ctx c = {name, err, errlen, NULL, NULL, 0, 0};
+    struct deck_ctx c = {name, err, errlen, NULL, NULL, 0, 0, res};
     struct deck_text t = {NULL, 0, NULL, 0};
     char *text = NULL;
     if (errlen)
@@ -282,6 +298,8 @@ int deck_parse(const char *name, const char *buf, size_t len, struct deck **out,
     if (rc != HU_OK)
         return rc;
     struct deck *d = calloc(1, sizeof *d);
+    if (d)
+        d->dir_fd = d->cache_fd = d->logo = -1;
     if (!d || (d->path = strdup(name)) == NULL || deck_normalise(buf, len, &text, &t) != HU_OK) {
         deck_free(d);
         snprintf(err, errlen, "%s: %s", name, hu_strerror(HU_ERR_NOMEM));
@@ -290,6 +308,17 @@ int deck_parse(const char *name, const char *buf, size_t len, struct deck **out,
     rc = deck_parse_text(&c, &t, d);
     free(text);
     free(t.line_start);
+    /* The images belong to the deck from here, whatever happened. */
+    d->media = res->media;
+    d->n_media = res->n_media;
+    d->n_media_bad = res->n_media_bad;
+    res->media = NULL;
+    res->n_media = res->cap_media = 0;
+    d->theme = res->theme;
+    memcpy(d->accent, res->accent, sizeof d->accent);
+    d->logo = res->logo;
+    deck_marp_set_free(&res->front);
+    deck_marp_set_free(&res->running);
     if (rc == HU_OK)
         rc = deck_warn_finish(&c);
     if (rc == HU_ERR_NOMEM)
@@ -306,6 +335,21 @@ int deck_parse(const char *name, const char *buf, size_t len, struct deck **out,
     return HU_OK;
 }
 
+static void deck_res_init(struct deck_res *res, const struct deck_opts *opts)
+{
+    static const struct deck_opts none;
+    memset(res, 0, sizeof *res);
+    res->opts = opts ? opts : &none;
+    res->logo = -1;
+}
+
+int deck_parse(const char *name, const char *buf, size_t len, struct deck **out, char *err, size_t errlen)
+{
+    struct deck_res res;
+    deck_res_init(&res, NULL);
+    return deck_parse_res(name, buf, len, &res, out, err, errlen);
+}
+
 int deck_print_warnings(const struct deck *deck, FILE *f)
 {
     for (size_t i = 0; deck && f && i < deck->n_warnings; i++)
@@ -316,7 +360,83 @@ int deck_print_warnings(const struct deck *deck, FILE *f)
 
 int deck_load_warn(const char *path, FILE *warn, struct deck **out, char *err, size_t errlen)
 {
-    struct deck_ctx c = {path, err, errlen, NULL, NULL, 0, 0};
+    return deck_load_opts(path, NULL, warn, out, err, errlen);
+}
+
+/* The deck's folder, symlinks resolved, into dir; opens it as an O_PATH
+ * descriptor for the HTTP edge. */
+static int deck_open_dir(struct deck_ctx *c, const char *path, char *dir, int *dir_fd)
+{
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    char *slash = strrchr(copy, '/');
+    if (slash == copy)
+        copy[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        snprintf(copy, sizeof copy, ".");
+    *dir_fd = -1;
+    if (!realpath(copy, dir) || (*dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        deck_errorf(c, 0, "cannot open the deck's folder: %s", strerror(errno));
+        return HU_ERR_IO;
+    }
+    return HU_OK;
+}
+
+/* Parses buf with res (whose opts are set) as the deck `name` whose images
+ * and PDFs are in the folder of the file `beside`; on success the deck
+ * holds that folder (and the PDF page cache) open for serving. */
+static int deck_parse_dir(struct deck_ctx *c, const char *name, const char *buf, size_t n, const char *beside,
+                          struct deck_res *res, struct deck **out, char *err, size_t errlen)
+{
+    const struct deck_opts *opts = res->opts;
+    char dir[PATH_MAX];
+    int dir_fd = -1, cache_fd = -1;
+    int rc = deck_open_dir(c, beside, dir, &dir_fd);
+    res->dir = dir;
+    if (rc == HU_OK)
+        rc = deck_parse_res(name, buf, n, res, out, err, errlen);
+    /* The page cache is only touched by a deck that has PDF pages
+     * (deck_pdf.c created it): a deck without any never needs a
+     * writable folder beside the data file. */
+    if (rc == HU_OK && (*out)->n_pdf_pages && opts->pdf_cache &&
+        (cache_fd = open(opts->pdf_cache, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        rc = deck_errorf(c, 0, "cannot open the PDF page cache %s: %s", opts->pdf_cache, strerror(errno));
+        deck_free(*out);
+        *out = NULL;
+    }
+    if (rc == HU_OK) {
+        (*out)->dir_fd = dir_fd;
+        (*out)->cache_fd = cache_fd;
+    } else {
+        if (dir_fd >= 0)
+            close(dir_fd);
+        if (cache_fd >= 0)
+            close(cache_fd);
+    }
+    res->dir = NULL;
+    return rc;
+}
+
+int deck_parse_beside(const char *name, const char *buf, size_t len, const char *beside,
+                      const struct deck_opts *opts, struct deck **out, char *err, size_t errlen)
+{
+    struct deck_res res;
+    deck_res_init(&res, opts);
+    struct deck_ctx c = {name, err, errlen, NULL, NULL, 0, 0, &res};
+    *out = NULL;
+    if (errlen)
+        err[0] = '\0';
+    return deck_parse_dir(&c, name, buf, len, beside, &res, out, err, errlen);
+}
+
+int deck_load_opts(const char *path, const struct deck_opts *opts, FILE *warn, struct deck **out, char *err,
+                   size_t errlen)
+{
+    struct deck_res res;
+    deck_res_init(&res, opts);
+    struct deck_ctx c = {path, err, errlen, NULL, NULL, 0, 0, &res};
     *out = NULL;
     if (errlen)
         err[0] = '\0';
@@ -342,13 +462,19 @@ int deck_load_warn(const char *path, FILE *warn, struct deck **out, char *err, s
     } else if (n > HU_DECK_MAX_BYTES) {
         rc = deck_errorf(&c, 0, "the deck is larger than %d bytes", HU_DECK_MAX_BYTES);
     } else {
-        rc = deck_parse(path, buf, n, out, err, errlen);
+        rc = deck_parse_dir(&c, path, buf, n, path, &res, out, err, errlen);
     }
     free(buf);
     /* Warnings are advice: failing to print one does not fail the load. */
     if (rc == HU_OK && warn && deck_print_warnings(*out, warn) == 0)
         (void)fflush(warn);
     return rc;
+}
+
+bool deck_pdf_cache_path(const char *data_path, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen, "%s.pages", data_path);
+    return n > 0 && (size_t)n < outlen;
 }
 
 int deck_load(const char *path, struct deck **out, char *err, size_t errlen)
@@ -364,18 +490,47 @@ int deck_find_poll(const struct deck *deck, const char *poll_id)
     return -1;
 }
 
+void deck_slide_free(struct deck_slide *sl)
+{
+    free(sl->title);
+    free(sl->html);
+    free(sl->notes);
+    free(sl->notes_html);
+    free(sl->question);
+    free(sl->spec);
+    free(sl->bgs);
+    deck_look_free(&sl->look);
+    memset(sl, 0, sizeof *sl);
+}
+
+static void deck_media_free(struct deck_media *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(m[i].key);
+        free(m[i].file);
+    }
+    free(m);
+}
+
+void deck_release_files(struct deck *deck)
+{
+    if (!deck)
+        return;
+    if (deck->dir_fd >= 0)
+        close(deck->dir_fd);
+    if (deck->cache_fd >= 0)
+        close(deck->cache_fd);
+    deck->dir_fd = deck->cache_fd = -1;
+}
+
 void deck_free(struct deck *deck)
 {
     if (!deck)
         return;
-    for (size_t i = 0; i < deck->n_slides; i++) {
-        free(deck->slides[i].title);
-        free(deck->slides[i].html);
-        free(deck->slides[i].notes);
-        free(deck->slides[i].spec);
-        free(deck->slides[i].notes_html);
-        free(deck->slides[i].question);
-    }
+    for (size_t i = 0; i < deck->n_slides; i++)
+        deck_slide_free(&deck->slides[i]);
+    deck_media_free(deck->media, deck->n_media);
+    deck_release_files(deck);
     for (size_t i = 0; i < deck->n_warnings; i++)
         free(deck->warnings[i]);
     free(deck->warnings);

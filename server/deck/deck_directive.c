@@ -4,7 +4,7 @@
  * allowed, keys and values in any case.  A comment that does not start with a
  * directive is a speaker note (with a warning when it looks like a mistyped
  * one); Marp's own keys are accepted and ignored so Marp decks load as they
- * are.  Also here: where comments are on a line. */
+ * are.  Where comments are on a line is deck_cscan.c. */
 #include "deck_impl.h"
 
 #include <stdarg.h>
@@ -23,16 +23,7 @@ static const char *const deck_key_names[DECK_KEY_COUNT] = {"poll", "discuss", "i
 
 /* A poll's parameters (deck_poll_params) are keys too, numbered from
  * DECK_KEY_COUNT on. */
-#define DECK_KNOWN_KEYS "poll, discuss, id, results, qa, or a poll's multiple, range, labels, max, answers, show, moderate"
-
-/* Marp's directives (global and local) and its "fit" heading keyword.  Keys
- * starting with "_" (Marp's scoped form) are recognised by their prefix. */
-static const char *const deck_marp_keys[] = {
-    "marp",  "theme",       "style",   "headingDivider", "size",   "math",   "title",           "description",
-    "author", "image",      "keywords", "url",           "lang",   "paginate", "header",        "footer",
-    "class", "backgroundColor", "backgroundImage", "backgroundPosition", "backgroundRepeat", "backgroundSize",
-    "color", "transition",  "inlineSVG", "fit",
-};
+#define DECK_KNOWN_KEYS "poll, discuss, id, results, qa, pdf, or a poll's multiple, range, labels, max, answers, show, moderate"
 
 /* Labels people start speaker notes with ("<!-- TODO: check figures -->"):
  * a note, not a mistyped directive, so no warning. */
@@ -45,7 +36,14 @@ void deck_directives_init(struct deck_directives *d)
     hu_buf_init(&d->notes, DECK_NOTES_MAX);
 }
 
-void deck_directives_free(struct deck_directives *d) { hu_buf_free(&d->notes); }
+void deck_directives_free(struct deck_directives *d)
+{
+    hu_buf_free(&d->notes);
+    deck_marp_set_free(&d->local);
+    deck_marp_set_free(&d->spot);
+    free(d->pdf);
+    d->pdf = NULL;
+}
 
 static bool deck_is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n'; }
 
@@ -212,6 +210,17 @@ static bool deck_key_line(const char *s, size_t len, const char **key, size_t *k
         return false;
     *val = s + i + 1;
     *vlen = len - i - 1;
+    /* A YAML comment ("headingDivider: 1 # per section"), as Marp reads
+     * directives as YAML; a "#" inside quotes is text. */
+    for (size_t k = 0; k < *vlen; k++) {
+        char ch = (*val)[k];
+        if (ch == '"' || ch == '\'')
+            break;
+        if (ch == '#' && k > 0 && ((*val)[k - 1] == ' ' || (*val)[k - 1] == '\t')) {
+            *vlen = k;
+            break;
+        }
+    }
     deck_trim(val, vlen);
     deck_unquote(val, vlen);
     return true;
@@ -236,10 +245,11 @@ static int deck_key_find(const char *key, size_t klen)
     return -1;
 }
 
+/* Marp's keys, handsup's look keys ("pdf") and any "_" spot form
+ * (deck_marp.c), which warns about one it does not know. */
 static bool deck_marp_key(const char *key, size_t klen)
 {
-    return (klen > 0 && key[0] == '_') ||
-           deck_word_in(deck_marp_keys, sizeof deck_marp_keys / sizeof deck_marp_keys[0], key, klen);
+    return (klen > 0 && key[0] == '_') || deck_marp_key_known(key, klen);
 }
 
 /* The poll kind written as "yesno", "YesNo", "yes/no" or "yes-no". */
@@ -351,7 +361,45 @@ struct deck_comment_shape {
     const char *first_key;
     size_t first_klen;
     int first_line;
+    bool first_bare;      /* the first line is a lone word ("prettier-ignore-start") */
+    bool first_url;       /* its value starts with "//" ("<!-- https://... -->") */
 };
+
+/* Edit distance of at most 2 between a and b (short words). */
+static bool deck_close(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t row[32], prev;
+    if (na >= 31 || nb >= 31)
+        return false;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t cost = (a[i - 1] | 32) == (b[j - 1] | 32) ? 0 : 1, cur = row[j];
+            size_t best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[nb] <= 2;
+}
+
+/* A lone word is a directive mistyped when it is near a handsup one
+ * ("discus", "pol"); other lone words are tools' marks ("prettier-ignore",
+ * "more", "toc") and stay quiet notes. */
+static bool deck_near_directive(const char *w, size_t n)
+{
+    for (int k = 0; k < DECK_KEY_COUNT; k++)
+        if (deck_close(w, n, deck_key_names[k], strlen(deck_key_names[k])))
+            return true;
+    return deck_close(w, n, "pdf", 3);
+}
 
 static void deck_comment_shape(const char *body, size_t len, int line, struct deck_comment_shape *sh)
 {
@@ -373,6 +421,8 @@ static void deck_comment_shape(const char *body, size_t len, int line, struct de
             sh->first_key = shaped ? key : NULL;
             sh->first_klen = shaped ? klen : 0;
             sh->first_line = line;
+            sh->first_bare = shaped && klen == slen;
+            sh->first_url = shaped && vlen >= 2 && val[0] == '/' && val[1] == '/';
             for (size_t i = 0; shaped && i < vlen; i++)
                 sh->first_words += (i == 0 || val[i - 1] == ' ') && val[i] != ' ';
         }
@@ -389,7 +439,8 @@ static int deck_note_warnings(struct deck_ctx *c, const struct deck_comment_shap
     int kl = sh->first_klen > 64 ? 64 : (int)sh->first_klen;
     /* A directive's value is a word or two ("yesno", "5 min"); a longer one
      * is prose ("Remember: ask the back row first"). */
-    if (sh->all_keys && sh->first_key && sh->first_words <= 3 &&
+    if (sh->all_keys && sh->first_key && sh->first_words <= 3 && !sh->first_url &&
+        (!sh->first_bare || deck_near_directive(sh->first_key, sh->first_klen)) &&
         !deck_word_in(deck_note_labels, sizeof deck_note_labels / sizeof deck_note_labels[0], sh->first_key,
                       sh->first_klen))
         return deck_warnf(c, sh->first_line,
@@ -439,7 +490,12 @@ int deck_comment(struct deck_ctx *c, const char *body, size_t len, int line, str
                     return rc;
                 in_marp = false;
             } else if (marp) {
+                int rc = deck_marp_directive(c, d, key, klen, val, vlen, line);
+                if (rc != HU_OK)
+                    return rc;
                 in_marp = true;
+            } else if (s[0] == '#') {
+                /* A YAML comment line, as Marp allows in a directive comment. */
             } else if (in_marp && indented) {
                 /* The continuation of a multi-line Marp value ("style: |"). */
             } else if (shaped) {
@@ -460,88 +516,4 @@ int deck_comment(struct deck_ctx *c, const char *body, size_t len, int line, str
         line++;
     }
     return HU_OK;
-}
-
-const char *deck_comment_end(const char *s, size_t len)
-{
-    return len > 2 ? memmem(s + 2, len - 2, "-->", 3) : NULL;
-}
-
-bool deck_inline_comment_ok(const char *body, size_t len)
-{
-    /* cmark 0.30's scanner: "<!---->", or "<!--" ("-"? [^>-]) ("-"? [^-])* "-->". */
-    if (len == 0)
-        return true;
-    size_t i = body[0] == '-' ? 1 : 0;
-    if (i >= len || body[i] == '>' || body[i] == '-')
-        return false;
-    for (i++; i < len; i++)
-        if (body[i] == '-' && (i + 1 >= len || body[i + 1] == '-'))
-            return false;
-    return true;
-}
-
-void deck_cscan_init(struct deck_cscan *cs, const char *s, size_t len, bool in_comment)
-{
-    memset(cs, 0, sizeof *cs);
-    cs->s = s;
-    cs->len = len;
-    cs->in_comment = in_comment;
-}
-
-/* Past a code span that starts with the backtick run at i, or past the run
- * itself when nothing closes it (then it is literal text). */
-static size_t deck_cscan_ticks(struct deck_cscan *cs, size_t i)
-{
-    const char *s = cs->s;
-    size_t n = 0;
-    while (i + n < cs->len && s[i + n] == '`')
-        n++;
-    if (n > DECK_TICKS_MAX || cs->no_close[n])
-        return i + n;
-    for (size_t j = i + n; j < cs->len;) {
-        size_t m = 0;
-        while (j + m < cs->len && s[j + m] == '`')
-            m++;
-        if (m == n)
-            return j + m;
-        j += m ? m : 1;
-    }
-    cs->no_close[n] = true; /* no run of n later on the line: never look again */
-    return i + n;
-}
-
-bool deck_cscan_next(struct deck_cscan *cs, size_t *open, size_t *close)
-{
-    const char *s = cs->s;
-    if (cs->in_comment) {
-        /* The line starts inside a comment: that one comes first, once. */
-        if (cs->past_line)
-            return false;
-        const char *e = memmem(s + cs->pos, cs->len - cs->pos, "-->", 3);
-        *open = SIZE_MAX;
-        *close = e ? (size_t)(e - s) : cs->len;
-        cs->pos = e ? *close + 3 : cs->len;
-        cs->in_comment = cs->past_line = e == NULL;
-        return true;
-    }
-    size_t i = cs->pos;
-    while (i < cs->len) {
-        if (s[i] == '\\' && i + 1 < cs->len) {
-            i += 2;
-        } else if (s[i] == '`') {
-            i = deck_cscan_ticks(cs, i);
-        } else if (s[i] == '<' && cs->len - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-            const char *e = deck_comment_end(s + i, cs->len - i);
-            *open = i;
-            *close = e ? (size_t)(e - s) : cs->len;
-            cs->pos = e ? *close + 3 : cs->len;
-            cs->in_comment = cs->past_line = e == NULL;
-            return true;
-        } else {
-            i++;
-        }
-    }
-    cs->pos = cs->len;
-    return false;
 }

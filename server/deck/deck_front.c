@@ -402,8 +402,14 @@ int deck_front_parse(struct deck_ctx *c, const struct deck_text *t, size_t first
                 return rc;
             continue;
         }
-        if (!is_title && !is_code)
-            continue; /* someone else's metadata */
+        if (!is_title && !is_code) {
+            /* Marp's directives and handsup's look (deck_marp.c); anything
+             * else is someone else's metadata.  Their values are one line. */
+            int rc = deck_marp_front(c, key, klen, v, vlen, line);
+            if (rc != HU_OK)
+                return rc;
+            continue;
+        }
         int *seen = is_title ? &title_line : &code_line;
         if (*seen)
             return deck_errorf(c, line, "\"%s\" is given twice in the front matter (first at line %d)",

@@ -7,6 +7,7 @@
 #ifndef HU_DECK_IMPL_H
 #define HU_DECK_IMPL_H
 
+#include <cmark-gfm.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,6 +18,34 @@
 #define DECK_WARNINGS_MAX 100      /* warnings kept per deck; more are counted, not kept */
 #define DECK_TICKS_MAX 64          /* longer backtick runs never open a code span (keeps scans linear) */
 
+/* Marp's directives that change a slide's look (deck_marp.c). */
+enum deck_mk { DECK_MK_PAGINATE, DECK_MK_HEADER, DECK_MK_FOOTER, DECK_MK_CLASS, DECK_MK_BGCOLOR,
+               DECK_MK_BGIMAGE, DECK_MK_BGSIZE, DECK_MK_COLOR, DECK_MK_COUNT };
+
+/* The values of those directives given in one place: checked text, or NULL. */
+struct deck_marp_set {
+    char *val[DECK_MK_COUNT]; /* From malloc() */
+    bool has[DECK_MK_COUNT];  /* given (an empty value resets) */
+};
+
+/* What a deck refers to and what holds for the whole deck, gathered while
+ * it is read (deck_media.c, deck_marp.c, deck_look.c, deck_pdf.c). */
+struct deck_res {
+    const struct deck_opts *opts; /* never NULL (zeroes when none given) */
+    const char *dir;          /* the deck's folder, symlinks resolved, or NULL: no file access
+                                 (deck_parse from memory, the fuzzer). Borrowed */
+    struct deck_media *media; /* From malloc() */
+    size_t n_media, cap_media;
+    size_t n_media_bad;       /* references not shown (each warned about) */
+    int heading_divider;      /* Marp's headingDivider: split before headings of level 1..N; 0 = off */
+    enum deck_theme theme;
+    char accent[8];
+    int logo;                 /* index into media, or -1 */
+    bool marp;                /* front matter "marp: true" */
+    struct deck_marp_set front; /* local directives of the front matter: every slide's defaults */
+    struct deck_marp_set running; /* the local directives in force at the slide being built */
+};
+
 /* Where errors and warnings go. */
 struct deck_ctx {
     const char *name; /* file name for messages; borrowed */
@@ -26,6 +55,7 @@ struct deck_ctx {
     int *warning_lines; /* the line of each, to print them in file order. From malloc() */
     size_t n_warnings;
     size_t warnings_dropped; /* beyond DECK_WARNINGS_MAX */
+    struct deck_res *res;     /* never NULL while a deck is parsed */
 };
 
 /* Writes "name:line: message" (or "name: message" when line is 0) and returns
@@ -64,6 +94,9 @@ struct deck_directives {
     enum pollspec_show show;
     bool moderate;
     struct hu_buf notes; /* plain comments, separated by blank lines */
+    struct deck_marp_set local, spot; /* Marp's local directives and their "_" (this slide only) forms */
+    char *pdf;           /* "pdf: FILE [A-B]": the file. From malloc() */
+    int pdf_line, pdf_first, pdf_last; /* pages, 1-based; 0 = from the first / to the last */
 };
 
 void deck_directives_init(struct deck_directives *d);
@@ -159,6 +192,9 @@ struct deck_lines {
 /* File line of slide line k (1-based); clamped, so any k gives a line. */
 int deck_file_line(const struct deck_lines *l, int k);
 
+/* deck.c: frees what a slide owns (not the slide) and zeroes it. */
+void deck_slide_free(struct deck_slide *sl);
+
 /* deck.c: fills t->line_start (malloc'd) and t->n_lines from t->s. */
 int deck_index_lines(struct deck_text *t);
 
@@ -187,6 +223,8 @@ struct deck_slide_info {
     int qa_line;          /* a qa slide: the "qa" directive's line */
     const char *setext;   /* the text line just above the "---" that ends the slide (for a hint), or NULL */
     size_t setext_len;
+    char *pdf;            /* "pdf:" directive's file, or NULL. From malloc() */
+    int pdf_line, pdf_first, pdf_last;
 };
 
 /* deck_poll.c: the poll parameters a directive comment may hold (multiple,
@@ -220,5 +258,74 @@ char *deck_plain_text(struct cmark_node *node, size_t max, bool *cut);
  * deck_free releases. */
 int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const struct deck_lines *lines,
                      struct deck_slide *sl, struct deck_slide_info *info);
+
+/* deck_emoji.c: replaces Marp's ":shortcode:" emoji in the text nodes of
+ * doc.  HU_OK or HU_ERR_NOMEM. */
+int deck_emoji_replace(cmark_node *doc);
+
+/* deck_media.c: registers the image at url (as written in the deck, line
+ * `line`) and returns its index in c->res->media, or -1 when it cannot be
+ * shown (with a warning naming the line: missing, outside the deck's folder,
+ * not an image, too large, an external URL).  *nomem is set when out of
+ * memory. */
+int deck_media_ref(struct deck_ctx *c, const char *url, int line, bool *nomem);
+
+/* deck_media.c: adds a PDF page (file inside the page cache, etag NULL when
+ * it was not rendered) as media key; returns its index or -1 (out of
+ * memory). */
+int deck_media_add_page(struct deck_ctx *c, const char *key, const char *file, const char *etag, int line);
+
+/* deck_media.c: HTML-escapes s[0..len) into b (for attribute values too). */
+int deck_html_escape(struct hu_buf *b, const char *s, size_t len);
+
+/* deck_image.c: Marp's image keywords.  Turns every image of the slide into
+ * HTML of ours (size keywords, media URLs), moves "bg" images out of the
+ * flow into sl->bgs (with split and size), and drops paragraphs left empty.
+ * HU_OK, HU_ERR_NOMEM. */
+int deck_images(struct deck_ctx *c, cmark_node *doc, const struct deck_lines *lines, struct deck_slide *sl);
+
+/* deck_image.c: the fragmented lists of Marp ("*" bullets, "1)" items):
+ * wraps each item's content so pages can reveal them one by one; returns
+ * how many items in *count.  src_lines are the slide's lines (text,
+ * starts, n) to read each list's marker. */
+int deck_fragments(cmark_node *doc, const char *text, const size_t *starts, size_t n, int *count);
+
+/* deck_marp.c: a Marp directive line of a comment (key without its "_"
+ * when spot).  Applies globals to c->res and locals to d; a bad value is a
+ * warning.  HU_OK or HU_ERR_NOMEM. */
+int deck_marp_directive(struct deck_ctx *c, struct deck_directives *d, const char *key, size_t klen,
+                        const char *val, size_t vlen, int line);
+/* deck_marp.c: true for a key Marp or handsup's look knows ("paginate",
+ * "_class", "pdf", "headingDivider" ...). */
+bool deck_marp_key_known(const char *key, size_t klen);
+/* deck_marp.c: a front matter key other than title and code. */
+int deck_marp_front(struct deck_ctx *c, const char *key, size_t klen, const char *val, size_t vlen, int line);
+/* deck_marp.c: reads "headingDivider: N" in the body of a comment (for the
+ * split, before slides are built). */
+void deck_marp_scan_comment(struct deck_ctx *c, const char *body, size_t len);
+/* deck_marp.c: each slide's look from the front matter, the local
+ * directives so far (running, updated) and the slide's spot ones. */
+int deck_marp_look(struct deck_ctx *c, struct deck_marp_set *running, const struct deck_directives *d,
+                   struct deck_slide *sl);
+void deck_marp_set_free(struct deck_marp_set *m);
+void deck_look_free(struct deck_look *l);
+
+/* deck_pdf.c: reads "pdf: FILE [A-B]" into d.  HU_OK or HU_ERR_PARSE. */
+int deck_pdf_directive(struct deck_ctx *c, struct deck_directives *d, const char *val, size_t vlen, int line);
+
+struct deck_slide_info;
+/* deck_pdf.c: replaces every slide with a "pdf:" directive by one slide per
+ * page (rendered into the cache when c->res->opts->pdf_cache is set).
+ * d->slides and *info are reallocated.  HU_OK, HU_ERR_PARSE (a missing,
+ * encrypted or broken PDF, a bad page range, too many slides) or
+ * HU_ERR_NOMEM. */
+int deck_pdf_expand(struct deck_ctx *c, struct deck *d, struct deck_slide_info **info);
+
+/* deck_md.c: a parser for the deck's Markdown dialect (GFM tables,
+ * strikethrough, autolinks), or NULL when out of memory; the caller frees it
+ * with cmark_parser_free after rendering. */
+cmark_parser *deck_md_parser(void);
+/* The document parsed by p as HTML in safe mode (malloc'd), or NULL. */
+char *deck_md_render(cmark_parser *p, cmark_node *doc);
 
 #endif

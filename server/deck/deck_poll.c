@@ -3,11 +3,12 @@
  * Reads "multiple", "range", "labels", "max", "answers", "show" and
  * "moderate" (docs/deck-format.md), checks that each belongs to the slide's
  * kind, and builds the slide's pollspec: for a "choice" poll, the options
- * are the items of the slide's first list, which leaves the rendered slide
+ * are the items of the slide's first list in the cmark-gfm tree the slide
+ * is rendered from (so emoji, strikethrough and images are already read),
+ * which leaves the rendered slide
  * (the projector draws the options as bars, phones as buttons). */
 #include "deck_impl.h"
 
-#include <cmark.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -346,15 +346,68 @@ static bool deck_paragraph_like(const char *s, size_t len)
            deck_list_marker(s + ws, len - ws) == 0;
 }
 
-int deck_split(struct deck_ctx *c, const struct deck_text *t, const int *line_of, struct deck_segment **segs,
-                      size_t *n_segs)
+/* An ATX heading's level ("## x" is 2), or 0. */
+static int deck_atx_level(const char *s, size_t len)
 {
+    size_t ws, lvl = 0;
+    if (deck_indent(s, len, &ws) >= 4)
+        return 0;
+    while (ws + lvl < len && s[ws + lvl] == '#')
+        lvl++;
+    if (lvl < 1 || lvl > 6 || (ws + lvl < len && s[ws + lvl] != ' ' && s[ws + lvl] != '\t'))
+        return 0;
+    return (int)lvl;
+}
+
+/* A setext "===" underline. */
+static bool deck_setext_eq(const char *s, size_t len)
+{
+    size_t ws;
+    if (deck_indent(s, len, &ws) >= 4 || ws == len || s[ws] != '=')
+        return false;
+    size_t i = ws;
+    while (i < len && s[i] == '=')
+        i++;
+    return deck_blank(s + i, len - i);
+}
+
+/* Feeds the parts of line s that are inside comments to the Marp scan for
+ * "headingDivider" (a global directive may sit in any comment). */
+static void deck_split_comments(struct deck_ctx *c, const char *s, size_t len, bool in_comment)
+{
+    struct deck_cscan cs;
+    size_t o, cl;
+    deck_cscan_init(&cs, s, len, in_comment);
+    while (deck_cscan_next(&cs, &o, &cl)) {
+        size_t from = o == SIZE_MAX ? 0 : o + 4;
+        if (cl > from)
+            deck_marp_scan_comment(c, s + from, cl - from);
+    }
+}
+
+/* Where a slide starts: at a "---" line (which belongs to no slide) or, with
+ * Marp's headingDivider, at a heading (which starts the new slide). */
+struct deck_cut {
+    size_t line;
+    bool sep;
+    bool setext;   /* sep: the "---" is right under a paragraph line */
+    int level;     /* heading: its level */
+    bool visible;  /* heading: anything shown came before it in the deck */
+};
+
+int deck_split(struct deck_ctx *c, const struct deck_text *t, const int *line_of, struct deck_segment **segs,
+               size_t *n_segs)
+{
+    struct deck_cut *cuts = malloc((t->n_lines + 1) * sizeof *cuts);
     struct deck_segment *v = malloc((t->n_lines + 1) * sizeof *v);
-    if (!v)
+    if (!cuts || !v) {
+        free(cuts);
+        free(v);
         return HU_ERR_NOMEM;
+    }
     struct deck_scan st;
-    size_t n = 0, seg = 0;
-    bool blank = true, para = false;
+    size_t nc = 0, para_start = 0;
+    bool para = false, visible = false;
     deck_scan_init(&st);
     for (size_t i = 0; i < t->n_lines; i++) {
         size_t len;
@@ -362,16 +415,60 @@ int deck_split(struct deck_ctx *c, const struct deck_text *t, const int *line_of
         bool was_comment = st.in_comment;
         enum deck_line_kind kind = deck_scan_line(&st, s, len, i);
         if (kind == DECK_LINE_SEPARATOR) {
-            v[n++] = (struct deck_segment){seg, i, blank, para};
-            seg = i + 1;
-            blank = true;
+            cuts[nc++] = (struct deck_cut){i, true, para, 0, false};
             para = false;
+            visible = true;
             continue;
         }
-        para = kind == DECK_LINE_TEXT && !was_comment && !st.in_comment && deck_paragraph_like(s, len);
-        blank = blank && deck_blank(s, len);
+        if (kind == DECK_LINE_TEXT && (was_comment || memmem(s, len, "<!--", 4)))
+            deck_split_comments(c, s, len, was_comment);
+        int level = kind == DECK_LINE_TEXT && !was_comment ? deck_atx_level(s, len) : 0;
+        if (level && !st.in_list)
+            cuts[nc++] = (struct deck_cut){i, false, false, level, visible};
+        else if (kind == DECK_LINE_TEXT && !was_comment && para && deck_setext_eq(s, len))
+            cuts[nc++] = (struct deck_cut){para_start, false, false, 1, true};
+        bool is_para = kind == DECK_LINE_TEXT && !was_comment && !st.in_comment && deck_paragraph_like(s, len);
+        if (is_para && !para)
+            para_start = i;
+        para = is_para;
+        /* What Marp counts as shown: anything but blank lines and comments. */
+        if (kind == DECK_LINE_CODE || (kind == DECK_LINE_TEXT && !deck_blank(s, len) &&
+                                       !(was_comment || (strncmp(s + strspn(s, " \t"), "<!--", 4) == 0 &&
+                                                         !level))))
+            visible = true;
     }
-    v[n++] = (struct deck_segment){seg, t->n_lines, blank, false};
+    /* A setext heading found later for a paragraph that also started with
+     * an ATX line cannot happen; cuts are in line order except a setext cut,
+     * which names its paragraph's first line: keep the order. */
+    for (size_t i = 1; i < nc; i++)
+        for (size_t k = i; k > 0 && cuts[k].line < cuts[k - 1].line; k--) {
+            struct deck_cut tmp = cuts[k];
+            cuts[k] = cuts[k - 1];
+            cuts[k - 1] = tmp;
+        }
+    int divider = c->res->heading_divider;
+    size_t n = 0, seg = 0;
+    for (size_t k = 0; k < nc; k++) {
+        const struct deck_cut *ct = &cuts[k];
+        if (ct->sep) {
+            v[n++] = (struct deck_segment){seg, ct->line, true, ct->setext};
+            seg = ct->line + 1;
+        } else if ((divider & (1 << ct->level)) && ct->visible && ct->line > 0 && ct->line >= seg) {
+            /* Marp (marpit's heading_divider.js) breaks before such a heading
+             * whenever anything shown came before it in the deck, even right
+             * after a "---": that makes an empty slide there, as in Marp. */
+            v[n++] = (struct deck_segment){seg, ct->line, true, false};
+            seg = ct->line;
+        }
+    }
+    v[n++] = (struct deck_segment){seg, t->n_lines, true, false};
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = v[k].first; i < v[k].end && v[k].blank; i++) {
+            size_t len;
+            const char *s = deck_line(t, i, &len);
+            v[k].blank = deck_blank(s, len);
+        }
+    free(cuts);
     *segs = v;
     *n_segs = n;
     /* An unclosed fence or comment would swallow every later slide, polls

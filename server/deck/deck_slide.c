@@ -6,9 +6,9 @@
  * Smart punctuation stays off, so titles and questions read as typed. */
 #include "deck_impl.h"
 
-#include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/hu_err.h"
 
@@ -164,12 +164,30 @@ static bool deck_src_backslash(const struct deck_src *src, int k)
     return to > from && src->text[to - 1] == '\\';
 }
 
+/* Raw HTML is omitted from pages: say so once per slide, naming the tag
+ * (<style> and layout tags are what Marp decks hold).  Returns the line. */
+static int deck_raw_html_warning(struct deck_ctx *c, const char *lit, int line, int *rc)
+{
+    const char *tag = lit;
+    while (*tag && *tag != '<')
+        tag++;
+    size_t n = *tag ? strcspn(tag, " \t\n>") + 1 : 0;
+    if (n > 40)
+        n = 40;
+    if (strncasecmp(tag, "<style", 6) == 0)
+        *rc = deck_warnf(c, line, "<style> is not supported: handsup shows the deck in its own theme (use "
+                                  "theme:, accent:, color: or backgroundColor:)");
+    else
+        *rc = deck_warnf(c, line, "raw HTML (%.*s) is not shown: handsup shows Markdown only", (int)n, tag);
+    return line;
+}
+
 /* Walks the tree: reads every comment and queues comment-only nodes for
  * removal.  cmark 0.30 forgets to count the line of a backslash hard break
  * in inline source positions, so they are corrected here: each such break
  * seen in the paragraph so far moves later inlines one line down. */
 static int deck_walk(struct deck_ctx *c, cmark_node *doc, const struct deck_src *src, const struct deck_lines *lines,
-                     struct deck_directives *d, struct deck_drop *dr)
+                     struct deck_directives *d, struct deck_drop *dr, int *raw_line)
 {
     cmark_iter *it = cmark_iter_new(doc);
     if (!it)
@@ -186,8 +204,7 @@ static int deck_walk(struct deck_ctx *c, cmark_node *doc, const struct deck_src 
             last_end = cmark_node_get_start_line(n);
         } else if (type == CMARK_NODE_LINEBREAK) {
             breaks += deck_src_backslash(src, last_end + breaks);
-        } else if (type >= CMARK_NODE_FIRST_INLINE && type <= CMARK_NODE_LAST_INLINE &&
-                   cmark_node_get_end_line(n) > 0) {
+        } else if ((type & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE && cmark_node_get_end_line(n) > 0) {
             last_end = cmark_node_get_end_line(n);
         }
         if (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE)
@@ -195,14 +212,15 @@ static int deck_walk(struct deck_ctx *c, cmark_node *doc, const struct deck_src 
         const char *lit = cmark_node_get_literal(n);
         if (!lit)
             continue;
-        /* An inline tag that is not a comment is left for safe mode to omit. */
-        if (type == CMARK_NODE_HTML_INLINE && strncmp(lit, "<!--", 4) != 0)
-            continue;
         int line = cmark_node_get_start_line(n) + (type == CMARK_NODE_HTML_INLINE ? breaks : 0);
-        bool only_comments;
-        rc = deck_html_node(c, lit, line, lines, d, &only_comments);
+        /* An inline tag that is not a comment is left for safe mode to omit. */
+        bool only_comments = false;
+        if (type == CMARK_NODE_HTML_BLOCK || strncmp(lit, "<!--", 4) == 0)
+            rc = deck_html_node(c, lit, line, lines, d, &only_comments);
         if (rc == HU_OK && only_comments)
             rc = deck_drop_push(dr, n);
+        else if (rc == HU_OK && !*raw_line)
+            *raw_line = deck_raw_html_warning(c, lit, deck_file_line(lines, line), &rc);
     }
     cmark_iter_free(it);
     return rc;
@@ -254,6 +272,48 @@ static int deck_drop_node(cmark_node *n)
     return rc;
 }
 
+/* Marp renders $...$ and $$...$$ as math (KaTeX); handsup shows them as
+ * typed, so a slide holding some gets a warning.  Inline math follows
+ * markdown-it-katex: "$" not followed by a space, closed by a "$" not after
+ * a space nor before a digit ("$5 and $10" is not math). */
+static bool deck_has_math(const char *s)
+{
+    if (strstr(s, "$$"))
+        return true;
+    for (const char *p = strchr(s, '$'); p; p = strchr(p + 1, '$')) {
+        if (p[1] == '\0' || p[1] == ' ' || p[1] == '\t')
+            continue;
+        for (const char *q = strchr(p + 1, '$'); q; q = strchr(q + 1, '$'))
+            if (q[-1] != ' ' && q[-1] != '\t' && !(q[1] >= '0' && q[1] <= '9'))
+                return true;
+        return false;
+    }
+    return false;
+}
+
+static int deck_math_warning(struct deck_ctx *c, cmark_node *doc, const struct deck_lines *lines)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    if (!it)
+        return HU_ERR_NOMEM;
+    int rc = HU_OK;
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        const char *lit = cmark_node_get_literal(n);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_TEXT && lit && deck_has_math(lit)) {
+            cmark_node *block = n;
+            while (cmark_node_parent(block) && cmark_node_get_start_line(block) == 0)
+                block = cmark_node_parent(block);
+            rc = deck_warnf(c, deck_file_line(lines, cmark_node_get_start_line(block)),
+                            "math ($...$) is not rendered: it shows as typed");
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    return rc;
+}
+
 /* The rules that join a slide's directives together. */
 static int deck_slide_check(struct deck_ctx *c, const struct deck_directives *d, const char *title,
                             const struct deck_slide_info *info)
@@ -301,11 +361,17 @@ static int deck_slide_check(struct deck_ctx *c, const struct deck_directives *d,
  * raw tag in a note never reaches the console's page either. */
 static int deck_notes_render(struct deck_slide *sl)
 {
-    cmark_node *doc = cmark_parse_document(sl->notes, strlen(sl->notes), CMARK_OPT_DEFAULT);
-    if (!doc)
-        return HU_ERR_NOMEM;
-    sl->notes_html = cmark_render_html(doc, CMARK_OPT_SAFE);
-    cmark_node_free(doc);
+    cmark_parser *p = deck_md_parser();
+    cmark_node *doc = NULL;
+    if (p) {
+        cmark_parser_feed(p, sl->notes, strlen(sl->notes));
+        doc = cmark_parser_finish(p);
+    }
+    sl->notes_html = doc ? deck_md_render(p, doc) : NULL;
+    if (doc)
+        cmark_node_free(doc);
+    if (p)
+        cmark_parser_free(p);
     return sl->notes_html ? HU_OK : HU_ERR_NOMEM;
 }
 
@@ -334,26 +400,50 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
     int title_line = 0;
     deck_directives_init(&d);
     sl->line = deck_file_line(lines, 1);
-    /* No CMARK_OPT_SMART: a question must reach phones and exports exactly
-     * as the deck spells it. */
-    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
+    cmark_parser *parser = deck_md_parser();
+    cmark_node *doc = NULL;
+    if (parser) {
+        cmark_parser_feed(parser, text, len);
+        doc = cmark_parser_finish(parser);
+    }
     int rc = doc ? deck_src_init(&src, text, len, &starts) : HU_ERR_NOMEM;
+    int raw_line = 0;
     if (rc == HU_OK)
-        rc = deck_walk(c, doc, &src, lines, &d, &dr);
+        rc = deck_walk(c, doc, &src, lines, &d, &dr, &raw_line);
     for (size_t i = 0; rc == HU_OK && i < dr.n; i++)
         rc = deck_drop_node(dr.nodes[i]);
+    if (rc == HU_OK)
+        rc = deck_images(c, doc, lines, sl);
+    if (rc == HU_OK)
+        rc = deck_emoji_replace(doc);
+    if (rc == HU_OK)
+        rc = deck_math_warning(c, doc, lines);
+    if (rc == HU_OK)
+        rc = deck_marp_look(c, &c->res->running, &d, sl);
+    if (rc == HU_OK && d.pdf_line && (d.poll_line || d.discuss_line))
+        rc = deck_errorf(c, d.pdf_line, "a PDF's pages cannot be a %s; put the %s on a slide of its own",
+                         d.poll_line ? "poll" : "discussion", d.poll_line ? "poll" : "discussion");
+    if (rc == HU_OK && d.pdf_line) {
+        info->pdf = d.pdf;
+        d.pdf = NULL;
+        info->pdf_line = d.pdf_line;
+        info->pdf_first = d.pdf_first;
+        info->pdf_last = d.pdf_last;
+    }
     if (rc == HU_OK)
         rc = deck_first_heading(doc, &sl->title, &cut, &title_line);
     if (rc == HU_OK)
         rc = deck_slide_check(c, &d, sl->title, info);
     if (rc == HU_OK)
         rc = deck_poll_build(c, &d, doc, lines, &sl->spec);
+    /* After the poll took its options' list out of the slide: those are
+     * buttons and bars, not list items to reveal one by one. */
+    if (rc == HU_OK)
+        rc = deck_fragments(doc, src.text, src.starts, src.n, &sl->fragments);
     info->title_line = title_line ? deck_file_line(lines, title_line) : sl->line;
     info->qa_line = d.qa_line;
     if (rc == HU_OK) {
-        /* CMARK_OPT_SAFE is the default since cmark 0.29; it is spelled out
-         * so that no one "simplifies" raw HTML back in. */
-        sl->html = cmark_render_html(doc, CMARK_OPT_SAFE);
+        sl->html = deck_md_render(parser, doc);
         if (!sl->html)
             rc = HU_ERR_NOMEM;
     }
@@ -388,6 +478,8 @@ int deck_slide_build(struct deck_ctx *c, const char *text, size_t len, const str
     free(dr.nodes);
     if (doc)
         cmark_node_free(doc);
+    if (parser)
+        cmark_parser_free(parser);
     deck_directives_free(&d);
     return rc;
 }

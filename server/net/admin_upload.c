@@ -2,8 +2,9 @@
  * session at once (POST /api/admin/decks, DESIGN section 10).
  *
  * The body is the deck's Markdown (Content-Type: text/markdown).  The worker
- * parses it with the same reader as `serve` (a broken deck is a 400 naming
- * file:line, and nothing is written), stores it next to the data file under
+ * parses it with the same reader as `serve` and `check` (a broken deck is a
+ * 400 naming file:line, and nothing is written; its images and PDFs are
+ * looked up beside the data file, where uploads are stored), stores it next to the data file under
  * its own name (never over an existing file: "-2", "-3" ... are added), and
  * records its session and first run; the loop then opens the room, and a
  * phone can join with the new code in the same second.  The answer is 201
@@ -134,9 +135,20 @@ static void admin_upload_work(void *arg)
     admin_upload_file_name(j->name, NULL, shown, sizeof shown);
     if (!j->name[0])
         snprintf(shown, sizeof shown, "upload.md");
-    int rc = deck_parse(shown, j->text, j->len, &j->deck, j->message, sizeof j->message);
+    /* The reader `serve` and `check` use: images and PDFs are looked up in
+     * the data file's folder, where the deck will be stored, and PDF pages
+     * rendered into the data file's page cache (on this worker, never on
+     * the loop). */
+    char pdf_cache[PATH_MAX];
+    struct deck_opts opts = {pdf_cache, NULL};
+    int rc = deck_pdf_cache_path(j->data_path, pdf_cache, sizeof pdf_cache)
+                 ? deck_parse_beside(shown, j->text, j->len, j->data_path, &opts, &j->deck, j->message,
+                                     sizeof j->message)
+                 : HU_ERR_IO;
+    if (rc == HU_ERR_IO && !j->message[0])
+        snprintf(j->message, sizeof j->message, "the data file's path is too long");
     if (rc != HU_OK) {
-        j->status = rc == HU_ERR_NOMEM ? 500 : 400;
+        j->status = rc == HU_ERR_PARSE ? 400 : 500;
         j->line = admin_upload_line(shown, j->message);
         j->deck = NULL;
         return;

@@ -25,6 +25,7 @@ struct server_config {
     unsigned max_conns_per_ip;  /* WebSockets per source address */
     unsigned max_joins_burst;   /* new participant tokens per address, at once */
     unsigned ping_secs;         /* ping a connection silent this long; hang up at 1.5x */
+    bool watch;                 /* --watch: reload a deck when it or its images change */
     const struct blocklist *blocklist; /* answers and questions held for moderation; not owned */
     const char *const *decks;   /* deck paths, one session each */
     size_t n_decks;

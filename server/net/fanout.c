@@ -106,3 +106,13 @@ void fanout_stop(struct server_session *ss)
     ev_timer_stop(ss->srv->loop, &ss->tally_timer);
     ev_timer_stop(ss->srv->loop, &ss->qa_timer);
 }
+
+void fanout_deck(struct server_session *ss)
+{
+    for (struct conn *c = ss->presenters; c; c = c->next) {
+        json_t *m = json_pack("{s:s, s:o, s:o}", "type", "deck", "session", session_info_json(ss->session, true),
+                              "deck", session_deck_json(ss->session));
+        ws_queue_text(c, proto_dump(m));
+    }
+    fanout_notify(ss);
+}

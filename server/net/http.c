@@ -15,6 +15,7 @@
 #include "export/qr.h"
 #include "admin_key.h"
 #include "http_impl.h"
+#include "http_media.h"
 #include "net.h"
 #include "route.h"
 
@@ -219,6 +220,10 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
     case ROUTE_RESULTS: return http_results(srv, wsi, p, &r);
     case ROUTE_API_NONE: return http_api_error(wsi, p, 404, "not_found", "no such route");
     case ROUTE_HEALTH: return http_health(srv, wsi, p);
+    case ROUTE_MEDIA: {
+        int rc = http_media(srv, wsi, p, &r);
+        return rc == HTTP_MEDIA_NOT_FOUND ? http_text(wsi, p, 404, "text/plain; charset=utf-8", "not found\n") : rc;
+    }
     case ROUTE_METRICS: return http_metrics(srv, wsi, p);
     case ROUTE_ADMIN_NONE:
     case ROUTE_ADMIN_SESSIONS:
@@ -234,6 +239,8 @@ static int http_route(struct server *srv, struct lws *wsi, struct http_pss *p)
 
 static int http_writeable(struct lws *wsi, struct http_pss *p)
 {
+    if (p->file_open)
+        return http_media_writeable(wsi, p);
     if (p->answer)
         return http_answer_send(wsi, p);
     if (!p->body)
@@ -264,6 +271,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     case LWS_CALLBACK_HTTP:
         free(p->body);
         p->body = NULL;
+        http_media_close(p);
         http_admin_forget(p);
         return http_route(srv, wsi, p);
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
@@ -280,6 +288,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         if (p) {
             free(p->body);
             p->body = NULL;
+            http_media_close(p);
             http_admin_forget(p);
         }
         break;

@@ -5,6 +5,7 @@
  * metrics` passes it (tests/integration/metrics.test.mjs). */
 #include "metrics.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -95,7 +96,13 @@ static int metrics_build_info(struct hu_buf *b)
     if (!rc)
         rc = hu_buf_puts(b, "handsup_build_info{");
     for (int i = 0; i < n && !rc; i++) {
-        rc = hu_buf_printf(b, "%s%s=\"", i ? "," : "", rows[i].name);
+        rc = i ? hu_buf_puts(b, ",") : 0;
+        /* A label name is [a-zA-Z_][a-zA-Z0-9_]*: "cmark-gfm" becomes
+         * cmark_gfm. */
+        for (const char *c = rows[i].name; *c && !rc; c++)
+            rc = hu_buf_printf(b, "%c", isalnum((unsigned char)*c) ? *c : '_');
+        if (!rc)
+            rc = hu_buf_puts(b, "=\"");
         if (!rc)
             rc = metrics_label(b, rows[i].version);
         if (!rc)

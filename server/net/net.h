@@ -150,10 +150,11 @@ struct server {
     char base_url[512];         /* http://host:port, no trailing slash */
     char public_origin[512];    /* scheme://host[:port] of --public-url, or "" */
     char web_dir[4096], presenter_dir[4096];
-    struct lws_http_mount mounts[8];
+    struct lws_http_mount mounts[9];
     struct lws_protocol_vhost_options headers[5];
     char csp[512];              /* Content-Security-Policy of every response */
     struct ws_pending_vote *pending; /* votes handed to the store, not yet completed */
+    struct server_watch *watch; /* --watch (server_watch.c), or NULL. Owned */
     unsigned char *scratch;     /* frames being written, after LWS_PRE headroom. From malloc() */
     size_t scratch_cap;
     struct listener *listener;  /* our listening socket (listener.h). Owned */
@@ -193,6 +194,9 @@ bool net_bearer_ok(struct lws *wsi, const char *key);
 void fanout_notify(struct server_session *ss);
 void fanout_init(struct server_session *ss);
 void fanout_stop(struct server_session *ss);
+/* fanout.c: the session's deck was reloaded: presenters get the new deck
+ * ({"type":"deck"}), everyone a new state. */
+void fanout_deck(struct server_session *ss);
 
 /* ws.c / http.c: the lws protocol callbacks. */
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
@@ -233,6 +237,9 @@ struct http_pss {
     char *body;                 /* From malloc(); NULL when nothing is pending */
     size_t len, sent;
     bool head;                  /* a HEAD request: headers as for GET, no body */
+    bool file_open;             /* an image being sent from file_fd (http_media.c) */
+    int file_fd;
+    uint64_t file_left;         /* bytes of it still to send */
     /* The organiser's API (http_admin.c): a request body being received,
      * the job answering it, and its answer once the job is done. */
     struct hu_buf in;

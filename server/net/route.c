@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/media.h"
 
 /* Copies the 8-digit code at the start of s, skipping spaces, so a code
  * written as it is read out ("4045 5687", sent as /j/4045%205687) works like
@@ -120,6 +121,14 @@ void route_parse(const char *path, struct route *r)
         } else if (after && strcmp(after, "/questions.csv") == 0) {
             r->kind = ROUTE_RESULTS;
             r->format = EXPORT_QUESTIONS_CSV;
+        }
+    } else if (strncmp(path, "/media/", 7) == 0) {
+        /* Only a plain relative path: "..", ".", "//", "\\" and absolute
+         * forms never reach a lookup (lws has decoded %2e and %2f already). */
+        after = route_code(path + 7, r->code);
+        if (after && after[0] == '/' && media_rel_ok(after + 1)) {
+            r->kind = ROUTE_MEDIA;
+            r->media = after + 1;
         }
     } else if (strcmp(path, "/healthz") == 0 || strcmp(path, "/healthz/") == 0) {
         r->kind = ROUTE_HEALTH;

@@ -18,6 +18,7 @@ enum route_kind {
     ROUTE_RESULTS,  /* /api/sessions/<code>/results.<csv|json|html|xlsx>, answers.csv, questions.csv */
     ROUTE_API_NONE, /* under /api/ but no such route: a JSON 404 */
     ROUTE_HEALTH,   /* /healthz or /healthz/ */
+    ROUTE_MEDIA,    /* /media/<code>/<path>: an image of the session's deck */
     ROUTE_METRICS,  /* /metrics (served only with --metrics) */
     /* The organiser's API (http_admin.c), all under /api/admin/: */
     ROUTE_ADMIN_NONE,     /* no such admin route: 401 without the key, else 404 */
@@ -33,9 +34,11 @@ enum route_kind {
 
 struct route {
     enum route_kind kind;
-    char code[HU_CODE_LEN + 1];   /* JOIN, QR, RESULTS, ADMIN_RUNS, ADMIN_RUN */
+    char code[HU_CODE_LEN + 1];   /* JOIN, QR, RESULTS, ADMIN_RUNS, ADMIN_RUN, MEDIA */
     enum export_format format;    /* RESULTS, ADMIN_REPORT */
     int run;                      /* ADMIN_RUN: 1..ROUTE_RUN_MAX */
+    const char *media;            /* MEDIA: the path after the code, inside the parsed string;
+                                     plain components only (base/media.h media_rel_ok) */
 };
 
 /* Parses the NUL-terminated path (no query string: lws keeps it apart). */

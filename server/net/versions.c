@@ -1,7 +1,9 @@
 /* versions.c -- handsup's version and its libraries' (versions.h). */
 #include "versions.h"
 
-#include <cmark.h>
+#include <cairo.h>
+#include <cmark-gfm.h>
+#include <poppler.h>
 #include <ev.h>
 #include <jansson.h>
 #include <libwebsockets.h>
@@ -26,8 +28,12 @@ int versions_list(struct versions_row *rows)
     snprintf(rows[n++].version, sizeof rows[0].version, "%s", sqlite3_libversion());
     rows[n].name = "jansson";
     snprintf(rows[n++].version, sizeof rows[0].version, "%s", jansson_version_str());
-    rows[n].name = "cmark";
+    rows[n].name = "cmark-gfm";
     snprintf(rows[n++].version, sizeof rows[0].version, "%s", cmark_version_string());
+    rows[n].name = "poppler";
+    snprintf(rows[n++].version, sizeof rows[0].version, "%s", poppler_get_version());
+    rows[n].name = "cairo";
+    snprintf(rows[n++].version, sizeof rows[0].version, "%s", cairo_version_string());
     rows[n].name = "libqrencode";
     char *qr = QRcode_APIVersionString(); /* static storage in the library */
     snprintf(rows[n++].version, sizeof rows[0].version, "%s", qr ? qr : "?");

@@ -9,7 +9,7 @@ struct versions_row {
     char version[96];
 };
 
-#define VERSIONS_MAX 10
+#define VERSIONS_MAX 16
 
 /* Fills rows (room for VERSIONS_MAX) and returns how many: handsup first. */
 int versions_list(struct versions_row *rows);

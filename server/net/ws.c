@@ -182,12 +182,8 @@ static int ws_command(struct conn *c, const struct proto_msg *m, char *why, size
             return HU_ERR_BAD_MESSAGE;
         }
         return session_goto(s, m->slide, now);
-    case PROTO_NEXT:
-        if ((size_t)session_current(s) + 1 < n_slides)
-            return session_goto(s, session_current(s) + 1, now);
-        return HU_OK;
-    case PROTO_PREV:
-        return session_current(s) > 0 ? session_goto(s, session_current(s) - 1, now) : HU_OK;
+    case PROTO_NEXT: return session_next(s, now); /* fragments first, then the next slide */
+    case PROTO_PREV: return session_prev(s, now);
     case PROTO_OPEN: return session_open(s, now);
     case PROTO_CLOSE: return session_close(s, now);
     case PROTO_REVEAL: return session_reveal(s, true);

@@ -25,6 +25,10 @@ struct session *session_new(struct deck *deck, const char *code, const char *key
     if (!s)
         return NULL;
     s->deck = deck;
+    if (deck_bind(deck, code) != HU_OK) {
+        free(s);
+        return NULL;
+    }
     s->store = st;
     s->store_id = store_id;
     s->created_at = created_at;
@@ -80,6 +84,9 @@ void session_free(struct session *s)
         answers_clear(&s->removed[i].answers);
     }
     free(s->removed);
+    for (size_t i = 0; i < s->n_retired; i++)
+        deck_free(s->retired[i]);
+    free(s->retired);
     qa_clear(&s->qa);
     hu_buf_free(&s->qa_cache);
     free(s->slide_poll);
@@ -292,31 +299,36 @@ struct session_poll *session_current_poll(const struct session *s)
     return i < 0 ? NULL : &s->polls[i];
 }
 
-void session_save_poll(struct session *s, const struct session_poll *p)
+int session_poll_row(const struct session *s, const struct session_poll *p, struct store_poll_row *row)
 {
-    if (!s->store)
-        return;
-    struct store_poll_row row;
-    memset(&row, 0, sizeof row);
-    snprintf(row.poll_id, sizeof row.poll_id, "%s", p->slide->poll_id);
-    snprintf(row.question, sizeof row.question, "%s", p->slide->question);
-    snprintf(row.kind, sizeof row.kind, "%s", p->spec->kind->name);
+    memset(row, 0, sizeof *row);
+    snprintf(row->poll_id, sizeof row->poll_id, "%s", p->slide->poll_id);
+    snprintf(row->question, sizeof row->question, "%s", p->slide->question);
+    snprintf(row->kind, sizeof row->kind, "%s", p->spec->kind->name);
     char *params = pollspec_encode(p->spec);
-    if (!params || strlen(params) >= sizeof row.params) {
+    if (!params || strlen(params) >= sizeof row->params) {
         /* Labels are bounded (HU_LABEL_MAX, HU_OPTION_MAX) so that they fit. */
-        log_event(LOG_ERROR, "cannot save a poll's options", LOG_S("session", s->code), LOG_S("poll", row.poll_id),
+        log_event(LOG_ERROR, "cannot save a poll's options", LOG_S("session", s->code), LOG_S("poll", row->poll_id),
                   LOG_END);
         free(params);
-        return;
+        return HU_ERR_NOMEM;
     }
-    memcpy(row.params, params, strlen(params) + 1);
+    memcpy(row->params, params, strlen(params) + 1);
     free(params);
-    row.slide_index = p->slide_index;
-    row.status = (int)p->status;
-    row.revealed = p->revealed;
-    row.opened_at = p->opened_at;
-    row.closed_at = p->closed_at;
-    row.participants_at_close = p->participants_at_close;
+    row->slide_index = p->slide_index;
+    row->status = (int)p->status;
+    row->revealed = p->revealed;
+    row->opened_at = p->opened_at;
+    row->closed_at = p->closed_at;
+    row->participants_at_close = p->participants_at_close;
+    return HU_OK;
+}
+
+void session_save_poll(struct session *s, const struct session_poll *p)
+{
+    struct store_poll_row row;
+    if (!s->store || session_poll_row(s, p, &row) != HU_OK)
+        return;
     int rc = store_poll(s->store, s->store_id, &row);
     if (rc)
         log_event(LOG_ERROR, "cannot save poll", LOG_S("session", s->code), LOG_S("poll", row.poll_id),
@@ -408,6 +420,7 @@ int session_goto(struct session *s, int slide, int64_t now_ms)
     if (leaving)
         session_poll_leave(s, leaving, now_ms);
     s->current = slide;
+    s->fragment = 0;
     s->blank = false;
     struct session_poll *arriving = session_current_poll(s);
     if (arriving && arriving->status == SESSION_POLL_PENDING) {

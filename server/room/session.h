@@ -5,7 +5,7 @@
  * (when one is attached) in the same call that makes it, so memory and the
  * data file see changes in the same order.  Votes are the exception: they
  * are checked here, written by the store, and only applied here once the
- * store has committed them (session_vote_commit). */
+ * store has committed them (session_act_done). */
 #ifndef HU_SESSION_H
 #define HU_SESSION_H
 
@@ -119,6 +119,28 @@ int session_timer(struct session *s, enum session_timer_action action, int secon
  * slide shows them again.  Always HU_OK. */
 int session_blank(struct session *s, bool on);
 
+/* --- look and reload (session_look.c, session_reload.c) --- */
+
+/* "next" and "prev" of the presenter: a slide's fragmented list items are
+ * revealed one by one before the next slide, and hidden again going back
+ * (DESIGN section 8, as Marp's presenter does). */
+int session_next(struct session *s, int64_t now_ms);
+int session_prev(struct session *s, int64_t now_ms);
+
+/* Replaces the deck (ownership passes) as a restart with the changed deck
+ * would: polls matched by id keep their votes and status, removed polls keep
+ * their results for export (a warning on stderr), the position follows the
+ * current poll or stays, and a pending poll arrived at opens.  The old deck
+ * is kept until the session ends: votes in flight point into it.  HU_OK or
+ * HU_ERR_NOMEM (then the session is unchanged and deck freed). */
+int session_reload(struct session *s, struct deck *deck, int64_t now_ms);
+
+/* The look of slide i for JSON: "bg", "split", "fragments", "look" and
+ * "pdfPage" added to o. */
+void session_slide_look_json(const struct session *s, size_t i, json_t *o);
+/* The deck's theme, accent and logo URL added to o. */
+void session_deck_look_json(const struct session *s, json_t *o);
+
 /* --- what participants send: votes, answers, withdrawals, questions, upvotes ---
  *
  * Each is checked here (nothing changes yet, but answers and questions
@@ -131,9 +153,13 @@ enum session_act_type { SESSION_ACT_VOTE, SESSION_ACT_ANSWER, SESSION_ACT_WITHDR
 struct session_act {
     enum session_act_type type;
     uint32_t participant;
-    int poll;            /* vote, answer, withdraw: index into the session's polls; else -1 */
+    int poll;            /* vote, answer, withdraw: index into the session's polls of this
+                            generation; else -1 */
+    uint32_t generation; /* the session's deck reloads when checked (session_reload.c) */
+    const struct pollspec *spec; /* vote, answer, withdraw: the poll's, static for the session's
+                                    lifetime (a deck replaced by a reload is kept); else NULL */
     uint32_t epoch;      /* the poll's reset count when checked; ask, upvote: the session's run count */
-    const char *poll_id; /* static for the session's lifetime, or NULL */
+    const char *poll_id; /* static for the session's lifetime (as spec), or NULL */
     tally_mask picks;    /* vote */
     uint32_t item;       /* answer, withdraw: answer id; ask, upvote: question id */
     int status;          /* answer, ask: the status it starts with (enum answer_status, question_status) */

@@ -61,6 +61,8 @@ int session_vote_check(const struct session *s, uint32_t participant, const char
     if (p->status != SESSION_POLL_OPEN)
         return HU_ERR_POLL_CLOSED;
     a->poll = pi;
+    a->generation = s->generation;
+    a->spec = p->spec;
     a->epoch = p->epoch;
     a->poll_id = p->slide->poll_id;
     return HU_OK;
@@ -104,6 +106,8 @@ int session_answer_check(struct session *s, uint32_t participant, const char *po
     bool held = p->spec->moderate || blocklist_match(s->blocklist, a->text, strlen(a->text));
     a->status = held ? ANSWER_PENDING : ANSWER_SHOWN;
     a->poll = pi;
+    a->generation = s->generation;
+    a->spec = p->spec;
     a->epoch = p->epoch;
     a->poll_id = p->slide->poll_id;
     a->at = now_ms;
@@ -125,6 +129,8 @@ int session_withdraw_check(const struct session *s, uint32_t participant, const 
         return HU_ERR_POLL_CLOSED;
     session_act_init(a, SESSION_ACT_WITHDRAW, participant);
     a->poll = pi;
+    a->generation = s->generation;
+    a->spec = p->spec;
     a->epoch = p->epoch;
     a->poll_id = p->slide->poll_id;
     a->item = id;
@@ -178,7 +184,7 @@ int session_act_save(struct session *s, const struct session_act *a, void *cooki
     switch (a->type) {
     case SESSION_ACT_VOTE: {
         char stored[BALLOT_TEXT_MAX];
-        ballot_encode(s->polls[a->poll].spec, a->picks, stored);
+        ballot_encode(a->spec, a->picks, stored);
         rc = store_vote(s->store, s->store_id, a->poll_id, a->participant, stored, cookie);
         if (rc == HU_OK)
             s->polls[a->poll].votes_taken++; /* a vote on the way: the poll was meant to be open */
@@ -199,7 +205,9 @@ int session_act_save(struct session *s, const struct session_act *a, void *cooki
     return HU_ERR_INTERNAL;
 }
 
-void session_act_done(struct session *s, struct session_act *a, bool ok)
+/* Applies act a of the deck being served (or releases what its check
+ * reserved); returns whether anything a participant sees changed. */
+static bool session_act_apply(struct session *s, const struct session_act *a, bool ok)
 {
     struct session_poll *p = a->poll >= 0 ? &s->polls[a->poll] : NULL;
     bool current = p && p->epoch == a->epoch;
@@ -235,6 +243,15 @@ void session_act_done(struct session *s, struct session_act *a, bool ok)
             changed = false;
         break;
     }
+    return changed;
+}
+
+void session_act_done(struct session *s, struct session_act *a, bool ok)
+{
+    /* Checked against a deck a reload has replaced since: a->poll indexes
+     * the old polls, so the act goes by its poll id. */
+    bool changed = a->poll >= 0 && a->generation != s->generation ? session_reload_act_done(s, a, ok)
+                                                                  : session_act_apply(s, a, ok);
     free(a->text);
     a->text = NULL;
     if (!changed)
@@ -250,15 +267,15 @@ void session_act_done(struct session *s, struct session_act *a, bool ok)
 
 size_t session_act_ack(const struct session *s, const struct session_act *a, char *buf, size_t cap)
 {
+    (void)s; /* a->spec outlives a reload; s->polls[a->poll] does not */
     static const char *const fields[] = {[SESSION_ACT_ANSWER] = "answer", [SESSION_ACT_WITHDRAW] = "answer",
                                          [SESSION_ACT_ASK] = "question", [SESSION_ACT_UPVOTE] = "question"};
     char picks[BALLOT_TEXT_MAX] = "";
     const char *vote_field = "";
     const char *status = "";
     if (a->type == SESSION_ACT_VOTE) {
-        const struct pollspec *p = s->polls[a->poll].spec;
-        ballot_write(p, a->picks, picks);
-        vote_field = ballot_field(p);
+        ballot_write(a->spec, a->picks, picks);
+        vote_field = ballot_field(a->spec);
     } else if (a->type == SESSION_ACT_ANSWER || a->type == SESSION_ACT_WITHDRAW) {
         status = a->type == SESSION_ACT_WITHDRAW ? "withdrawn" : answers_status_name((enum answer_status)a->status);
     } else if (a->type == SESSION_ACT_ASK) {
@@ -283,10 +300,10 @@ const char *session_act_choice(const struct session *s, const struct session_act
 {
     if (a->type != SESSION_ACT_VOTE || a->picks == TALLY_NONE || (a->picks & (a->picks - 1)))
         return NULL;
-    const struct pollspec *p = s->polls[a->poll].spec;
-    if (strcmp(ballot_field(p), "choice") != 0)
+    (void)s; /* a->spec outlives a reload, s->polls[a->poll] does not */
+    if (strcmp(ballot_field(a->spec), "choice") != 0)
         return NULL;
-    return p->ids[__builtin_ctz(a->picks)];
+    return a->spec->ids[__builtin_ctz(a->picks)];
 }
 
 /* --- moderation --- */

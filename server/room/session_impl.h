@@ -45,6 +45,7 @@ struct session_removed {
     bool known;                     /* a kind this build knows (else only its row is exported) */
     struct tally *tally;            /* known option kinds. Owned */
     struct answers answers;         /* known text kinds */
+    uint32_t epoch;                 /* the poll's resets when a reload removed it (votes in flight) */
 };
 
 struct session {
@@ -93,6 +94,12 @@ struct session {
 
     struct session_run run;         /* the run served (session_run.c) */
     uint32_t run_epoch;             /* runs started while serving: questions checked before are void */
+
+    int fragment;                   /* list items shown so far on the current slide */
+    uint32_t generation;            /* deck reloads so far (session_reload.c) */
+    struct deck **retired;          /* decks replaced by a reload: votes in flight point into
+                                       them. Owned, freed with the session. From malloc() */
+    size_t n_retired;
 };
 
 /* session_people.c */
@@ -117,5 +124,13 @@ json_t *session_timer_json(const struct session *s, int64_t now_ms);
 struct session_poll *session_current_poll(const struct session *s);
 /* Saves a poll's row to the store (no-op without a store). */
 void session_save_poll(struct session *s, const struct session_poll *p);
+/* The row session_save_poll saves.  HU_OK, or HU_ERR_NOMEM (logged). */
+int session_poll_row(const struct session *s, const struct session_poll *p, struct store_poll_row *row);
+
+/* session_reload.c: applies act (checked before a deck reload, committed
+ * or not as ok says) to its poll by id wherever the poll is now: in the
+ * deck, with its options read again by id, or among the removed polls.
+ * Returns whether anything a participant sees changed. */
+bool session_reload_act_done(struct session *s, const struct session_act *a, bool ok);
 
 #endif

@@ -82,8 +82,11 @@ json_t *session_state_json(const struct session *s, bool presenter, int64_t now_
     if (!slide)
         return NULL;
     /* Content slides are for the projector; phones only need their title. */
-    if (presenter || sl->kind != DECK_SLIDE_CONTENT)
+    if (presenter || sl->kind != DECK_SLIDE_CONTENT) {
         json_object_set_new(slide, "html", json_string(sl->html));
+        session_slide_look_json(s, (size_t)s->current, slide);
+    }
+    json_object_set_new(slide, "fragment", json_integer(s->fragment));
     if (sl->kind == DECK_SLIDE_DISCUSS)
         json_object_set_new(slide, "discuss", session_timer_json(s, now_ms));
 
@@ -142,6 +145,8 @@ json_t *session_info_json(const struct session *s, bool presenter)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "code", s->code, "title", s->deck->title, "qa",
                           session_qa_names[s->deck->qa]);
+    if (o)
+        session_deck_look_json(s, o);
     if (o && s->deck->lang[0])
         json_object_set_new(o, "lang", json_string(s->deck->lang));
     if (o && presenter) {
@@ -169,6 +174,7 @@ json_t *session_deck_json(const struct session *s)
                               "notes", sl->notes ? json_string(sl->notes) : json_null());
         if (!o)
             continue;
+        session_slide_look_json(s, i, o);
         if (sl->notes_html)
             json_object_set_new(o, "notesHtml", json_string(sl->notes_html));
         if (sl->kind == DECK_SLIDE_DISCUSS)
@@ -177,8 +183,11 @@ json_t *session_deck_json(const struct session *s)
             json_object_set_new(o, "poll", session_poll_def_json(sl));
         json_array_append_new(slides, o);
     }
-    return json_pack("{s:s, s:o, s:s}", "title", s->deck->title, "slides", slides, "qa",
-                     session_qa_names[s->deck->qa]);
+    json_t *deck = json_pack("{s:s, s:o, s:s}", "title", s->deck->title, "slides", slides, "qa",
+                             session_qa_names[s->deck->qa]);
+    if (deck)
+        session_deck_look_json(s, deck);
+    return deck;
 }
 
 /* A removed poll as the data file has it (store_read.c reads the same). */

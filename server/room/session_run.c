@@ -6,7 +6,7 @@
  * than with a new session object because votes on their way to the store
  * point into this session's deck; each poll's epoch moves on, so such a vote
  * still lands in the run it was cast in (the store has its run id) and is
- * not applied to the new tallies (session_vote_commit drops it). */
+ * not applied to the new tallies (session_act_done drops it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +37,10 @@ void session_new_run(struct session *s, const struct session_run *run, int64_t n
         p->votes_taken = 0;
     }
     /* Polls that had left the deck belong to the earlier run's results. */
+    for (size_t i = 0; i < s->n_removed; i++) {
+        tally_free(s->removed[i].tally);
+        answers_clear(&s->removed[i].answers);
+    }
     free(s->removed);
     s->removed = NULL;
     s->n_removed = 0;
@@ -52,6 +56,7 @@ void session_new_run(struct session *s, const struct session_run *run, int64_t n
     s->cap_participants = 0;
     s->table_size = 0;
     s->current = 0;
+    s->fragment = 0;
     /* Every discussion timer starts afresh when its slide is next shown. */
     memset(s->timers, 0, s->deck->n_slides * sizeof *s->timers);
     s->blank = false;

@@ -9,6 +9,7 @@
 
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
+#include "base/media.h"
 #include "deck/deck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -47,7 +48,8 @@ static size_t fuzz_strlen_or_zero(const char *s)
 static void fuzz_check_slide(const struct deck *deck, size_t i, size_t *polls)
 {
     const struct deck_slide *s = &deck->slides[i];
-    if (s->kind != DECK_SLIDE_CONTENT && s->kind != DECK_SLIDE_DISCUSS && s->kind != DECK_SLIDE_POLL)
+    if (s->kind != DECK_SLIDE_CONTENT && s->kind != DECK_SLIDE_DISCUSS && s->kind != DECK_SLIDE_POLL &&
+        s->kind != DECK_SLIDE_QA)
         __builtin_trap();
     if (s->line < 1 || !s->html)
         __builtin_trap();
@@ -58,6 +60,17 @@ static void fuzz_check_slide(const struct deck *deck, size_t i, size_t *polls)
         __builtin_trap();
     if (s->discuss_seconds > 0 && s->kind != DECK_SLIDE_DISCUSS)
         __builtin_trap();
+    /* Backgrounds name real media; splits and fragments stay in range. */
+    for (size_t k = 0; k < s->n_bgs; k++)
+        if (s->bgs[k].media < 0 || (size_t)s->bgs[k].media >= deck->n_media || !s->bgs[k].size[0])
+            __builtin_trap();
+    if (s->split != DECK_SPLIT_NONE && (s->split_pct < 1 || s->split_pct > 99))
+        __builtin_trap();
+    if (s->fragments < 0 || (s->kind != DECK_SLIDE_CONTENT && s->pdf_page))
+        __builtin_trap();
+    (void)fuzz_strlen_or_zero(s->look.header);
+    (void)fuzz_strlen_or_zero(s->look.footer);
+    (void)fuzz_strlen_or_zero(s->look.classes);
     if (s->kind != DECK_SLIDE_POLL)
         return;
     (*polls)++;
@@ -100,6 +113,12 @@ static void fuzz_check_deck(const struct deck *deck)
             if (deck->code[k] < '0' || deck->code[k] > '9')
                 __builtin_trap();
     }
+    /* Parsed from memory: nothing on disk is looked at, nothing is served. */
+    for (size_t i = 0; i < deck->n_media; i++)
+        if (!deck->media[i].key || deck->media[i].ok || !media_rel_ok(deck->media[i].key))
+            __builtin_trap();
+    if (deck->logo >= (int)deck->n_media || deck->dir_fd != -1 || deck->n_pdf_pages > deck->n_slides)
+        __builtin_trap();
     size_t polls = 0;
     for (size_t i = 0; i < deck->n_slides; i++)
         fuzz_check_slide(deck, i, &polls);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/hu_limits.h"
+#include "base/media.h"
 #include "net/route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,7 +25,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct route r;
     route_parse(path, &r);
     size_t code_len = strnlen(r.code, sizeof r.code);
+    /* A media path is a plain relative path inside the parsed string:
+     * nothing that could climb out of the deck's folder. */
+    if (r.kind == ROUTE_MEDIA && (!r.media || r.media < path || r.media >= path + size || !media_rel_ok(r.media)))
+        __builtin_trap();
+    if (r.kind != ROUTE_MEDIA && r.media)
+        __builtin_trap();
     switch (r.kind) {
+    case ROUTE_MEDIA:
     case ROUTE_JOIN:
     case ROUTE_QR:
     case ROUTE_RESULTS:

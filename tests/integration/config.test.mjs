@@ -80,7 +80,7 @@ test('--version names the version and the libraries', async () => {
   const r = await runCli(['--version']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^handsup \d+\.\d+\.\d+\n/);
-  for (const lib of ['libwebsockets', 'libev', 'openssl', 'sqlite', 'jansson', 'cmark', 'libqrencode']) {
+  for (const lib of ['libwebsockets', 'libev', 'openssl', 'sqlite', 'jansson', 'cmark-gfm', 'poppler', 'cairo', 'libqrencode']) {
     assert.match(r.stdout, new RegExp(`^  ${lib} +\\S+`, 'm'), lib);
   }
 });

@@ -66,6 +66,15 @@ code: ${CODE}
 # Is this poll kept?
 `;
 
+// The server writes its start-up warnings to stderr before its banner on
+// stdout, but the two pipes are read independently: wait for the line
+// rather than assume it arrived first.
+async function stderrMatch(re, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!re.test(server.stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.match(server.stderr, re);
+}
+
 const deckPath = writeTemp(dir, 'deck.md', before_);
 let server;
 let token;
@@ -95,7 +104,7 @@ after(async () => {
 });
 
 test('a poll removed from the deck is reported at start-up and kept for export', async () => {
-  assert.match(server.stderr, /level=warn msg="poll in the data file is no longer in the deck[^"]*" deck=\S*deck\.md poll=drop/);
+  await stderrMatch(/level=warn msg="poll in the data file is no longer in the deck[^"]*" deck=\S*deck\.md poll=drop/);
   const res = await server.get(`/api/sessions/${CODE}/results.json`, { Authorization: `Bearer ${server.key}` });
   assert.equal(res.status, 200);
   const polls = JSON.parse(res.body).sessions[0].polls;
@@ -131,6 +140,6 @@ test('a poll with an explicit id keeps its votes where it moved', async () => {
   await p.close();
 });
 
-test('a derived id now naming another question is reported', () => {
-  assert.match(server.stderr, /level=warn msg="poll question changed since its votes were cast[^"]*" deck=\S*deck\.md poll=\S+ was=Alpha\? now="Inserted question\?"/);
+test('a derived id now naming another question is reported', async () => {
+  await stderrMatch(/level=warn msg="poll question changed since its votes were cast[^"]*" deck=\S*deck\.md poll=\S+ was=Alpha\? now="Inserted question\?"/);
 });

@@ -94,6 +94,9 @@ static bool expect_fail(const char *where, const char *line, const char *got)
  *   slide I title TEXT | slide I title none | slide I line N | slide I question TEXT
  *   slide I notes TEXT | slide I notes none | slide I notes-html TEXT (exact)
  *   slide I html-has TEXT | slide I html-lacks TEXT | slide I html TEXT (exact)
+ *   theme light|dark|contrast | accent #RRGGBB|none | media N | media I KEY
+ *   slide I fragments N | slide I pdf-page N | slide I bgs none|MEDIA:SIZE ... [split left|right PCT]
+ *   slide I look paginate|header|footer|class|bgcolor|color|bgcss VALUE|none
  *   qa off|on|moderated | slide I qa
  *   slide I kind KIND | slide I spec JSON (the poll's stored parameters, exactly)
  * Blank lines and lines starting with "#" are comments. */
@@ -120,6 +123,24 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
             if (strcmp(d->warnings[i], line + 8) == 0)
                 return true;
         return expect_fail(where, line, d->n_warnings ? d->warnings[0] : "no warnings");
+    }
+    if (strncmp(line, "theme ", 6) == 0) {
+        const char *got = d->theme == DECK_THEME_DARK ? "dark" : d->theme == DECK_THEME_CONTRAST ? "contrast" : "light";
+        return strcmp(got, line + 6) == 0 || expect_fail(where, line, got);
+    }
+    if (strncmp(line, "accent ", 7) == 0)
+        return strcmp(d->accent[0] ? d->accent : "none", line + 7) == 0 || expect_fail(where, line, d->accent);
+    if (strncmp(line, "media ", 6) == 0) {
+        /* "media N" (count) or "media I KEY" (the key of media I, from 0) */
+        char *end;
+        long i = strtol(line + 6, &end, 10);
+        if (*end == '\0') {
+            snprintf(buf, sizeof buf, "%zu", d->n_media);
+            return strcmp(buf, line + 6) == 0 || expect_fail(where, line, buf);
+        }
+        if (i < 0 || (size_t)i >= d->n_media)
+            return expect_fail(where, line, "no such media");
+        return strcmp(d->media[i].key, end + 1) == 0 || expect_fail(where, line, d->media[i].key);
     }
     if (strncmp(line, "qa ", 3) == 0) {
         const char *got = d->qa == DECK_QA_ON ? "on" : d->qa == DECK_QA_MODERATED ? "moderated" : "off";
@@ -186,6 +207,48 @@ static bool deck_expect_line(const struct deck *d, const char *where, char *line
         return strstr(sl->html, arg) != NULL || expect_fail(where, line, sl->html);
     if (IS("html-lacks"))
         return strstr(sl->html, arg) == NULL || expect_fail(where, line, sl->html);
+    if (IS("fragments") || IS("pdf-page")) {
+        snprintf(buf, sizeof buf, "%d", IS("fragments") ? sl->fragments : sl->pdf_page);
+        return strcmp(buf, arg) == 0 || expect_fail(where, line, buf);
+    }
+    if (IS("bgs")) {
+        /* "slide I bgs MEDIA:SIZE MEDIA:SIZE ..." or "none"; then the split */
+        buf[0] = '\0';
+        for (size_t k = 0; k < sl->n_bgs; k++)
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d:%s", k ? " " : "", sl->bgs[k].media,
+                     sl->bgs[k].size);
+        if (sl->split != DECK_SPLIT_NONE)
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " split %s %d",
+                     sl->split == DECK_SPLIT_LEFT ? "left" : "right", sl->split_pct);
+        return strcmp(sl->n_bgs ? buf : "none", arg) == 0 || expect_fail(where, line, buf);
+    }
+    if (IS("look")) {
+        /* "slide I look KEY VALUE|none": paginate, header, footer, class,
+         * bgcolor, color, bgcss */
+        const struct deck_look *l = &sl->look;
+        size_t kl = strcspn(arg, " ");
+        const char *val = arg[kl] ? arg + kl + 1 : "";
+        const char *got = NULL;
+#define KEY(k) (kl == strlen(k) && strncmp(arg, k, kl) == 0)
+        if (KEY("paginate"))
+            got = l->paginate ? "true" : "false";
+        else if (KEY("header"))
+            got = l->header;
+        else if (KEY("footer"))
+            got = l->footer;
+        else if (KEY("class"))
+            got = l->classes;
+        else if (KEY("bgcolor"))
+            got = l->bg_color;
+        else if (KEY("color"))
+            got = l->color;
+        else if (KEY("bgcss"))
+            got = l->bg_css;
+        else
+            return expect_fail(where, line, "an unknown look key");
+#undef KEY
+        return strcmp(got ? got : "none", val) == 0 || expect_fail(where, line, got);
+    }
 #undef IS
     return expect_fail(where, line, "an unknown slide expectation");
 }

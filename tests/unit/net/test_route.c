@@ -14,8 +14,29 @@ static void expect(const char *path, enum route_kind kind, const char *code)
     CHECK_STR(r.code, code);
 }
 
+static void test_media(void)
+{
+    struct route r;
+    route_parse("/media/12345678/images/map.png", &r);
+    CHECK(r.kind == ROUTE_MEDIA);
+    CHECK_STR(r.code, "12345678");
+    CHECK_STR(r.media, "images/map.png");
+    route_parse("/media/1234 5678/a b.png", &r);
+    CHECK(r.kind == ROUTE_MEDIA);
+    CHECK_STR(r.media, "a b.png");
+    const char *bad[] = {"/media/12345678/", "/media/12345678", "/media/12345678/../x.png", "/media/12345678/a/../b",
+                         "/media/12345678//etc/passwd", "/media/12345678/a\\b", "/media/1234567/x.png",
+                         "/media/12345678/./x.png", "/media/12345678/x/", "/media/"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        route_parse(bad[i], &r);
+        CHECK(r.kind == ROUTE_NONE);
+        CHECK_STR(r.code, "");
+    }
+}
+
 int main(void)
 {
+    test_media();
     expect("/j/40455687", ROUTE_JOIN, "40455687");
     expect("/j/40455687/", ROUTE_JOIN, "40455687");
     expect("/j/4045568", ROUTE_NONE, "");
