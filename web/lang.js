@@ -24,6 +24,17 @@
     try { return code ? localStorage.getItem(DECK_PREFIX + code) : null; } catch (e) { return null; }
   }
 
+  /* A ?lang= in the address outranks the menu, so a choice from the menu
+   * rewrites it: else the next reload would undo the choice. */
+  function keepInAddress(lang) {
+    try {
+      var q = new URLSearchParams(location.search);
+      if (!q.has('lang')) return;
+      q.set('lang', lang);
+      history.replaceState(history.state, '', location.pathname + '?' + q.toString() + location.hash);
+    } catch (e) { /* file:// or sandboxed: the menu's choice still holds for this page */ }
+  }
+
   function use(lang, source) {
     return I18n.load(BASE, lang).then(function (cat) {
       state.cat = cat;
@@ -31,7 +42,10 @@
       cat.apply(document);
       var menu = document.getElementById('lang-select');
       if (menu) {
-        I18n.menu(menu, cat.lang, function (picked) { use(picked, 'menu'); });
+        I18n.menu(menu, cat.lang, function (picked) {
+          keepInAddress(picked);
+          use(picked, 'menu');
+        });
       }
       state.listeners.forEach(function (fn) { fn(cat); });
       return cat;
