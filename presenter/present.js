@@ -45,11 +45,7 @@
 
   var Creds = window.HandsupCreds;
 
-  function readCredentials() {
-    var c = Creds.read();
-    app.mode = Creds.mode();
-    return c;
-  }
+  function readCredentials() { var c = Creds.read(); app.mode = Creds.mode(); return c; }
 
   function showLogin(error) {
     $('stage').hidden = true;
