@@ -324,7 +324,8 @@
       Array.prototype.forEach.call($('slide-body').querySelectorAll('img'), function (img) {
         img.addEventListener('load', fitSlide);
       });
-      if (window.HandsupLook) window.HandsupLook.slide(slideEl, $('slide-body'), ds, idx, count);
+      var pageLabel = tr('projector.pageLabel', { n: idx + 1, count: count });
+      if (window.HandsupLook) window.HandsupLook.slide(slideEl, $('slide-body'), ds, idx, count, pageLabel);
     }
     if (window.HandsupLook) {
       window.HandsupLook.fragments($('slide-body'), typeof st.slide.fragment === 'number' ? st.slide.fragment : 1e9);
