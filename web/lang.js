@@ -17,6 +17,7 @@
     cat: null,
     source: null,    /* 'query', 'menu', 'deck', 'browser' or 'default' */
     deck: null,      /* the deck's lang, when known */
+    want: null,      /* the language last asked for, loading or loaded */
     listeners: []
   };
 
@@ -36,7 +37,11 @@
   }
 
   function use(lang, source) {
+    state.want = lang;
     return I18n.load(BASE, lang).then(function (cat) {
+      /* Two quick picks from the menu: the later one wins, whichever
+       * catalogue arrives last. */
+      if (state.want !== lang) return state.cat;
       state.cat = cat;
       state.source = source;
       cat.apply(document);
