@@ -16,8 +16,12 @@
 
   var $ = window.HandsupDom.$;
   var el = window.HandsupDom.el;
+  var W = window.HandsupProjectorWords;
 
-  function fmt(x) { return (Math.round(Number(x) * 100) / 100).toString(); }
+  /* A scale's step in the deck's language's digits. */
+  function step(label) { return /^-?\d+$/.test(String(label)) ? W.num(Number(label)) : String(label); }
+
+  function fmt(x) { return Math.round(Number(x) * 100) / 100; }
 
   /* The scale's histogram: one column per value, height by count. */
   function renderScale(poll, t) {
@@ -26,7 +30,8 @@
     var counts = t.counts || {};
     var top = 0;
     options.forEach(function (o) { top = Math.max(top, Number(counts[o.id]) || 0); });
-    var key = poll.id + JSON.stringify(options);
+    var cat = W.catalogue();
+    var key = poll.id + JSON.stringify(options) + (cat ? cat.lang : '');
     if (box.dataset.key !== key) {
       box.dataset.key = key;
       box.textContent = '';
@@ -38,23 +43,23 @@
         var track = el('span', 'hist-track');
         track.appendChild(el('span', 'hist-fill'));
         col.appendChild(track);
-        col.appendChild(el('span', 'hist-value', o.label));
+        col.appendChild(el('span', 'hist-value', step(o.label)));
         box.appendChild(col);
       });
     }
     options.forEach(function (o) {
       var col = box.querySelector('[data-option="' + o.id + '"]');
       var n = Number(counts[o.id]) || 0;
-      col.querySelector('.hist-count').textContent = String(n);
+      col.querySelector('.hist-count').textContent = W.num(n);
       col.querySelector('.hist-fill').style.height = (top ? Math.round(n * 100 / top) : 0) + '%';
-      col.setAttribute('aria-label', o.label + ': ' + n + (n === 1 ? ' vote' : ' votes'));
+      col.setAttribute('aria-label', W.t('projector.histLabel', { label: step(o.label), count: n }));
     });
     var labels = poll.labels || ['', ''];
     $('hist-low').textContent = labels[0] || '';
     $('hist-high').textContent = labels[1] || '';
     var stats = $('kind-note');
     stats.textContent = t.voters && t.mean != null
-      ? 'Average ' + fmt(t.mean) + '  \u00b7  middle value ' + fmt(t.median) : 'No ratings yet';
+      ? W.t('projector.stats', { mean: fmt(t.mean), median: fmt(t.median) }) : W.t('projector.noRatings');
     stats.hidden = false;
   }
 
@@ -65,7 +70,7 @@
     $('wall').hidden = !wall;
     var note = $('kind-note');
     var n = Number(t.answers) || 0;
-    note.textContent = n === 1 ? '1 answer' : n + ' answers';
+    note.textContent = W.t('projector.answers', { count: n });
     note.hidden = false;
     if (!wall) {
       var entries = t.entries || [];
@@ -73,9 +78,9 @@
       if ($('cloud').dataset.key !== key) {
         $('cloud').dataset.key = key;
         window.HandsupCloud.draw($('cloud'), entries, CLOUD_W, CLOUD_H);
-        $('cloud').setAttribute('aria-label', 'Word cloud: ' + entries.slice(0, 20).map(function (e) {
-          return e.text + ' (' + e.count + ')';
-        }).join(', '));
+        $('cloud').setAttribute('aria-label', W.t('projector.cloudOf', { words: entries.slice(0, 20).map(function (e) {
+          return e.text + ' (' + W.num(Number(e.count) || 0) + ')';
+        }).join(', ') }));
       }
       return;
     }
@@ -105,17 +110,17 @@
     items.slice(0, QA_MAX).forEach(function (q) {
       var li = el('li', 'qa-row');
       li.dataset.status = q.status;
-      var votes = el('span', 'qa-votes', q.votes);
-      votes.setAttribute('aria-label', q.votes === 1 ? '1 vote' : q.votes + ' votes');
+      var votes = el('span', 'qa-votes', W.num(Number(q.votes) || 0));
+      votes.setAttribute('aria-label', W.t('mod.votes', { count: Number(q.votes) || 0 }));
       li.appendChild(votes);
       var text = el('span', 'qa-text', q.text);
       text.setAttribute('dir', 'auto');
       li.appendChild(text);
-      if (q.status !== 'open') li.appendChild(el('span', 'qa-flag', q.status === 'pinned' ? 'pinned' : 'answered'));
+      if (q.status !== 'open') li.appendChild(el('span', 'qa-flag', W.t(q.status === 'pinned' ? 'mod.pinned' : 'mod.isAnswered')));
       ol.appendChild(li);
     });
     $('qa-none').hidden = items.length > 0;
-    $('qa-count').textContent = items.length === 1 ? '1 question' : items.length + ' questions';
+    $('qa-count').textContent = W.t('projector.questions', { count: items.length });
   }
 
   window.HandsupPresentKinds = { renderScale: renderScale, renderText: renderText, renderQuestions: renderQuestions };

@@ -11,12 +11,14 @@
 
   var $ = window.HandsupDom.$;
   var el = window.HandsupDom.el;
+  var W = window.HandsupProjectorWords;
+  var t = W.t;
 
   var mod = { command: null, answers: null, questions: null, poll: null };
 
-  var STATUS_TEXT = {
-    shown: 'shown', pending: 'waiting', hidden: 'hidden',
-    open: 'open', answered: 'answered', pinned: 'pinned'
+  var STATUS_KEYS = {
+    shown: 'mod.shown', pending: 'mod.waiting', hidden: 'mod.hidden',
+    open: 'mod.open', answered: 'mod.isAnswered', pinned: 'mod.pinned'
   };
 
   function order(items) {
@@ -29,7 +31,7 @@
   function button(label, text, onClick, pressed) {
     var b = el('button', 'mod-action', label);
     b.type = 'button';
-    b.setAttribute('aria-label', label + ': ' + text);
+    b.setAttribute('aria-label', t('mod.actionLabel', { action: label, text: text }));
     if (pressed != null) b.setAttribute('aria-pressed', pressed ? 'true' : 'false');
     b.addEventListener('click', onClick);
     return b;
@@ -43,8 +45,9 @@
     text.setAttribute('dir', 'auto');
     li.appendChild(text);
     var meta = el('p', 'mod-meta');
-    meta.appendChild(el('span', 'mod-status', STATUS_TEXT[item.status] || item.status));
-    if (item.votes != null) meta.appendChild(el('span', 'mod-votes', item.votes === 1 ? '1 vote' : item.votes + ' votes'));
+    var status = Object.prototype.hasOwnProperty.call(STATUS_KEYS, item.status) ? t(STATUS_KEYS[item.status]) : item.status;
+    meta.appendChild(el('span', 'mod-status', status));
+    if (item.votes != null) meta.appendChild(el('span', 'mod-votes', t('mod.votes', { count: Number(item.votes) || 0 })));
     li.appendChild(meta);
     var bar = el('div', 'mod-actions');
     actions.forEach(function (b) { bar.appendChild(b); });
@@ -58,27 +61,27 @@
     var msg = mod.answers;
     var current = msg && mod.poll && msg.poll === mod.poll.id;
     $('mod-answers-heading').textContent = current && mod.poll.question
-      ? 'Answers: ' + mod.poll.question : 'Answers';
+      ? t('mod.answersOf', { question: mod.poll.question }) : t('mod.answers');
     var items = current ? order(msg.items || []) : [];
     items.forEach(function (a) {
       var acts = [];
       if (a.status !== 'shown') {
-        acts.push(button('Approve', a.text, function () {
+        acts.push(button(t('mod.approve'), a.text, function () {
           mod.command({ type: 'moderate', poll: msg.poll, answer: a.id, action: 'approve' });
         }));
       }
       if (a.status !== 'hidden') {
-        acts.push(button('Hide', a.text, function () {
+        acts.push(button(t('mod.hide'), a.text, function () {
           mod.command({ type: 'moderate', poll: msg.poll, answer: a.id, action: 'hide' });
         }));
       }
       list.appendChild(row(a, acts));
     });
     var waiting = items.filter(function (a) { return a.status === 'pending'; }).length;
-    $('mod-answers-none').textContent = current ? 'No answers yet.' : 'The current slide has no text poll.';
+    $('mod-answers-none').textContent = t(current ? 'mod.noAnswers' : 'mod.noTextPoll');
     $('mod-answers-none').hidden = items.length > 0;
     $('mod-answers-count').textContent = current
-      ? (msg.total || 0) + ' answers, ' + waiting + ' waiting' : '';
+      ? t('mod.answersCount', { count: Number(msg.total) || 0, waiting: waiting }) : '';
   }
 
   function renderQuestions() {
@@ -90,21 +93,29 @@
         return function () { mod.command({ type: 'question', question: q.id, action: action }); };
       };
       var acts = [];
-      if (q.status === 'pending' || q.status === 'hidden') acts.push(button('Approve', q.text, act('approve')));
-      if (q.status !== 'hidden') acts.push(button('Hide', q.text, act('hide')));
+      if (q.status === 'pending' || q.status === 'hidden') acts.push(button(t('mod.approve'), q.text, act('approve')));
+      if (q.status !== 'hidden') acts.push(button(t('mod.hide'), q.text, act('hide')));
       if (q.status !== 'pending' && q.status !== 'hidden') {
-        acts.push(button('Answered', q.text, act(q.status === 'answered' ? 'approve' : 'answered'), q.status === 'answered'));
-        acts.push(button('Pin', q.text, act(q.status === 'pinned' ? 'unpin' : 'pin'), q.status === 'pinned'));
+        acts.push(button(t('mod.answered'), q.text, act(q.status === 'answered' ? 'approve' : 'answered'),
+          q.status === 'answered'));
+        acts.push(button(t('mod.pin'), q.text, act(q.status === 'pinned' ? 'unpin' : 'pin'), q.status === 'pinned'));
       }
       list.appendChild(row(q, acts));
     });
     var waiting = items.filter(function (q) { return q.status === 'pending'; }).length;
     $('mod-questions-none').hidden = items.length > 0;
-    $('mod-questions-count').textContent = items.length + ' questions, ' + waiting + ' waiting';
+    $('mod-questions-count').textContent = t('mod.questionsCount', { count: items.length, waiting: waiting });
   }
 
   window.HandsupModerate = {
-    init: function (opts) { mod.command = opts.command; },
+    init: function (opts) {
+      mod.command = opts.command;
+      /* A new language: the lists again, in its words. */
+      W.onChange(function () {
+        renderAnswers();
+        if (mod.questions) renderQuestions();
+      });
+    },
     onState: function (state) {
       var p = state && state.poll;
       var was = mod.poll && mod.poll.id;

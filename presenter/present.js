@@ -4,25 +4,17 @@
  * It renders only from what the server sends (welcome deck, state, tally),
  * never from its own commands, so two presenter windows on one session always
  * show the same thing.  Code and key come from the URL fragment
- * (#<code>/<key>) or a small form and live in sessionStorage. */
+ * (#<code>/<key>) or a small form and live in sessionStorage.  Its words
+ * are the deck's language's (words.js); the result bars are bars.js's. */
 (function () {
   'use strict';
 
   if (window.HANDSUP_ROUTED) return; /* route.js is opening the console instead */
 
-  var STORE_KEY = 'handsup.presenter';
   var TOAST_MS = 4000;
 
-  var ERROR_TEXT = {
-    unknown_poll: 'This slide has no poll.',
-    poll_closed: 'Voting on this poll is closed.',
-    bad_message: 'The server did not accept that command.',
-    rate_limited: 'Too many commands at once: slow down a little.',
-    server_busy: 'The server is busy; try again.',
-    store_failed: 'The data file could not be written.',
-    internal: 'Something went wrong on the server.',
-    not_joined: 'Not joined yet; reconnecting.'
-  };
+  var W = window.HandsupProjectorWords;
+  var tr = W.t;
 
   function $(id) { return document.getElementById(id); }
 
@@ -39,9 +31,7 @@
     people: { participants: 0, connected: 0 },
     shownIndex: -1,
     barsKey: null,
-    tick: null,
     toastTimer: null,
-    lastFocus: null,
     mode: 'present',    /* or 'moderate': the moderation view (moderate.js) */
     answers: null,      /* the last "answers" message (the current text poll's answers) */
     questions: null     /* the last "questions" message (every audience question) */
@@ -51,50 +41,11 @@
   function formatCode(c) { return c && c.length === 8 ? c.slice(0, 4) + ' ' + c.slice(4) : String(c || ''); }
   function normalizeCode(s) { return String(s || '').replace(/[\s\u00a0-]/g, ''); }
 
-  /* ---- credentials ------------------------------------------------------- */
+  /* ---- credentials (creds.js) -------------------------------------------- */
 
-  /* The server percent-encodes code and key in the fragment (a key may hold
-   * '/', '#' or '%'); a stray '%' from a hand-typed link is kept as it is. */
-  function fragmentPart(s) {
-    try { return decodeURIComponent(s); } catch (e) { return s; }
-  }
+  var Creds = window.HandsupCreds;
 
-  function readCredentials() {
-    var h = location.hash.replace(/^#/, '');
-    /* "#<code>/<key>/moderate" opens the moderation view; the key is
-     * percent-encoded, so a literal "/moderate" can only be the mode.  After
-     * the key leaves the address bar, "#moderate" keeps the mode for reloads. */
-    var moderate = /\/moderate$/.test(h) || h === 'moderate';
-    app.mode = moderate ? 'moderate' : 'present';
-    if (moderate) h = h.replace(/\/?moderate$/, '');
-    var slash = h.indexOf('/');
-    if (slash > 0) {
-      var code = normalizeCode(fragmentPart(h.slice(0, slash)));
-      var key = fragmentPart(h.slice(slash + 1));
-      if (code && key) {
-        saveCredentials(code, key);
-        /* The key leaves the address bar, which a projector shows to the
-         * whole room; sessionStorage keeps it for reloads of this tab. */
-        try {
-          history.replaceState(null, '', location.pathname + location.search + (moderate ? '#moderate' : ''));
-        } catch (e) { /* ignore */ }
-        return { code: code, key: key };
-      }
-    }
-    try {
-      var saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || 'null');
-      if (saved && saved.code && saved.key) return { code: String(saved.code), key: String(saved.key) };
-    } catch (e) { /* nothing usable stored */ }
-    return null;
-  }
-
-  function saveCredentials(code, key) {
-    try { sessionStorage.setItem(STORE_KEY, JSON.stringify({ code: code, key: key })); } catch (e) { /* ignore */ }
-  }
-
-  function forgetKey() {
-    try { sessionStorage.removeItem(STORE_KEY); } catch (e) { /* ignore */ }
-  }
+  function readCredentials() { var c = Creds.read(); app.mode = Creds.mode(); return c; }
 
   function showLogin(error) {
     $('stage').hidden = true;
@@ -131,13 +82,13 @@
   function setConnStatus(s) {
     var el = $('conn-status');
     el.dataset.state = s;
-    el.textContent = s === 'joined' ? 'Connected' : s === 'closed' ? 'Reconnecting…' : 'Connecting…';
+    el.textContent = W.connState(s);
     $('mod-conn').dataset.state = s;
     $('mod-conn').textContent = el.textContent;
   }
 
   function command(msg) {
-    if (!app.joined || !conn.send(msg)) toast('Not connected: the command was not sent.');
+    if (!app.joined || !conn.send(msg)) toast(tr('conn.notSent'));
   }
 
   function onMessage(msg) {
@@ -171,7 +122,6 @@
     showStage();
     renderSession();
     window.HandsupModerate.onSession(app.session);
-    $('mod-session').textContent = (app.session.title || '') + ' \u00b7 code ' + formatCode(app.code);
   }
 
   /* Answers and questions reach the moderation view only in its own mode:
@@ -203,22 +153,22 @@
     var code = String(msg.code || '');
     if (code === 'forbidden' && !app.joined) {
       conn.stop();
-      forgetKey();
+      Creds.forget();
       app.key = null;
-      showLogin('Wrong presenter key for session ' + formatCode(app.code) + '.');
+      showLogin(tr('login.wrongKey', { code: formatCode(app.code) }));
       return;
     }
     if (code === 'unknown_session' && !app.joined) {
       conn.stop();
-      forgetKey();
-      showLogin('No session has the code ' + formatCode(app.code) + '.');
+      Creds.forget();
+      showLogin(tr('login.unknown', { code: formatCode(app.code) }));
       return;
     }
     if (code === 'not_joined' && app.code && app.key) {
       conn.send({ type: 'join', code: app.code, key: app.key });
       return;
     }
-    toast(ERROR_TEXT[code] || (msg.message ? String(msg.message) : 'The server refused that.'));
+    toast(W.errorText(code, msg.message));
   }
 
   /* ---- rendering: session and slides ------------------------------------ */
@@ -239,34 +189,37 @@
     }
     var title = s.title || (app.deck && app.deck.title) || '';
     $('session-title').textContent = title;
-    document.title = (title ? title + ' \u2013 ' : '') + 'handsup presenter';
     if (window.HandsupLook) window.HandsupLook.deck(app.deck || s, $('deck-logo'));
+    /* The words follow the deck's language; a reload may have changed it. */
+    W.use(s.lang || (app.deck && app.deck.lang) || null).then(renderWords, renderWords);
+  }
+
+  /* Everything written in the deck's language, again when it changes. */
+  function renderWords() {
+    var s = app.session || {};
+    var title = $('session-title').textContent;
+    document.title = (title ? title + ' \u2013 ' : '') + tr('projector.title');
+    $('mod-session').textContent = tr('projector.modSession', { title: s.title || '', code: formatCode(app.code) });
+    setConnStatus($('conn-status').dataset.state);
     renderRun(s.run);
+    renderPeople();
+    app.barsKey = null;
+    render();
   }
 
   /* Which run is live and since when (DESIGN section 10): a deck served
    * again must not pass yesterday's room off as today's.  A resumed run
    * says so once, in a toast, when the view opens on it. */
-  function runSince(ms) {
-    var d = new Date(ms);
-    var today = new Date().toDateString() === d.toDateString();
-    var time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    return today ? time : d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + time;
-  }
-
   function renderRun(run) {
     var el = $('run-line');
     if (!run || typeof run.number !== 'number') { el.textContent = ''; return; }
-    var text = 'Run ' + run.number + (run.label ? ' \u00b7 ' + run.label : '') + ' \u00b7 live since ' +
-      runSince(run.startedAt);
-    el.textContent = text;
-    el.title = run.resumed ? 'This run was started earlier and resumed: its participants and votes are kept.'
-      : 'A new run: nobody has joined it before.';
+    var words = W.run(run);
+    el.textContent = words.line;
+    el.title = words.title;
     var key = app.code + '/' + run.number + '/' + run.startedAt;
     if (run.resumed && app.runToasted !== key) {
       app.runToasted = key;
-      toast('Resumed run ' + run.number + (run.label ? ' (' + run.label + ')' : '') + ', live since ' +
-        runSince(run.startedAt) + ': its participants and votes are back.');
+      toast(words.toast);
     }
   }
 
@@ -340,8 +293,7 @@
   }
 
   function renderPeople() {
-    var n = app.people.participants;
-    $('people').textContent = n === 1 ? '1 joined' : n + ' joined';
+    $('people').textContent = tr('projector.people', { count: app.people.participants });
   }
 
   function tallyFor(id) {
@@ -361,7 +313,7 @@
     var slideEl = $('slide');
     slideEl.dataset.kind = kind;
     slideEl.dataset.index = String(idx);
-    $('slide-index').textContent = (idx + 1) + ' / ' + count;
+    $('slide-index').textContent = tr('console.slideOf', { n: idx + 1, count: count });
 
     var fresh = idx !== app.shownIndex;
     if (fresh) {
@@ -372,7 +324,8 @@
       Array.prototype.forEach.call($('slide-body').querySelectorAll('img'), function (img) {
         img.addEventListener('load', fitSlide);
       });
-      if (window.HandsupLook) window.HandsupLook.slide(slideEl, $('slide-body'), ds, idx, count);
+      var pageLabel = tr('projector.pageLabel', { n: idx + 1, count: count });
+      if (window.HandsupLook) window.HandsupLook.slide(slideEl, $('slide-body'), ds, idx, count, pageLabel);
     }
     if (window.HandsupLook) {
       window.HandsupLook.fragments($('slide-body'), typeof st.slide.fragment === 'number' ? st.slide.fragment : 1e9);
@@ -413,18 +366,23 @@
     var t = tallyFor(poll.id);
     var options = poll.options || [];
     var key = poll.id + '\n' + JSON.stringify(options);
+    var barred = poll.kind === 'choice' || poll.kind === 'yesno' ? options : [];
     if (key !== app.barsKey) {
       app.barsKey = key;
-      buildBars(poll.kind === 'choice' || poll.kind === 'yesno' ? options : [], poll.kind);
+      window.HandsupBars.build($('bars'), barred, poll.kind);
     }
     var status = t.status || poll.status || 'pending';
     var ps = $('poll-state');
     ps.dataset.status = status;
-    ps.textContent = status === 'open' ? 'Voting open' : status === 'closed' ? 'Voting closed' : 'Not opened yet';
+    ps.textContent = W.pollState(status);
 
-    $('joined-count').textContent = String(app.people.participants);
-    $('voted-count').textContent = String(t.voters || 0);
-    $('connected-count').textContent = String(app.people.connected);
+    var joined = app.people.participants, voted = t.voters || 0, connected = app.people.connected;
+    $('joined-count').textContent = W.num(joined);
+    $('joined-label').textContent = tr('people.joined', { count: joined });
+    $('voted-count').textContent = W.num(voted);
+    $('voted-label').textContent = tr('people.voted', { count: voted });
+    $('connected-count').textContent = W.num(connected);
+    $('connected-label').textContent = tr('people.connected', { count: connected });
 
     var hidden = !!t.resultsHidden && !t.revealed;
     renderProgress(t.voters || 0, hidden);
@@ -441,29 +399,13 @@
     if (text) PK.renderText(poll, t, app.answers);
     var several = Number(poll.multiple) > 1;
     if (several) {
-      $('kind-note').textContent = 'Each person could pick up to ' + poll.multiple + ': shares are of the ' +
-        (t.voters || 0) + ' who voted.';
+      $('kind-note').textContent = tr('projector.several', { count: Number(poll.multiple), voters: t.voters || 0 });
       $('kind-note').hidden = false;
     }
-
-    var counts = t.counts || {};
-    var total = 0;
-    options.forEach(function (o) { total += Number(counts[o.id]) || 0; });
-    /* With several picks each, a bar is the share of voters who picked it. */
-    if (several) total = Number(t.voters) || 0;
-    options.forEach(function (o) {
-      var row = $('bars').querySelector('[data-option="' + cssEscape(o.id) + '"]');
-      if (!row) return;
-      var n = Number(counts[o.id]) || 0;
-      var pct = total > 0 ? Math.round(n * 100 / total) : 0;
-      row.querySelector('.count').textContent = String(n);
-      row.querySelector('.pct').textContent = pct + '%';
-      row.querySelector('.fill').style.width = pct + '%';
-      row.setAttribute('aria-label', o.label + ': ' + n + ' votes, ' + pct + ' percent');
-    });
+    window.HandsupBars.update($('bars'), barred, poll.kind, t, several);
 
     var reveal = $('reveal-button');
-    reveal.textContent = t.revealed ? 'Hide' : 'Reveal';
+    reveal.textContent = tr(t.revealed ? 'console.hide' : 'console.reveal');
     reveal.dataset.action = t.revealed ? 'hide' : 'reveal';
   }
 
@@ -473,43 +415,7 @@
     var el = $('progress');
     var n = app.people.participants;
     el.hidden = hidden || n <= 0;
-    el.textContent = voters >= n ? (n === 1 ? '1 of 1 voted: everyone' : 'All ' + n + ' have voted')
-      : voters + ' of ' + n + ' voted, ' + (n - voters) + ' to go';
-  }
-
-  function cssEscape(s) {
-    return window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, '\\$&');
-  }
-
-  function buildBars(options, kind) {
-    var box = $('bars');
-    box.textContent = '';
-    options.forEach(function (o, i) {
-      var row = document.createElement('div');
-      row.className = 'bar-row bar-' + (i % 4);
-      row.dataset.option = o.id;
-      if (/^[A-Za-z0-9_-]+$/.test(o.id)) row.id = 'bar-' + o.id;
-      row.setAttribute('role', 'group');
-      var label = document.createElement('span');
-      label.className = 'label';
-      label.textContent = kind === 'yesno' ? String(o.label).toUpperCase() : String(o.label);
-      var track = document.createElement('span');
-      track.className = 'track';
-      var fill = document.createElement('span');
-      fill.className = 'fill';
-      track.appendChild(fill);
-      var count = document.createElement('span');
-      count.className = 'count';
-      count.textContent = '0';
-      var pct = document.createElement('span');
-      pct.className = 'pct';
-      pct.textContent = '0%';
-      row.appendChild(label);
-      row.appendChild(track);
-      row.appendChild(count);
-      row.appendChild(pct);
-      box.appendChild(row);
-    });
+    el.textContent = W.progress(voters, n);
   }
 
   function updateControls(kind, poll) {
@@ -519,39 +425,14 @@
     });
   }
 
-  /* ---- countdown ---------------------------------------------------------- */
-
-  function formatClock(ms) {
-    var s = Math.ceil(ms / 1000);
-    var m = Math.floor(s / 60);
-    s = s % 60;
-    return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s;
-  }
-
-  function updateCountdown() {
-    var d = app.state && app.state.slide && app.state.slide.discuss;
-    var el = $('countdown');
-    if (!d || !d.seconds) {
-      el.hidden = true;
-      return;
-    }
-    var ms = d.running && typeof d.endsAt === 'number'
-      ? d.endsAt - (Date.now() + app.offset) : (Number(d.remaining) || 0) * 1000;
-    if (ms < 0) ms = 0;
-    el.hidden = false;
-    el.textContent = ms > 0 ? formatClock(ms) : "Time\u2019s up";
-    el.classList.toggle('is-done', ms <= 0);
-    el.classList.toggle('is-paused', !d.running && ms > 0);
-  }
+  /* ---- countdown (countdown.js) ------------------------------------------ */
 
   function startTick() {
-    updateCountdown();
-    if (!app.tick) app.tick = setInterval(updateCountdown, 250);
+    window.HandsupCountdown.start($('countdown'), function () {
+      return { discuss: app.state && app.state.slide && app.state.slide.discuss, offset: app.offset };
+    });
   }
-  function stopTick() {
-    clearInterval(app.tick);
-    app.tick = null;
-  }
+  function stopTick() { window.HandsupCountdown.stop(); }
 
   /* ---- local screen things: toast, blank, overlays, full screen ---------- */
 
@@ -576,7 +457,7 @@
     if (!app.code || !app.key) return;
     var url = '/present/#' + encodeURIComponent(app.code) + '/' + encodeURIComponent(app.key) + '/console';
     var w = window.open(url, 'handsup-console-' + app.code);
-    if (w) w.focus(); else toast('The browser blocked the console window: allow pop-ups for this page.');
+    if (w) w.focus(); else toast(tr('projector.popupBlocked'));
   }
 
   function toggleFullscreen() {
@@ -587,10 +468,10 @@
       } else {
         var el = d.documentElement;
         var p = (el.requestFullscreen || el.webkitRequestFullscreen).call(el);
-        if (p && p.catch) p.catch(function () { toast('Full screen is not available here.'); });
+        if (p && p.catch) p.catch(function () { toast(tr('projector.noFullscreen')); });
       }
     } catch (e) {
-      toast('Full screen is not available here.');
+      toast(tr('projector.noFullscreen'));
     }
   }
 
@@ -698,9 +579,9 @@
     ev.preventDefault();
     var code = normalizeCode($('login-code').value);
     var key = $('login-key').value.trim();
-    if (!/^\d{8}$/.test(code)) { showLogin('The join code has 8 digits.'); return; }
-    if (!key) { showLogin('Enter the presenter key.'); return; }
-    saveCredentials(code, key);
+    if (!/^\d{8}$/.test(code)) { showLogin(tr('login.eightDigits')); return; }
+    if (!key) { showLogin(tr('login.needKey')); return; }
+    Creds.save(code, key);
     $('login-key').value = '';
     start({ code: code, key: key });
   });
@@ -710,7 +591,9 @@
     if (creds) start(creds);
   });
 
+  /* English until the welcome names the deck's language. */
   var creds = readCredentials();
+  W.use(null);
   if (creds) start(creds);
   else showLogin('');
 })();

@@ -5,30 +5,43 @@
  * in flight, so a reload, a locked phone or a Wi-Fi drop only has to rejoin
  * (with the participant token kept in localStorage) to show the right thing
  * again.  How each poll kind looks is kinds.js's; the Questions tab is
- * qa.js's; their words are words.js's. */
+ * qa.js's.  Every word comes from the language's catalogue through
+ * lang.js (web/i18n/<lang>.json), and the page is drawn again when the
+ * language changes. */
 (function () {
   'use strict';
 
   var TOKEN_PREFIX = 'handsup.participant.';
   var ERROR_SHOW_MS = 8000;
 
-  /* Short, plain sentences for the server's machine codes. */
-  var ERROR_TEXT = {
-    poll_closed: 'Voting on this question is closed.',
-    unknown_poll: 'This question is no longer open for voting.',
-    store_failed: 'Your vote could not be saved. Please tap your answer again.',
-    rate_limited: 'Too many taps at once. Wait a moment, then try again.',
-    server_busy: 'The server is busy right now. Please try again in a moment.',
-    too_large: 'That message was too large to send.',
-    internal: 'Something went wrong on the server. Please try again.',
-    too_long: window.HandsupWords.t('error_too_long'),
-    limit_reached: window.HandsupWords.t('error_limit_reached'),
-    qa_closed: window.HandsupWords.t('error_qa_closed'),
-    bad_message: window.HandsupWords.t('error_bad_message')
+  /* The catalogue's sentence for each of the server's machine codes; the
+   * keys are written out whole so the catalogue test can see them used. */
+  var ERROR_KEYS = {
+    poll_closed: 'error.poll_closed',
+    unknown_poll: 'error.unknown_poll',
+    store_failed: 'error.store_failed',
+    rate_limited: 'error.rate_limited',
+    server_busy: 'error.server_busy',
+    too_large: 'error.too_large',
+    internal: 'error.internal',
+    too_long: 'error.too_long',
+    limit_reached: 'error.limit_reached',
+    qa_closed: 'error.qa_closed',
+    bad_message: 'error.bad_message'
   };
   var K = window.HandsupKinds;
-  var W = window.HandsupWords;
-  var ERROR_DEFAULT = 'Something went wrong. Please try again.';
+  var L = window.HandsupLang;
+  var t = L.t;
+  /* Codes and addresses stay left to right inside a right-to-left sentence
+   * (isolated with LRI ... PDI; a left-to-right sentence needs no marks). */
+  function LTR(s) {
+    var cat = L.catalogue();
+    return cat && cat.dir === 'rtl' ? '\u2066' + s + '\u2069' : s;
+  }
+
+  function errorText(code) {
+    return t(Object.prototype.hasOwnProperty.call(ERROR_KEYS, code) ? ERROR_KEYS[code] : 'error.other');
+  }
 
   function $(id) { return document.getElementById(id); }
 
@@ -53,7 +66,7 @@
     errorTimer: null
   };
 
-  function normalizeCode(s) { return String(s).replace(/[\s\u00a0-]/g, ''); }
+  function normalizeCode(s) { return window.HandsupI18n.latinDigits(s).replace(/[\s\u00a0-]/g, ''); }
   function formatCode(c) { return c.length === 8 ? c.slice(0, 4) + ' ' + c.slice(4) : c; }
 
   function loadToken(code) {
@@ -107,9 +120,9 @@
      * indicator is for losing a connection we had. */
     if (s === 'open' || !app.everJoined) {
       el.hidden = true;
-      el.textContent = s === 'open' ? 'Connected' : '';
+      el.textContent = s === 'open' ? t('conn.open') : '';
     } else {
-      el.textContent = 'Reconnecting…';
+      el.textContent = t('conn.closed');
       el.hidden = false;
     }
   }
@@ -189,7 +202,8 @@
   }
 
   function renderPoll(poll) {
-    var key = poll.id + '\n' + JSON.stringify(poll.options || []) + '\n' + poll.kind + poll.multiple;
+    var key = poll.id + '\n' + JSON.stringify(poll.options || []) + '\n' + poll.kind + poll.multiple + '\n' +
+      (L.catalogue() ? L.catalogue().lang : '');
     if (key !== app.pollKey) {
       app.pollKey = key;
       K.buildOptions($('choices'), poll, tapOption);
@@ -199,8 +213,7 @@
     var open = poll.status === 'open';
     var statusEl = $('poll-status');
     statusEl.dataset.status = poll.status;
-    statusEl.textContent = open ? 'Voting is open' : poll.status === 'closed' ? 'Voting is closed'
-      : 'Voting has not opened yet';
+    statusEl.textContent = t(open ? 'poll.open' : poll.status === 'closed' ? 'poll.closed' : 'poll.pending');
 
     var text = poll.kind === 'text';
     $('choices').hidden = text;
@@ -222,15 +235,10 @@
     if (said != null) {
       mine.textContent = said;
     } else if (chosen == null) {
-      mine.textContent = open ? 'Tap your answer.' : poll.status === 'closed'
-        ? 'You did not vote on this question.' : '';
-    } else if (sending) {
-      mine.textContent = 'Sending your vote: ' + optionLabel(poll, chosen) + '…';
-    } else if (open) {
-      mine.textContent = 'Your vote: ' + optionLabel(poll, chosen) +
-        ' \u2014 you can change it until voting closes';
+      mine.textContent = open ? t('vote.tap') : poll.status === 'closed' ? t('vote.none') : '';
     } else {
-      mine.textContent = 'Your vote: ' + optionLabel(poll, chosen);
+      mine.textContent = t(sending ? 'vote.sending' : open ? 'vote.changeable' : 'vote.final',
+        { choice: optionLabel(poll, chosen) });
     }
     mine.hidden = !mine.textContent;
     $('results').hidden = !K.renderResults(poll);
@@ -245,12 +253,6 @@
     return Math.max(0, (Number(d.remaining) || 0) * 1000);
   }
 
-  function formatClock(ms) {
-    var s = Math.ceil(ms / 1000);
-    var m = Math.floor(s / 60);
-    s = s % 60;
-    return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s;
-  }
 
   function updateCountdown() {
     var el = $('countdown');
@@ -260,7 +262,9 @@
       return;
     }
     var ms = remainingMs(d);
-    el.textContent = formatClock(ms);
+    var cat = L.catalogue();
+    el.textContent = cat ? cat.formatDuration(ms) : '';
+    el.setAttribute('aria-label', t(ms <= 0 ? 'discuss.timeUp' : 'discuss.timerLabel'));
     el.classList.toggle('is-done', ms <= 0);
     el.classList.toggle('is-paused', !d.running && ms > 0);
     el.hidden = false;
@@ -309,8 +313,8 @@
     if (!poll || poll.status !== 'open') return;
     var next = K.tap(poll, shownVote(poll), id);
     if (next === null) {
-      announce(W.t('pick_limit', { n: poll.multiple }));
-      showError(W.t('pick_limit', { n: poll.multiple }));
+      announce(t('pick.limit', { count: Number(poll.multiple) }));
+      showError(t('pick.limit', { count: Number(poll.multiple) }));
       return;
     }
     vote(next);
@@ -320,7 +324,7 @@
     var poll = app.state && app.state.poll;
     if (!poll || poll.status !== 'open') return;
     if (!app.pending && sameVote(app.myVote, choice)) {
-      announce('Your vote is already ' + optionLabel(poll, choice) + '.');
+      announce(t('vote.already', { choice: optionLabel(poll, choice) }));
       return;
     }
     hideError();
@@ -337,14 +341,14 @@
     var text = $('answer-input').value.trim();
     if (!poll || poll.kind !== 'text' || poll.status !== 'open' || !text || app.answering) return;
     if (K.charCount(text) > (Number(poll.maxLength) || 140)) {
-      showError(ERROR_TEXT.too_long);
+      showError(errorText('too_long'));
       return;
     }
     var id = app.nextId++;
     if (!app.joined || !conn.send({ type: 'answer', poll: poll.id, text: text, id: id })) return;
     hideError();
     app.answering = { poll: poll.id, text: text, id: id };
-    announce(W.t('answer_sending'));
+    announce(t('answer.sending'));
     renderPoll(poll);
   }
 
@@ -377,12 +381,15 @@
     var title = msg.session.title ? String(msg.session.title) : '';
     $('session-title').textContent = title;
     if (window.HandsupLook) window.HandsupLook.deck(msg.session, $('deck-logo'));
-    document.title = title ? title + ' \u2013 handsup' : 'handsup';
+    L.deckLang(code, msg.session.lang ? String(msg.session.lang) : null);
+    setTitle();
     showJoinError('');
     $('join-button').disabled = false;
     setConnStatus('open');
+    /* The address keeps its ?lang=, so the join link shared from this
+     * phone opens in the same language. */
     if (location.pathname !== '/j/' + code) {
-      try { history.replaceState(null, '', '/j/' + code); } catch (e) { /* file:// or sandboxed */ }
+      try { history.replaceState(null, '', '/j/' + code + location.search); } catch (e) { /* file:// or sandboxed */ }
     }
     if (!app.state) showView('connecting-view');
   }
@@ -419,12 +426,12 @@
     if (!p || p.gen === app.gen) return;
     if (!poll || poll.id !== p.poll) {
       app.pending = null;
-      showError('Your last vote was not recorded: the question changed.');
+      showError(t('vote.lost'));
       return;
     }
     if (sameVote(app.myVote, p.choice)) {
       app.pending = null;
-      announce('Vote recorded: ' + optionLabel(poll, p.choice));
+      announce(K.recordedText(poll, p.choice) || t('vote.recorded', { choice: optionLabel(poll, p.choice) }));
       return;
     }
     if (poll.status === 'open') {
@@ -432,7 +439,7 @@
       return;
     }
     app.pending = null;
-    showError('Voting closed before your vote reached the server.');
+    showError(t('vote.late'));
   }
 
   function onAck(msg) {
@@ -440,13 +447,13 @@
     if (app.answering && msg.id === app.answering.id) {
       app.answering = null;
       $('answer-input').value = '';
-      announce(W.t(msg.status === 'pending' ? 'answer_recorded_pending' : 'answer_recorded'));
+      announce(t(msg.status === 'pending' ? 'answer.recordedPending' : 'answer.recorded'));
       if (poll) renderPoll(poll);
       return;
     }
     if (Object.prototype.hasOwnProperty.call(app.withdrawing, msg.id)) {
       delete app.withdrawing[msg.id];
-      announce(W.t('withdrawn'));
+      announce(t('answer.withdrawn'));
       return;
     }
     if (window.HandsupQa.onReply(msg)) return;
@@ -456,7 +463,7 @@
     if (poll && poll.id === msg.poll) {
       app.myVote = 'choices' in msg ? msg.choices : 'value' in msg ? msg.value : String(msg.choice);
       renderPoll(poll);
-      announce(K.recordedText(poll, app.myVote) || 'Vote recorded: ' + optionLabel(poll, app.myVote));
+      announce(K.recordedText(poll, app.myVote) || t('vote.recorded', { choice: optionLabel(poll, app.myVote) }));
     }
   }
 
@@ -472,10 +479,9 @@
       showView('join-view');
       $('join-button').disabled = false;
       if (tried) $('code-input').value = formatCode(tried);
-      showJoinError('No session has the code ' + formatCode(tried || '') +
-        '. Check the code on the screen and try again.');
+      showJoinError(t('join.unknown', { code: LTR(formatCode(tried || '')) }));
       if (location.pathname !== '/') {
-        try { history.replaceState(null, '', '/'); } catch (e) { /* ignore */ }
+        try { history.replaceState(null, '', '/' + location.search); } catch (e) { /* ignore */ }
       }
       return;
     }
@@ -488,7 +494,7 @@
     if (app.answering && msg.id === app.answering.id) app.answering = null;
     delete app.withdrawing[msg.id];
     if (app.state && app.state.poll) renderPoll(app.state.poll);
-    showError(ERROR_TEXT[code] || ERROR_DEFAULT);
+    showError(errorText(code));
   }
 
   function onMessage(msg) {
@@ -510,22 +516,19 @@
   window.HandsupQa.init({
     send: sendRequest,
     announce: announce,
-    showError: function (text, code) { showError(text || ERROR_TEXT[code] || ERROR_DEFAULT); }
+    showError: function (code) { showError(errorText(code)); }
   });
   $('answer-form').addEventListener('submit', sendAnswer);
   $('answer-input').addEventListener('input', function () {
     var poll = app.state && app.state.poll;
     K.updateCounter(poll ? Number(poll.maxLength) || 140 : 140);
   });
-  $('answer-label').textContent = W.t('answer_label');
-  $('answer-send').textContent = W.t('answer_send');
-  $('my-answers-heading').textContent = W.t('my_answers');
 
   $('join-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var code = normalizeCode($('code-input').value);
     if (!/^\d{8}$/.test(code)) {
-      showJoinError(code ? 'A code has 8 digits, like 1234 5678.' : 'Please type the code shown on the screen.');
+      showJoinError(t(code ? 'join.digits' : 'join.empty'));
       $('code-input').focus();
       return;
     }
@@ -539,20 +542,40 @@
     setTimeout(function () {
       if (app.joined || app.code !== code) return;
       $('join-button').disabled = false;
-      if (!conn.isOpen()) showJoinError('Cannot reach the server. Still trying\u2026');
+      if (!conn.isOpen()) showJoinError(t('join.unreachable'));
     }, 5000);
   });
 
   /* /j/<code>, also as read out with spaces (/j/4045%205687, or '+'). */
   var path = location.pathname;
   try { path = decodeURIComponent(path); } catch (e) { /* keep it as it is */ }
-  var m = /^\/j\/([\d +]+)\/?$/.exec(path);
+  var m = /^\/j\/([\d +]+)\/?$/.exec(window.HandsupI18n.latinDigits(path));
   var pathCode = m ? normalizeCode(m[1].replace(/\+/g, ' ')) : '';
-  if (/^\d{8}$/.test(pathCode)) {
-    app.code = pathCode;
-    showView('connecting-view');
-    conn.start();
-  } else {
-    showView('join-view');
+  var start = /^\d{8}$/.test(pathCode) ? pathCode : null;
+
+  function setTitle() {
+    var title = $('session-title').textContent;
+    document.title = title ? title + ' \u2013 ' + t('page.title') : t('page.title');
   }
+
+  /* A new language redraws what the catalogue's apply() cannot see: the
+   * sentences built from the state. */
+  L.onChange(function () {
+    setTitle();
+    setConnStatus($('conn-status').dataset.state);
+    K.updateCounter(app.state && app.state.poll ? Number(app.state.poll.maxLength) || 140 : 140);
+    window.HandsupQa.redraw();
+    render();
+  });
+
+  /* The first words are loaded before the first connection, so nothing is
+   * ever drawn with a key instead of a sentence. */
+  showView(start ? 'connecting-view' : 'join-view');
+  function go() {
+    if (start && !app.code) {
+      app.code = start;
+      conn.start();
+    }
+  }
+  L.start(start).then(go, go);
 })();

@@ -22,6 +22,10 @@
     nl: 'Nederlands', pl: 'Polski', pt: 'Português', it: 'Italiano', ar: 'العربية'
   };
   var RTL = { ar: true };
+  /* The tag handed to Intl: Arabic is asked for its own digits by name,
+   * because some engines' "ar" writes 0-9 and a room reading Arabic expects
+   * ٠-٩. */
+  var INTL = { ar: 'ar-u-nu-arab' };
   var REMEMBER_KEY = 'handsup.lang';
 
   /* "pt-BR" -> "pt", "CY" -> "cy"; null when no catalogue serves it. */
@@ -66,8 +70,9 @@
     this.dir = RTL[lang] ? 'rtl' : 'ltr';
     this.words = words || {};
     this.english = english || {};
+    this.locale = INTL[lang] || lang;
     this.plural = new Intl.PluralRules(lang);
-    this.number = new Intl.NumberFormat(lang);
+    this.number = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 2 });
   }
 
   Catalogue.prototype.has = function (key) {
@@ -97,9 +102,16 @@
 
   Catalogue.prototype.formatNumber = function (n) { return this.number.format(n); };
 
+  /* "A, B and C" as the language joins a list ("A, B et C", "A و B و C"). */
+  Catalogue.prototype.formatList = function (items) {
+    items = items.map(String);
+    if (typeof Intl.ListFormat !== 'function') return items.join(', ');
+    return new Intl.ListFormat(this.locale, { style: 'long', type: 'conjunction' }).format(items);
+  };
+
   /* A wall-clock time ("14:05", "2:05 PM") as the language writes it. */
   Catalogue.prototype.formatTime = function (ms) {
-    return new Intl.DateTimeFormat(this.lang, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
+    return new Intl.DateTimeFormat(this.locale, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
   };
 
   /* A countdown or elapsed time: "4:05", "1:02:03", in the language's digits. */
@@ -108,8 +120,8 @@
     var h = Math.floor(s / 3600);
     var m = Math.floor((s % 3600) / 60);
     s %= 60;
-    var two = new Intl.NumberFormat(this.lang, { minimumIntegerDigits: 2, useGrouping: false });
-    var one = new Intl.NumberFormat(this.lang, { useGrouping: false });
+    var two = new Intl.NumberFormat(this.locale, { minimumIntegerDigits: 2, useGrouping: false });
+    var one = new Intl.NumberFormat(this.locale, { useGrouping: false });
     return h > 0 ? one.format(h) + ':' + two.format(m) + ':' + two.format(s) : two.format(m) + ':' + two.format(s);
   };
 
@@ -180,7 +192,17 @@
     };
   }
 
+  /* Arabic-Indic (٠-٩) and Persian (۰-۹) digits as 0-9: a phone set to
+   * Arabic types a session code in its own digits. */
+  function latinDigits(s) {
+    return String(s).replace(/[\u0660-\u0669\u06f0-\u06f9]/g, function (d) {
+      var c = d.charCodeAt(0);
+      return String(c - (c >= 0x06f0 ? 0x06f0 : 0x0660));
+    });
+  }
+
   window.HandsupI18n = {
+    latinDigits: latinDigits,
     LANGS: LANGS,
     supported: supported,
     pick: pick,

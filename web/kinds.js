@@ -11,7 +11,10 @@
 (function () {
   'use strict';
 
-  var t = window.HandsupWords.t;
+  var t = window.HandsupLang.t;
+
+  function cat() { return window.HandsupLang.catalogue(); }
+  function num(n) { return cat() ? cat().formatNumber(n) : String(n); }
 
   var $ = window.HandsupDom.$;
   var el = window.HandsupDom.el;
@@ -19,16 +22,24 @@
   function multiple(poll) { return poll.kind === 'choice' && Number(poll.multiple) > 1; }
   function numeric(poll) { return poll.kind === 'scale'; }
 
-  function displayLabel(poll, label) {
-    return poll.kind === 'yesno' ? String(label).toUpperCase() : String(label);
+  /* Yes and no are the page's own words; a scale's numbers are written in
+   * the language's digits; every other label is the deck's, as written. */
+  function displayLabel(poll, label, id) {
+    if (poll.kind === 'yesno') {
+      if (id === 'yes') return t('option.yes');
+      if (id === 'no') return t('option.no');
+      return String(label).toUpperCase();
+    }
+    if (numeric(poll) && /^-?\d+$/.test(String(label))) return num(Number(label));
+    return String(label);
   }
 
   function label(poll, id) {
     var opts = poll.options || [];
     for (var i = 0; i < opts.length; i++) {
-      if (opts[i].id === String(id)) return displayLabel(poll, opts[i].label);
+      if (opts[i].id === String(id)) return displayLabel(poll, opts[i].label, opts[i].id);
     }
-    return String(id);
+    return numeric(poll) && /^-?\d+$/.test(String(id)) ? num(Number(id)) : String(id);
   }
 
   /* The picks of a vote as a list of option ids, whatever its form. */
@@ -38,7 +49,8 @@
   }
 
   function listText(poll, vote) {
-    return picks(vote).map(function (id) { return label(poll, id); }).join(', ');
+    var labels = picks(vote).map(function (id) { return label(poll, id); });
+    return cat() ? cat().formatList(labels) : labels.join(', ');
   }
 
   /* What one tap on option id does to the vote: the vote to send, or null
@@ -64,7 +76,7 @@
     box.textContent = '';
     box.className = 'choices' + (poll.kind === 'yesno' ? '' : numeric(poll) ? ' is-scale' : ' is-list');
     box.setAttribute('role', 'group');
-    if (numeric(poll)) box.setAttribute('aria-label', t('scale_group', { min: poll.min, max: poll.max }));
+    if (numeric(poll)) box.setAttribute('aria-label', t('scale.group', { min: Number(poll.min), max: Number(poll.max) }));
     else box.setAttribute('aria-labelledby', 'question');
     if (!numeric(poll)) box.removeAttribute('aria-label');
     var labels = poll.labels || ['', ''];
@@ -78,12 +90,15 @@
       var mark = el('span', 'mark', '\u2713');
       mark.setAttribute('aria-hidden', 'true');
       b.appendChild(mark);
-      b.appendChild(el('span', 'choice-label', displayLabel(poll, opt.label)));
+      var text = el('span', 'choice-label', displayLabel(poll, opt.label, opt.id));
+      if (poll.kind !== 'yesno') text.setAttribute('dir', 'auto');
+      b.appendChild(text);
       if (numeric(poll)) {
         /* A screen reader hears "4 out of 5", and the end labels with their ends. */
         var end = i === 0 ? labels[0] : i === poll.options.length - 1 ? labels[1] : '';
-        b.setAttribute('aria-label', end ? t('scale_value_label', { value: opt.label, max: poll.max, label: end })
-          : t('scale_value', { value: opt.label, max: poll.max }));
+        var v = displayLabel(poll, opt.label, opt.id);
+        b.setAttribute('aria-label', end ? t('scale.valueLabel', { value: v, max: Number(poll.max), label: end })
+          : t('scale.value', { value: v, max: Number(poll.max) }));
       }
       b.addEventListener('click', function () { onTap(opt.id); });
       box.appendChild(b);
@@ -109,7 +124,7 @@
     var hint = $('poll-hint');
     var m = Number(poll.multiple) || 1;
     hint.textContent = !open || !multiple(poll) ? ''
-      : m >= (poll.options || []).length ? t('pick_any') : t('pick_up_to', { n: m });
+      : m >= (poll.options || []).length ? t('pick.any') : t('pick.upTo', { count: m });
     hint.hidden = !hint.textContent;
   }
 
@@ -117,21 +132,21 @@
   function myVoteText(poll, shown, open, sending) {
     var has = picks(shown).length > 0;
     if (numeric(poll)) {
-      if (!has) return open ? t('pick_one') : poll.status === 'closed' ? t('picks_none_closed') : '';
-      if (sending) return t('picks_sending');
-      return t(open ? 'scale_yours_open' : 'scale_yours', { value: shown });
+      if (!has) return open ? t('vote.tap') : poll.status === 'closed' ? t('picks.noneClosed') : '';
+      if (sending) return t('picks.sending');
+      return t(open ? 'scale.yoursOpen' : 'scale.yours', { value: Number(shown) });
     }
     if (multiple(poll)) {
-      if (sending) return t('picks_sending');
-      if (!has) return open ? t('picks_none_open') : poll.status === 'closed' ? t('picks_none_closed') : '';
-      return t(open ? 'picks_yours_open' : 'picks_yours', { list: listText(poll, shown) });
+      if (sending) return t('picks.sending');
+      if (!has) return open ? t('picks.noneOpen') : poll.status === 'closed' ? t('picks.noneClosed') : '';
+      return t(open ? 'picks.yoursOpen' : 'picks.yours', { list: listText(poll, shown) });
     }
     return null; /* yes/no and a single choice keep app.js's sentences */
   }
 
   function recordedText(poll, vote) {
-    if (numeric(poll)) return t('scale_recorded', { value: vote });
-    if (multiple(poll)) return picks(vote).length ? t('choices_recorded', { list: listText(poll, vote) }) : t('picks_cleared');
+    if (numeric(poll)) return t('scale.recorded', { value: Number(vote) });
+    if (multiple(poll)) return picks(vote).length ? t('picks.recorded', { list: listText(poll, vote) }) : t('picks.cleared');
     return null;
   }
 
@@ -149,8 +164,8 @@
     $('answer-send').disabled = ctx.sending;
     updateCounter(max);
     var note = $('answers-left');
-    note.textContent = !ctx.open ? '' : left > 0 ? (ctx.mine.length ? t('answers_left', { n: left }) : '')
-      : t('answers_none_left');
+    note.textContent = !ctx.open ? '' : left > 0 ? (ctx.mine.length ? t('answer.left', { count: left }) : '')
+      : t('answer.noneLeft');
     note.hidden = !note.textContent;
     var list = $('my-answers');
     list.textContent = '';
@@ -160,11 +175,13 @@
       var text = el('span', 'my-answer-text', a.text);
       text.setAttribute('dir', 'auto');
       li.appendChild(text);
-      if (a.status !== 'shown') li.appendChild(el('span', 'answer-status', t('status_' + a.status)));
+      if (a.status === 'pending' || a.status === 'hidden') {
+        li.appendChild(el('span', 'answer-status', t(a.status === 'pending' ? 'answer.pending' : 'answer.hidden')));
+      }
       if (ctx.open) {
-        var b = el('button', 'withdraw', t('withdraw'));
+        var b = el('button', 'withdraw', t('answer.withdraw'));
         b.type = 'button';
-        b.setAttribute('aria-label', t('withdraw_label', { text: a.text }));
+        b.setAttribute('aria-label', t('answer.withdrawLabel', { text: a.text }));
         b.addEventListener('click', function () { ctx.onWithdraw(a.id); });
         li.appendChild(b);
       }
@@ -179,7 +196,7 @@
   function updateCounter(max) {
     var n = charCount($('answer-input').value);
     var c = $('answer-count');
-    c.textContent = t('answer_count', { used: n, max: max });
+    c.textContent = t('answer.count', { used: n, max: max });
     c.classList.toggle('is-over', n > max);
   }
 
@@ -196,18 +213,20 @@
       var pct = of > 0 ? Math.round(n * 100 / of) : 0;
       var row = el('div', 'result-row');
       row.dataset.option = o.id;
-      row.appendChild(el('span', 'result-label', displayLabel(poll, o.label)));
+      var name = el('span', 'result-label', displayLabel(poll, o.label, o.id));
+      if (poll.kind !== 'yesno') name.setAttribute('dir', 'auto');
+      row.appendChild(name);
       var track = el('span', 'result-track');
       var fill = el('span', 'result-fill choice-fill-' + (scale ? 0 : i % 4));
       fill.style.width = pct + '%';
       track.appendChild(fill);
       row.appendChild(track);
-      row.appendChild(el('span', 'result-num', n + ' (' + pct + '%)'));
+      row.appendChild(el('span', 'result-num', t('results.count', { count: n, pct: pct })));
       rows.appendChild(row);
     });
   }
 
-  function fmt(x) { return (Math.round(Number(x) * 100) / 100).toString(); }
+  function fmt(x) { return Math.round(Number(x) * 100) / 100; }
 
   /* Fills the results box; false when there is nothing to show. */
   function renderResults(poll) {
@@ -226,21 +245,21 @@
         var text = el('span', 'entry-text', e.text);
         text.setAttribute('dir', 'auto');
         li.appendChild(text);
-        li.appendChild(el('span', 'entry-count', e.count));
+        li.appendChild(el('span', 'entry-count', num(Number(e.count) || 0)));
         entries.appendChild(li);
       });
       entries.hidden = false;
-      $('result-voters').textContent = t('answers_shown', { n: Number(r.answers) || 0 });
+      $('result-voters').textContent = t('results.answers', { count: Number(r.answers) || 0 });
       return true;
     }
     if (!r.counts) return false;
     bars(rows, poll, r);
     if (numeric(poll) && r.mean != null) {
-      stats.textContent = t('mean_median', { mean: fmt(r.mean), median: fmt(r.median) });
+      stats.textContent = t('scale.stats', { mean: fmt(r.mean), median: fmt(r.median) });
       stats.hidden = false;
     }
     var voters = Number(r.voters) || 0;
-    $('result-voters').textContent = voters === 1 ? '1 person voted.' : voters + ' people voted.';
+    $('result-voters').textContent = t('results.voters', { count: voters });
     return true;
   }
 

@@ -17,6 +17,7 @@
     cat: null,
     source: null,    /* 'query', 'menu', 'deck', 'browser' or 'default' */
     deck: null,      /* the deck's lang, when known */
+    want: null,      /* the language last asked for, loading or loaded */
     listeners: []
   };
 
@@ -24,14 +25,32 @@
     try { return code ? localStorage.getItem(DECK_PREFIX + code) : null; } catch (e) { return null; }
   }
 
+  /* A ?lang= in the address outranks the menu, so a choice from the menu
+   * rewrites it: else the next reload would undo the choice. */
+  function keepInAddress(lang) {
+    try {
+      var q = new URLSearchParams(location.search);
+      if (!q.has('lang')) return;
+      q.set('lang', lang);
+      history.replaceState(history.state, '', location.pathname + '?' + q.toString() + location.hash);
+    } catch (e) { /* file:// or sandboxed: the menu's choice still holds for this page */ }
+  }
+
   function use(lang, source) {
+    state.want = lang;
     return I18n.load(BASE, lang).then(function (cat) {
+      /* Two quick picks from the menu: the later one wins, whichever
+       * catalogue arrives last. */
+      if (state.want !== lang) return state.cat;
       state.cat = cat;
       state.source = source;
       cat.apply(document);
       var menu = document.getElementById('lang-select');
       if (menu) {
-        I18n.menu(menu, cat.lang, function (picked) { use(picked, 'menu'); });
+        I18n.menu(menu, cat.lang, function (picked) {
+          keepInAddress(picked);
+          use(picked, 'menu');
+        });
       }
       state.listeners.forEach(function (fn) { fn(cat); });
       return cat;

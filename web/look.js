@@ -83,8 +83,10 @@
     e.innerHTML = html; /* rendered by the server in safe mode */
   }
 
-  /* Marp's local directives of slide s (index, count) on slideEl. */
-  function slide(slideEl, body, s, index, count) {
+  /* Marp's local directives of slide s (index, count) on slideEl.
+   * pageLabel: what a screen reader hears for the page number, in the
+   * page's language ("Slide 3 of 12"); the caller's catalogue has the words. */
+  function slide(slideEl, body, s, index, count, pageLabel) {
     s = s || {};
     var look = s.look || {};
     backgrounds(slideEl, s);
@@ -97,7 +99,8 @@
         slideEl.appendChild(page);
       }
       page.textContent = String(index + 1);
-      page.setAttribute('aria-label', 'Slide ' + (index + 1) + (count ? ' of ' + count : ''));
+      if (pageLabel) page.setAttribute('aria-label', pageLabel);
+      else page.removeAttribute('aria-label');
     } else if (page) {
       page.remove();
     }

@@ -10,7 +10,16 @@
 (function () {
   'use strict';
 
-  var t = window.HandsupWords.t;
+  var t = window.HandsupLang.t;
+
+  function num(n) {
+    var cat = window.HandsupLang.catalogue();
+    return cat ? cat.formatNumber(n) : String(n);
+  }
+
+  var STATUS_KEYS = {
+    answered: 'questions.answered', pinned: 'questions.pinned', pending: 'questions.pending', hidden: 'questions.hidden'
+  };
   var ASK_MAX = 280;
 
   var $ = window.HandsupDom.$;
@@ -78,8 +87,8 @@
       text.setAttribute('dir', 'auto');
       body.appendChild(text);
       var meta = el('p', 'qa-meta');
-      if (item.mine) meta.appendChild(el('span', 'qa-mine', t('mine')));
-      if (item.status && item.status !== 'open') meta.appendChild(el('span', 'qa-status', t('q_status_' + item.status)));
+      if (item.mine) meta.appendChild(el('span', 'qa-mine', t('questions.mine')));
+      if (STATUS_KEYS[item.status]) meta.appendChild(el('span', 'qa-status', t(STATUS_KEYS[item.status])));
       if (meta.childNodes.length) body.appendChild(meta);
       li.appendChild(body);
       var open = item.status === 'open' || item.status === 'pinned' || item.status === 'answered';
@@ -87,19 +96,19 @@
       var b = el('button', 'upvote');
       b.type = 'button';
       b.setAttribute('aria-pressed', on ? 'true' : 'false');
-      b.setAttribute('aria-label', t('upvote_label', { text: item.text }) + ', ' + t('question_votes', { n: votesNow(item) }));
+      b.setAttribute('aria-label', t('questions.upvoteLabel', { text: item.text, count: votesNow(item) }));
       b.disabled = !open;
       var arrow = el('span', 'upvote-arrow', '\u25B2');
       arrow.setAttribute('aria-hidden', 'true');
       b.appendChild(arrow);
-      b.appendChild(el('span', 'upvote-count', votesNow(item)));
+      b.appendChild(el('span', 'upvote-count', num(votesNow(item))));
       b.addEventListener('click', function () { upvote(item, !upvotedNow(item)); });
       li.appendChild(b);
       ol.appendChild(li);
     });
     $('qa-empty').hidden = items.length > 0;
     var n = qa.list ? Number(qa.list.total) || 0 : 0;
-    $('tab-questions').textContent = n ? t('tab_questions_count', { n: n }) : t('tab_questions');
+    $('tab-questions').textContent = n ? t('tab.questionsCount', { count: n }) : t('tab.questions');
   }
 
   function upvote(item, on) {
@@ -113,7 +122,7 @@
   function updateCounter() {
     var n = window.HandsupKinds.charCount($('ask-input').value);
     var c = $('ask-count');
-    c.textContent = t('answer_count', { used: n, max: ASK_MAX });
+    c.textContent = t('answer.count', { used: n, max: ASK_MAX });
     c.classList.toggle('is-over', n > ASK_MAX);
   }
 
@@ -125,7 +134,7 @@
     if (id == null) return;
     qa.asking = id;
     $('ask-send').disabled = true;
-    $('ask-state').textContent = t('ask_sending');
+    $('ask-state').textContent = t('ask.sending');
   }
 
   /* ---- messages ----------------------------------------------------------- */
@@ -149,12 +158,12 @@
       if (msg.type === 'ack') {
         $('ask-input').value = '';
         updateCounter();
-        var said = msg.status === 'pending' ? t('ask_recorded_pending') : t('ask_recorded');
+        var said = msg.status === 'pending' ? t('ask.recordedPending') : t('ask.recorded');
         $('ask-state').textContent = said;
         qa.announce(said);
       } else {
         $('ask-state').textContent = '';
-        qa.showError(t('error_' + msg.code) !== 'error_' + msg.code ? t('error_' + msg.code) : null, msg.code);
+        qa.showError(msg.code);
       }
       return true;
     }
@@ -164,7 +173,7 @@
       if (msg.type !== 'ack') {
         delete qa.myUpvotes[u.question];
         render();
-        qa.showError(null, msg.code);
+        qa.showError(msg.code);
       }
       return true;
     }
@@ -187,13 +196,6 @@
     qa.send = opts.send;
     qa.announce = opts.announce;
     qa.showError = opts.showError;
-    $('tab-now').textContent = t('tab_now');
-    $('tab-questions').textContent = t('tab_questions');
-    $('ask-heading').textContent = t('ask_heading');
-    $('ask-label').textContent = t('ask_label');
-    $('ask-send').textContent = t('ask_send');
-    $('questions-heading').textContent = t('questions_heading');
-    $('qa-empty').textContent = t('questions_none');
     $('ask-input').maxLength = ASK_MAX;
     [$('tab-now'), $('tab-questions')].forEach(function (b) {
       b.addEventListener('click', function () { selectTab(b.dataset.tab, false); });
@@ -205,5 +207,11 @@
     selectTab('now', false);
   }
 
-  window.HandsupQa = { init: init, setSession: setSession, onSlide: onSlide, onQuestions: onQuestions, onReply: onReply };
+  /* A new language: the list and the counter again, in its words. */
+  function redraw() {
+    updateCounter();
+    render();
+  }
+
+  window.HandsupQa = { init: init, redraw: redraw, setSession: setSession, onSlide: onSlide, onQuestions: onQuestions, onReply: onReply };
 })();

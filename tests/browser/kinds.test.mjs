@@ -68,7 +68,8 @@ test('choice: big buttons, one pick; multiple: up to two, with the limit said', 
     await page.tap('#vote-peer-review');
     await expectAttr(page, '#vote-peer-review', 'aria-pressed', 'true');
     await page.tap('#vote-supervision');
-    await expectText(page, '#my-vote', /Your choices: Peer review, Supervision/);
+    // The picks are joined as the language joins a list (Intl.ListFormat).
+    await expectText(page, '#my-vote', /Your choices: Peer review and Supervision/);
     // A third pick is refused on the phone, and said.
     await page.tap('#vote-case-studies');
     await expectText(page, '#action-error', /up to 2/);

@@ -1,15 +1,19 @@
 // walk.mjs -- the attendee's walk in one browser engine (HANDSUP_ENGINE:
 // chromium, firefox or webkit; ctest runs it once per engine as
 // browser.walk.<engine>): join by typing the code, vote, change the vote,
-// reload, come back after the server restarts, and the page in Welsh.
+// reload, come back after the server restarts; then a vote with the page in
+// Welsh (?lang=cy), its words from web/i18n/cy.json.
 // Most phones in a room are iPhones (WebKit) and Androids (Chromium), so
 // the walk must pass in each engine, not only in the one the other browser
 // tests drive.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { CODE, SLIDE, TYPED_CODE, joinPresenter, openPoll, screenshotDir, startDeckServer } from './browser-lib.mjs';
+import {
+  CODE, SLIDE, SOURCE_DIR, TYPED_CODE, joinPresenter, openPoll, screenshotDir, startDeckServer,
+} from './browser-lib.mjs';
 import { expectAttr, expectText, expectVisible, launchEngine } from './engines.mjs';
 
 const ENGINE = process.env.HANDSUP_ENGINE || 'chromium';
@@ -81,6 +85,28 @@ test(`${ENGINE}: join, vote, change, reload, reconnect`, async () => {
     t = await tally((m) => m.connected === 1);
     assert.deepEqual([t.counts.yes, t.counts.no, t.participants], [0, 1, participants]);
     await page.screenshot(path.join(screenshotDir(), `walk-${ENGINE}.png`));
+    assert.deepEqual(page.errors, [], 'the page threw');
+  } finally {
+    await page.close();
+  }
+});
+
+test(`${ENGINE}: a vote with the page in Welsh`, async () => {
+  const cy = JSON.parse(readFileSync(path.join(SOURCE_DIR, 'web', 'i18n', 'cy.json'), 'utf8'));
+  const page = await engine.newPhone();
+  try {
+    presenter.drain('tally');
+    await page.goto(server.url(`/j/${CODE}?lang=cy`));
+    await expectText(page, '#poll-status', cy['poll.open']);
+    assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['cy', 'ltr']);
+    await expectText(page, '#vote-yes .choice-label', cy['option.yes']);
+    await page.click('[data-choice="yes"]');
+    const said = cy['vote.changeable'].replace('{choice}', cy['option.yes']);
+    await expectText(page, '#my-vote', said);
+    await expectAttr(page, '[data-choice="yes"]', 'aria-pressed', 'true');
+    await tally((m) => m.counts.yes >= 1);
+    assert.equal(await page.evaluate(() => location.search), '?lang=cy', 'the join link keeps the language');
+    await page.screenshot(path.join(screenshotDir(), `walk-${ENGINE}-cy.png`));
     assert.deepEqual(page.errors, [], 'the page threw');
   } finally {
     await page.close();

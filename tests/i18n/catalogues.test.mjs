@@ -1,6 +1,8 @@
 // catalogues.test.mjs -- every catalogue has every key English has, with
 // every plural form its language uses and the same placeholders, and says
-// in its metadata whether a machine made it; every key the pages use exists.
+// in its metadata whether a machine made it; every key the pages use exists,
+// every key English has is used, and the pages' HTML holds no English words
+// of its own (they must come from the catalogue).
 //
 // The catalogues are web/i18n/<lang>.json (attendee page) and
 // presenter/i18n/<lang>.json (presenter views); the languages are the ones
@@ -135,10 +137,95 @@ function usedKeys(files, en) {
   return keys;
 }
 
-test('every key the console asks for is in the English catalogue', () => {
-  const en = load(path.join(ROOT, 'presenter', 'i18n', 'en.json'));
-  const keys = usedKeys(['console.html', 'console.js'].map((f) => path.join(ROOT, 'presenter', f)), en);
-  assert.ok(keys.size > 50, `keys found: ${keys.size}`);
-  const missing = [...keys].filter((k) => !(k in en));
-  assert.deepEqual(missing, []);
+// The files whose words each catalogue holds: every page and script that
+// draws words of that folder's pages.
+const PAGES = {
+  web: ['index.html', 'app.js', 'kinds.js', 'qa.js', 'lang.js'],
+  presenter: ['console.html', 'console.js', 'index.html', 'present.js', 'words.js', 'bars.js', 'countdown.js',
+    'kinds.js', 'moderate.js'],
+};
+
+for (const [folder, files] of Object.entries(PAGES)) {
+  const en = () => load(path.join(ROOT, folder, 'i18n', 'en.json'));
+  const used = () => usedKeys(files.map((f) => path.join(ROOT, folder, f)), en());
+
+  test(`${folder}: every key its pages ask for is in the English catalogue`, () => {
+    const keys = used();
+    assert.ok(keys.size > 50, `keys found: ${keys.size}`);
+    assert.deepEqual([...keys].filter((k) => !(k in en())), []);
+  });
+
+  // A key no page asks for is a sentence nobody sees, yet every language
+  // must translate it: drop it, or the page that lost it has a bug.
+  test(`${folder}: every key of the English catalogue is used by its pages`, () => {
+    const keys = used();
+    assert.deepEqual(Object.keys(en()).filter((k) => k !== '_meta' && !keys.has(k)), []);
+  });
+}
+
+// Words a page's HTML shows that no catalogue gives: a text with letters
+// whose element has no data-i18n, or an alt/title/aria-label/placeholder
+// with letters not named in the element's data-i18n-attr.  Names are not
+// words to translate: the product's, key caps (<kbd>) and formats (CSV).  The fallback English the HTML keeps
+// for data-i18n elements is fine: the catalogue replaces it.
+const NAMES = new Set(['handsup']);
+const WORDY_ATTRS = ['alt', 'title', 'aria-label', 'placeholder'];
+
+export function strayWords(html) {
+  const stray = [];
+  const body = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, '');
+  let last = '';
+  for (const [token] of body.matchAll(/<[^>]*>|[^<]+/g)) {
+    if (token.startsWith('<')) {
+      last = token;
+      if (token.startsWith('</') || token.startsWith('<!')) continue;
+      const translated = new Set();
+      const attr = /\sdata-i18n-attr="([^"]*)"/.exec(token);
+      if (attr) for (const pair of attr[1].split(';')) translated.add(pair.split(':')[0].trim());
+      for (const name of WORDY_ATTRS) {
+        const m = new RegExp(`\\s${name}="([^"]*)"`).exec(token);
+        if (m && /[A-Za-z]{2,}/.test(m[1]) && !NAMES.has(m[1].trim()) && !translated.has(name)) {
+          stray.push(`${name}="${m[1]}" in ${token.split(/\s/)[0]}>`);
+        }
+      }
+      continue;
+    }
+    const text = token.replace(/\s+/g, ' ').trim();
+    if (!/[A-Za-z]{2,}/.test(text) || NAMES.has(text) || /^[A-Z]{2,5}$/.test(text) || /^<kbd\b/.test(last)) continue;
+    const owner = !last.startsWith('</') && /\sdata-i18n="/.test(last);
+    if (!owner) stray.push(`"${text}" after ${last.split(/\s/)[0]}${last.includes(' ') ? '…' : ''}`);
+  }
+  return stray;
+}
+
+test('the HTML checker finds English text and attributes outside the catalogue', () => {
+  assert.deepEqual(strayWords('<p>Hello there</p>'), ['"Hello there" after <p>']);
+  assert.deepEqual(strayWords('<img alt="A cat" data-i18n-attr="title:x.y">'), ['alt="A cat" in <img>']);
+  assert.deepEqual(strayWords('<p><strong>0</strong> joined</p>'), ['"joined" after </strong>']);
+  assert.deepEqual(strayWords('<p data-i18n="a.b">Hello</p><img alt="A cat" data-i18n-attr="alt:c.d">' +
+    '<span class="brand">handsup</span><input placeholder="1234 5678"><kbd>PgDn</kbd><button>CSV</button>'), []);
+});
+
+for (const page of ['web/index.html', 'presenter/index.html', 'presenter/console.html']) {
+  test(`${page}: no English words outside the catalogue`, () => {
+    assert.deepEqual(strayWords(readFileSync(path.join(ROOT, page), 'utf8')), []);
+  });
+}
+
+// Catalogues a machine made say so, and say that nobody has checked them
+// yet (checkedBy names the person when someone has).
+test('every catalogue but English is marked machine-made and unchecked until someone checks it', () => {
+  const wrong = [];
+  for (const folder of FOLDERS) {
+    for (const lang of languages()) {
+      if (lang === 'en') continue;
+      const meta = load(path.join(folder, `${lang}.json`))._meta;
+      if (meta.machine !== true) wrong.push(`${path.relative(ROOT, folder)}/${lang}.json: machine is not true`);
+      if (!('checkedBy' in meta)) wrong.push(`${path.relative(ROOT, folder)}/${lang}.json: no checkedBy`);
+      if (meta.machine === true && meta.checkedBy != null) {
+        wrong.push(`${path.relative(ROOT, folder)}/${lang}.json: checked by ${meta.checkedBy} yet still marked machine-made`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
 });
