@@ -193,7 +193,13 @@ export class Server {
       }
       try {
         const res = await this.get('/healthz', {}, 1000);
-        if (res.status === 200) return this;
+        if (res.status === 200) {
+          // The banner went into the pipe before the first answer, but Node
+          // may read the answer first: tests that take codes and keys from
+          // the banner need all of it (its last line repeats the port).
+          await this.waitForOutput(/\nlistening on port \d+\n/);
+          return this;
+        }
         last = `status ${res.status}`;
       } catch (e) {
         last = String(e.cause?.code || e.message);
