@@ -224,6 +224,9 @@ int admin_runs_delete(struct server *srv, struct lws *wsi, struct http_pss *p, s
 
 void admin_runs_end_all(struct server *srv)
 {
+    /* In cluster mode the other nodes may well go on serving the run. */
+    if (store_is_cluster(srv->store))
+        return;
     int64_t now = net_now_ms();
     for (size_t i = 0; srv->store && i < srv->n_sessions; i++) {
         const struct session_run *run = srv->sessions[i].session ? session_run(srv->sessions[i].session) : NULL;

@@ -39,6 +39,10 @@ struct ws_pending_vote {
     struct session_act act;     /* what it does, for the participant act.participant */
     struct proto_id id;         /* the request id, echoed in its ack or error */
     uint64_t at_us;             /* metrics_now_us() when it was handed to the store */
+    /* Cluster mode: a new participant waiting for Redis to give it an index
+     * (store_join) rather than a vote; act is unused then. */
+    bool join;
+    char token[HU_TOKEN_LEN + 1];
 };
 
 /* One queued reply (welcome, ack, error, pong), framed when it is sent. */

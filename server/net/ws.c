@@ -87,6 +87,34 @@ static int ws_track_participant(struct server_session *ss, struct conn *c)
     return HU_OK;
 }
 
+void ws_join_attendee(struct server *srv, struct conn *c, struct server_session *ss, uint32_t idx,
+                      const char *token, const struct proto_id *id)
+{
+    ws_leave(c);
+    c->ss = ss;
+    c->participant = idx;
+    if (ws_track_participant(ss, c) != HU_OK) {
+        c->ss = NULL;
+        ws_reply_error(c, HU_ERR_NOMEM, id, NULL);
+        return;
+    }
+    ws_list_add(&ss->attendees, c);
+    srv->metrics.joins_attendee++;
+    session_connected_add(ss->session, 1);
+    json_t *w = json_pack("{s:s, s:s, s:i, s:s, s:o, s:I}", "type", "welcome", "role", "attendee",
+                          "protocol", PROTO_VERSION, "participant", token, "session",
+                          session_info_json(ss->session, false), "serverTime",
+                          (json_int_t)net_now_ms());
+    ws_queue_text(c, proto_dump(w));
+    /* Forces a fresh state (and tally, for presenters) after the welcome. */
+    c->sent_version = 0;
+    c->sent_tally = 0;
+    c->sent_qa = CONN_NOTHING_SENT;
+    c->sent_answers = CONN_NOTHING_SENT;
+    lws_callback_on_writable(c->wsi);
+    fanout_notify(ss);
+}
+
 static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *m)
 {
     struct server_session *ss = net_find_session(srv, m->code);
@@ -123,6 +151,10 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
             ws_reply_error(c, HU_ERR_RATE_LIMITED, &m->id,
                            "too many new participants from your network; try again in a few seconds");
             return;
+        } else if (store_is_cluster(srv->store)) {
+            /* Every node must agree on the new participant's index. */
+            ws_join_cluster(srv, c, ss, &m->id);
+            return;
         } else {
             rc = session_join_new(ss->session, token, &idx);
         }
@@ -130,22 +162,8 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
             ws_reply_error(c, rc, &m->id, NULL);
             return;
         }
-        ws_leave(c);
-        c->ss = ss;
-        c->participant = idx;
-        if (ws_track_participant(ss, c) != HU_OK) {
-            c->ss = NULL;
-            ws_reply_error(c, HU_ERR_NOMEM, &m->id, NULL);
-            return;
-        }
-        ws_list_add(&ss->attendees, c);
-        srv->metrics.joins_attendee++;
-        session_connected_add(ss->session, 1);
-        json_t *w = json_pack("{s:s, s:s, s:i, s:s, s:o, s:I}", "type", "welcome", "role", "attendee",
-                              "protocol", PROTO_VERSION, "participant", token, "session",
-                              session_info_json(ss->session, false), "serverTime",
-                              (json_int_t)net_now_ms());
-        ws_queue_text(c, proto_dump(w));
+        ws_join_attendee(srv, c, ss, idx, token, &m->id);
+        return;
     }
     /* Forces a fresh state (and tally, for presenters) after the welcome. */
     c->sent_version = 0;

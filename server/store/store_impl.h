@@ -68,7 +68,12 @@ struct store_op {
     char data[];
 };
 
+struct rstore;
+
 struct store {
+    /* Cluster mode (redis_*.c): set, every call of store.h goes to Redis
+     * and nothing below is used but path (the URL). */
+    struct rstore *redis;
     char *path;                   /* as given to store_open. From malloc() */
     bool readonly;
     int lock_fd;                  /* <path>.lock holding flock(LOCK_EX), or -1 */
