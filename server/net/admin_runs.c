@@ -77,7 +77,7 @@ static void admin_runs_new_work(void *arg)
 }
 
 /* Hangs up on everyone in the session, saying why. */
-static void admin_runs_hang_up(struct server *srv, struct server_session *ss)
+void admin_runs_hang_up(struct server *srv, struct server_session *ss)
 {
     static const char bye[] = "{\"type\":\"bye\",\"reason\":\"new_run\"}";
     struct conn *lists[2] = {ss->attendees, ss->presenters};
@@ -101,6 +101,10 @@ static void admin_runs_new_done(struct server *srv, void *arg, bool ran)
         struct session_run run = {.id = j->made.id, .number = j->made.number, .started_at = j->made.started_at};
         snprintf(run.label, sizeof run.label, "%s", j->made.label);
         session_new_run(j->ss->session, &run, net_now_ms());
+        if (store_is_cluster(srv->store) &&
+            store_cluster_watch(srv->store, session_code(j->ss->session), run.id) != HU_OK)
+            log_event(LOG_ERROR, "cannot follow the new run", LOG_S("session", session_code(j->ss->session)),
+                      LOG_END);
         admin_runs_swap(j);
         ws_defer_begin(srv);
         admin_runs_hang_up(srv, j->ss);

@@ -15,6 +15,7 @@
 #include "net.h"
 #include "ws_impl.h"
 
+
 /* The participant's phone on this node, if any, shows its vote or answer. */
 static void cluster_touch(struct server_session *ss, uint32_t participant)
 {
@@ -25,19 +26,49 @@ static void cluster_touch(struct server_session *ss, uint32_t participant)
     }
 }
 
+/* Another node started a new run of the session (serve --new-run, or the
+ * organisers' page): this node serves it too, from an empty room (a new run
+ * is never merged with the old one) that the re-read then fills. */
+static void cluster_new_run(struct server *srv, struct server_session *ss, int number)
+{
+    const struct session_run *now = session_run(ss->session);
+    if (number <= now->number)
+        return;
+    struct session_run run = {0};
+    run.id = store_cluster_run_id(now->id, number);
+    run.number = number;
+    run.started_at = net_now_ms();
+    session_new_run(ss->session, &run, run.started_at);
+    if (store_cluster_watch(srv->store, session_code(ss->session), run.id) != HU_OK)
+        log_event(LOG_ERROR, "cannot follow the new run", LOG_S("session", session_code(ss->session)), LOG_END);
+    /* As on the node that started it: everyone comes back into the new run
+     * (a phone's old token is unknown there and it gets a new one). */
+    ws_defer_begin(srv);
+    admin_runs_hang_up(srv, ss);
+    fanout_notify(ss);
+    ws_defer_end(srv);
+    log_event(LOG_INFO, "new run, started on another node", LOG_S("session", session_code(ss->session)),
+              LOG_I("run", number), LOG_END);
+}
+
 static void cluster_notice(void *arg, const char *code, const struct store_notice *n)
 {
     struct server *srv = arg;
     struct server_session *ss = net_find_session(srv, code);
     if (!ss || !ss->session)
         return;
-    int rc = session_remote_apply(ss->session, n);
+    if (n->kind == STORE_NOTICE_RUN) {
+        cluster_new_run(srv, ss, n->run);
+        return;
+    }
+    uint32_t author;
+    int rc = session_remote_apply(ss->session, n, &author);
     if (rc == HU_ERR_NOMEM)
         log_event(LOG_ERROR, "out of memory applying another node's change", LOG_S("session", code), LOG_END);
     if (rc != HU_OK)
         return;
-    if (n->kind == STORE_NOTICE_VOTE || n->kind == STORE_NOTICE_ANSWER || n->kind == STORE_NOTICE_ANSWER_STATUS)
-        cluster_touch(ss, n->participant);
+    if (author != UINT32_MAX)
+        cluster_touch(ss, author);
     fanout_notify(ss);
 }
 

@@ -233,6 +233,10 @@ void ws_drain_stop(struct server *srv);
  * synchronous (shutdown only). */
 void admin_runs_end_all(struct server *srv);
 
+/* Hangs up on every phone and presenter of ss with a "bye" (1012), so each
+ * comes back into the session's new run. */
+void admin_runs_hang_up(struct server *srv, struct server_session *ss);
+
 /* ws.c: frees votes whose completion will never be collected (shutdown). */
 void ws_pending_free_all(struct server *srv);
 

@@ -202,7 +202,7 @@ void ws_store_done(struct server *srv)
                 /* Cluster mode: Redis gave the new participant its index. */
                 struct store_notice joined = {.kind = STORE_NOTICE_PARTICIPANT, .participant = done[i].value};
                 if (ok && (token_hash(pv->token, HU_TOKEN_LEN, joined.hash) != HU_OK ||
-                           session_remote_apply(ss->session, &joined) == HU_ERR_NOMEM))
+                           session_remote_apply(ss->session, &joined, &(uint32_t){0}) == HU_ERR_NOMEM))
                     ok = false;
                 if (pv->conn && ok)
                     ws_join_attendee(srv, pv->conn, ss, done[i].value, pv->token, &pv->id);
@@ -213,6 +213,10 @@ void ws_store_done(struct server *srv)
                 free(pv);
                 continue;
             }
+            /* Cluster mode: Redis gave the answer or question the next free id,
+             * which is the one reserved here unless another node took it. */
+            if (ok && done[i].value && (pv->act.type == SESSION_ACT_ANSWER || pv->act.type == SESSION_ACT_ASK))
+                pv->act.item = done[i].value;
             /* The metrics count votes; answers, questions and upvotes share
              * their path and the commit latency. */
             bool vote = pv->act.type == SESSION_ACT_VOTE;

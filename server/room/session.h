@@ -55,8 +55,10 @@ int session_resync(struct session *s, const void *dump, int slide);
 
 /* Applies one change notice.  HU_OK when the room changed (the server then
  * pushes it), HU_ERR_NOT_FOUND when it changed nothing (known already, or a
- * poll this deck lacks), or another hu_err (out of memory: re-read). */
-int session_remote_apply(struct session *s, const struct store_notice *n);
+ * poll this deck lacks), or another hu_err (out of memory: re-read).
+ * *author is the participant whose own phone shows the change (a vote, an
+ * answer or its moderation), else UINT32_MAX. */
+int session_remote_apply(struct session *s, const struct store_notice *n, uint32_t *author);
 
 /* Phones connected to the other nodes, counted in "connected". */
 void session_set_connected_elsewhere(struct session *s, uint32_t n);

@@ -55,8 +55,9 @@ static struct answers *session_remote_answers(struct session *s, const char *pol
     return p && p->spec->kind->text ? &p->answers : NULL;
 }
 
-int session_remote_apply(struct session *s, const struct store_notice *n)
+int session_remote_apply(struct session *s, const struct store_notice *n, uint32_t *author)
 {
+    *author = n->kind == STORE_NOTICE_VOTE || n->kind == STORE_NOTICE_ANSWER ? n->participant : UINT32_MAX;
     struct answers *a;
     bool changed = false;
     int rc = HU_OK;
@@ -93,6 +94,7 @@ int session_remote_apply(struct session *s, const struct store_notice *n)
             const struct answer *x = answers_get(a, n->item);
             if (!x || x->status == n->status)
                 return HU_ERR_NOT_FOUND;
+            *author = x->participant;
         }
         rc = answers_set_status(a, n->item, (enum answer_status)n->status);
         break;

@@ -107,11 +107,10 @@ static void rasync_reply(redisAsyncContext *ac, void *reply, void *privdata)
             err = strncmp(r->str, "POLLCLOSED", 10) == 0 ? HU_ERR_POLL_CLOSED : HU_ERR_STORE;
             if (err == HU_ERR_STORE)
                 fprintf(stderr, "handsup: Redis refused a write: %s\n", r->str);
+        } else if (r->type == REDIS_REPLY_INTEGER && r->integer >= 0 && r->integer < UINT32_MAX) {
+            value = (uint32_t)r->integer; /* an index, an answer's or question's id, or a seq */
         } else if (p->join) {
-            if (r->type == REDIS_REPLY_INTEGER && r->integer >= 0 && r->integer < UINT32_MAX)
-                value = (uint32_t)r->integer;
-            else
-                err = HU_ERR_STORE;
+            err = HU_ERR_STORE;
         }
         if (p->acked)
             rasync_done(rs, p->cookie, err, value);

@@ -33,7 +33,7 @@ local function words(s)
   return out
 end
 
-redis.register_function('hu_version', function() return 'handsup_v1 3' end)
+redis.register_function('hu_version', function() return 'handsup_v1 4' end)
 
 -- A session row: hu:{CODE}:s.  0 when the code is taken, else 1.
 redis.register_function('hu_session_create', function(keys, args)
@@ -137,21 +137,30 @@ redis.register_function('hu_reset', function(keys, args)
   local p, run, poll = keys[1], args[1], args[2]
   local r = rk(p, run)
   redis.call('DEL', r .. ':v:' .. poll, r .. ':c:' .. poll, r .. ':a:' .. poll)
+  redis.call('HDEL', r .. ':ids', 'a:' .. poll)
   return notify(p, 'X', run, 'reset', poll)
 end)
 
--- An answer (args: run, poll, id, participant, status, at, text).  Ids are
--- reserved by the node that took it; one taken meanwhile on another node is
--- refused, and the phone's retry gets a fresh one.
+-- The next id of a counter (hu:{CODE}:r:N:ids, field name): the one the
+-- node proposes (it reserved it) unless another node's took it meanwhile.
+local function take_id(r, name, proposed)
+  local top = tonumber(redis.call('HGET', r .. ':ids', name) or '0')
+  local id = tonumber(proposed)
+  if id <= top then id = top + 1 end
+  redis.call('HSET', r .. ':ids', name, id)
+  return id
+end
+
+-- An answer (args: run, poll, proposed id, participant, status, at, text):
+-- returns the id it got.
 redis.register_function('hu_answer', function(keys, args)
   local p, run, poll = keys[1], args[1], args[2]
   local r = rk(p, run)
-  local v = args[4] .. '\t' .. args[5] .. '\t' .. args[6] .. '\t' .. args[7]
-  if redis.call('HSETNX', r .. ':a:' .. poll, args[3], v) == 0 then
-    return redis.error_reply('TAKEN the answer id is taken')
-  end
+  local id = take_id(r, 'a:' .. poll, args[3])
+  redis.call('HSET', r .. ':a:' .. poll, id, args[4] .. '\t' .. args[5] .. '\t' .. args[6] .. '\t' .. args[7])
   if redis.call('SADD', r .. ':apolls', poll) == 1 then redis.call('RPUSH', r .. ':apollorder', poll) end
-  return notify(p, 'A', run, poll, args[3], args[4], args[5], args[6], args[7])
+  notify(p, 'A', run, poll, id, args[4], args[5], args[6], args[7])
+  return id
 end)
 
 local function set_status(key, id, status)
@@ -173,11 +182,11 @@ end)
 
 redis.register_function('hu_question', function(keys, args)
   local p, run = keys[1], args[1]
-  local v = args[3] .. '\t' .. args[4] .. '\t' .. args[5] .. '\t' .. args[6]
-  if redis.call('HSETNX', rk(p, run) .. ':q', args[2], v) == 0 then
-    return redis.error_reply('TAKEN the question id is taken')
-  end
-  return notify(p, 'Q', run, args[2], args[3], args[4], args[5], args[6])
+  local r = rk(p, run)
+  local id = take_id(r, 'q', args[2])
+  redis.call('HSET', r .. ':q', id, args[3] .. '\t' .. args[4] .. '\t' .. args[5] .. '\t' .. args[6])
+  notify(p, 'Q', run, id, args[3], args[4], args[5], args[6])
+  return id
 end)
 
 redis.register_function('hu_question_status', function(keys, args)

@@ -40,4 +40,8 @@ int rrows_session_load(struct rstore *rs, int64_t run_id, const struct store_loa
 /* value NULL: GET into out; else SET. */
 int rrows_setting(struct rstore *rs, const char *name, const char *value, char *out, size_t outlen);
 
+/* redis_archive.c: store_read_results on a Redis store. */
+int rarch_read_results(struct store *st, const char *const *codes, size_t n_codes, int run, struct results **out,
+                       char *err, size_t errlen);
+
 #endif

@@ -305,3 +305,8 @@ int rutil_notice_parse(char *msg, size_t len, struct store_notice *n)
         return HU_ERR_PARSE;
     }
 }
+
+int64_t store_cluster_run_id(int64_t run_id, int number)
+{
+    return rutil_run_id(run_id >> RUTIL_RUN_BITS, number);
+}

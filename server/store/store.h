@@ -156,7 +156,9 @@ struct store_done {
     void *cookie;                      /* as given to store_vote (or another call with a cookie) */
     int err;                           /* HU_OK once committed, else HU_ERR_STORE (cluster mode:
                                           also HU_ERR_POLL_CLOSED when another node closed the poll) */
-    uint32_t value;                    /* store_join: the participant's index; else 0 */
+    uint32_t value;                    /* cluster mode: store_join's participant index, and the id an
+                                          answer or question got (another node may have taken the
+                                          one proposed); 0 in SQLite mode */
 };
 
 /* Moves up to max completions into out, oldest first; returns how many. */
@@ -254,6 +256,10 @@ void store_cluster_set_ops(struct store *st, const struct store_cluster_ops *ops
 /* Follows session code's run run_id: subscribes to its notices, re-reads it
  * on a gap, beats its heartbeat.  HU_OK or HU_ERR_NOMEM. */
 int store_cluster_watch(struct store *st, const char *code, int64_t run_id);
+
+/* The id of run number of the session whose run run_id is (cluster mode's
+ * run ids pack the session and the number). */
+int64_t store_cluster_run_id(int64_t run_id, int number);
 
 /* Drops the connections on the loop (before the loop is destroyed); the
  * synchronous calls still work.  Commands waiting fail (HU_ERR_STORE). */
