@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 
 int64_t rasync_now(void)
 {
@@ -40,7 +41,7 @@ void rasync_done(struct rstore *rs, void *cookie, int err, uint32_t value)
             if (!d) {
                 /* The completion is lost; its phone gets no answer and
                  * sends the vote again after its own timeout. */
-                fprintf(stderr, "handsup: out of memory for a Redis completion\n");
+                log_event(LOG_ERROR, "out of memory for a Redis completion", LOG_END);
                 return;
             }
             rs->done = d;
@@ -72,6 +73,7 @@ static void rasync_unlink(struct rstore *rs, struct rpend *p)
 static void rasync_settle(struct rstore *rs, struct rpend *p, int err)
 {
     p->settled = true;
+    rs->failed++;
     rasync_unlink(rs, p);
     if (p->acked)
         rasync_done(rs, p->cookie, err, 0);
@@ -103,10 +105,11 @@ static void rasync_reply(redisAsyncContext *ac, void *reply, void *privdata)
         uint32_t value = 0;
         if (!r) {
             err = HU_ERR_STORE;
+            rs->failed++;
         } else if (r->type == REDIS_REPLY_ERROR) {
             err = strncmp(r->str, "POLLCLOSED", 10) == 0 ? HU_ERR_POLL_CLOSED : HU_ERR_STORE;
             if (err == HU_ERR_STORE)
-                fprintf(stderr, "handsup: Redis refused a write: %s\n", r->str);
+                log_event(LOG_ERROR, "Redis refused a write", LOG_S("error", r->str), LOG_END);
         } else if (r->type == REDIS_REPLY_INTEGER && r->integer >= 0 && r->integer < UINT32_MAX) {
             value = (uint32_t)r->integer; /* an index, an answer's or question's id, or a seq */
         } else if (p->join) {
@@ -115,7 +118,8 @@ static void rasync_reply(redisAsyncContext *ac, void *reply, void *privdata)
         if (p->acked)
             rasync_done(rs, p->cookie, err, value);
         else if (err != HU_OK)
-            fprintf(stderr, "handsup: a presenter's change was not saved in Redis; nodes re-read the session\n");
+            log_event(LOG_WARN, "a presenter's change was not saved in Redis; the node re-reads the session",
+                      LOG_S("error", hu_strerror(err)), LOG_END);
         break;
     }
     }
@@ -131,8 +135,8 @@ static void rasync_retry_later(struct rstore *rs)
 static void rasync_lost(struct rstore *rs, const char *why)
 {
     if (!rs->down_logged)
-        fprintf(stderr, "handsup: lost Redis at %s:%d (%s); votes get store_failed until it is back\n", rs->host,
-                rs->port, why);
+        log_event(LOG_ERROR, "lost Redis; votes get store_failed until it is back", LOG_S("host", rs->host),
+                  LOG_I("port", rs->port), LOG_S("why", why), LOG_END);
     rs->down_logged = true;
     for (size_t i = 0; i < rs->n_watch; i++) {
         rs->watch[i].need_reload = true;
@@ -163,7 +167,8 @@ static void rasync_on_connect(const redisAsyncContext *ac, int status)
         rs->sub_up = true;
     if (rs->cmd_up && rs->sub_up) {
         if (rs->down_logged)
-            fprintf(stderr, "handsup: Redis at %s:%d is back; re-reading the sessions\n", rs->host, rs->port);
+            log_event(LOG_INFO, "Redis is back; re-reading the sessions", LOG_S("host", rs->host),
+                      LOG_I("port", rs->port), LOG_END);
         rs->down_logged = false;
         rs->backoff_ms = RSTORE_BACKOFF_MIN_MS;
     }
@@ -242,7 +247,6 @@ static void rasync_tick(struct ev_loop *loop, ev_timer *w, int revents)
     struct rstore *rs = w->data;
     int64_t now = rasync_now();
     if (rs->head && rs->head->deadline_ms <= now) {
-        rs->failed += rs->n_pending;
         rasync_reset(rs, "a command was not answered in time (--redis-timeout)");
     }
     /* A connection that does not come up in time is given up too. */

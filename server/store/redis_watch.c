@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 #include "store_impl.h"
 
 static struct rwatch *rwatch_find(struct rstore *rs, const char *code)
@@ -55,6 +56,18 @@ void store_cluster_set_ops(struct store *st, const struct store_cluster_ops *ops
 
 static void rwatch_subscribe(struct rstore *rs, struct rwatch *w);
 
+bool store_cluster_stats(const struct store *st, struct store_cluster_stats *out)
+{
+    if (!st || !st->redis)
+        return false;
+    const struct rstore *rs = st->redis;
+    out->up = rs->cmd_up && rs->sub_up;
+    out->pending = rs->n_pending;
+    out->sent = rs->sent;
+    out->failed = rs->failed;
+    return true;
+}
+
 void store_cluster_stop(struct store *st)
 {
     if (st && st->redis)
@@ -93,7 +106,7 @@ static bool rwatch_apply(struct rstore *rs, struct rwatch *w, char *msg, size_t 
 {
     struct store_notice n;
     if (rutil_notice_parse(msg, len, &n) != HU_OK) {
-        fprintf(stderr, "handsup: an unreadable notice on %s:ch; re-reading the session\n", w->prefix);
+        log_event(LOG_WARN, "an unreadable change notice; re-reading the session", LOG_S("session", w->code), LOG_END);
         return false;
     }
     if (n.seq <= w->seq)
@@ -211,7 +224,8 @@ void rwatch_dump_reply(struct rstore *rs, const char *code, redisReply *r)
     w->reloading = false;
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 8) {
         if (r && r->type == REDIS_REPLY_ERROR)
-            fprintf(stderr, "handsup: cannot re-read session %s from Redis: %s\n", code, r->str);
+            log_event(LOG_ERROR, "cannot re-read a session from Redis", LOG_S("session", code), LOG_S("error", r->str),
+                      LOG_END);
         w->need_reload = true;
         rwatch_drop_held(w);
         return;

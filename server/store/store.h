@@ -261,6 +261,14 @@ int store_cluster_watch(struct store *st, const char *code, int64_t run_id);
  * run ids pack the session and the number). */
 int64_t store_cluster_run_id(int64_t run_id, int number);
 
+struct store_cluster_stats {
+    unsigned long long up;      /* 1 while both connections are up */
+    unsigned long long pending, sent, failed;
+};
+
+/* Fills *out and returns true for a Redis store; false for SQLite. */
+bool store_cluster_stats(const struct store *st, struct store_cluster_stats *out);
+
 /* Drops the connections on the loop (before the loop is destroyed); the
  * synchronous calls still work.  Commands waiting fail (HU_ERR_STORE). */
 void store_cluster_stop(struct store *st);
