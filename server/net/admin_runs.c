@@ -209,6 +209,13 @@ static void admin_runs_delete_done(struct server *srv, void *arg, bool ran)
 
 int admin_runs_delete(struct server *srv, struct lws *wsi, struct http_pss *p, struct server_session *ss, int run)
 {
+    /* Secure deletion is the data file's (store_run_delete); in Redis the
+     * operator archives the event, then deletes its keys (docs/storage.md). */
+    if (store_is_cluster(srv->store))
+        return http_api_error(wsi, p, 409, "conflict",
+                              "deleting a run is not available in cluster mode (--redis): archive the event "
+                              "with handsup export --redis URL --data FILE --format sqlite, then delete its "
+                              "keys in Redis");
     if (run == session_run(ss->session)->number)
         return http_api_error(wsi, p, 409, "conflict",
                               "this run is live: start a new run first, then delete this one");
