@@ -42,6 +42,7 @@ struct ws_pending_vote {
     /* Cluster mode: a new participant waiting for Redis to give it an index
      * (store_join) rather than a vote; act is unused then. */
     bool join;
+    bool lookup;                /* the token is the phone's own, looked up (not a new one) */
     char token[HU_TOKEN_LEN + 1];
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/token.h"
 #include "base/hu_limits.h"
 #include "base/log.h"
 #include "origin.h"
@@ -115,6 +116,20 @@ void ws_join_attendee(struct server *srv, struct conn *c, struct server_session 
     fanout_notify(ss);
 }
 
+void ws_join_new(struct server *srv, struct conn *c, struct server_session *ss, const struct proto_id *id)
+{
+    /* New identities are what vote stuffing needs; a rejoin with a valid
+     * token is never limited. */
+    if (!peers_take_join(srv->peers, c->peer, net_mono_ms())) {
+        srv->metrics.rate_limited_joins++;
+        ws_reply_error(c, HU_ERR_RATE_LIMITED, id,
+                       "too many new participants from your network; try again in a few seconds");
+        return;
+    }
+    /* Every node must agree on the new participant's index. */
+    ws_join_cluster(srv, c, ss, NULL, id);
+}
+
 static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *m)
 {
     struct server_session *ss = net_find_session(srv, m->code);
@@ -144,16 +159,21 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         if (rc == HU_OK) {
             memcpy(token, m->participant, HU_TOKEN_LEN);
             token[HU_TOKEN_LEN] = '\0';
+        } else if (store_is_cluster(srv->store) && m->participant &&
+                   token_well_formed(m->participant, m->participant_len)) {
+            /* Issued by another node, perhaps, whose notice is still on
+             * its way: Redis knows. */
+            ws_join_cluster(srv, c, ss, m->participant, &m->id);
+            return;
+        } else if (store_is_cluster(srv->store)) {
+            ws_join_new(srv, c, ss, &m->id);
+            return;
         } else if (!peers_take_join(srv->peers, c->peer, net_mono_ms())) {
             /* New identities are what vote stuffing needs; a rejoin with
              * a valid token is never limited. */
             srv->metrics.rate_limited_joins++;
             ws_reply_error(c, HU_ERR_RATE_LIMITED, &m->id,
                            "too many new participants from your network; try again in a few seconds");
-            return;
-        } else if (store_is_cluster(srv->store)) {
-            /* Every node must agree on the new participant's index. */
-            ws_join_cluster(srv, c, ss, &m->id);
             return;
         } else {
             rc = session_join_new(ss->session, token, &idx);

@@ -127,11 +127,17 @@ void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
     ws_pending_link(srv, c, pv);
 }
 
-void ws_join_cluster(struct server *srv, struct conn *c, struct server_session *ss, const struct proto_id *id)
+void ws_join_cluster(struct server *srv, struct conn *c, struct server_session *ss, const char *token,
+                     const struct proto_id *id)
 {
     unsigned char hash[HU_HASH_LEN];
     struct ws_pending_vote *pv = calloc(1, sizeof *pv);
-    int rc = pv ? token_random_hex(pv->token, sizeof pv->token, HU_TOKEN_LEN / 2) : HU_ERR_NOMEM;
+    int rc = !pv ? HU_ERR_NOMEM : token ? HU_OK : token_random_hex(pv->token, sizeof pv->token, HU_TOKEN_LEN / 2);
+    if (rc == HU_OK && token) {
+        memcpy(pv->token, token, HU_TOKEN_LEN);
+        pv->token[HU_TOKEN_LEN] = '\0';
+        pv->lookup = true;
+    }
     if (rc == HU_OK)
         rc = token_hash(pv->token, HU_TOKEN_LEN, hash);
     if (rc == HU_OK) {
@@ -139,7 +145,7 @@ void ws_join_cluster(struct server *srv, struct conn *c, struct server_session *
         pv->ss = ss;
         pv->id = *id;
         pv->at_us = metrics_now_us();
-        rc = store_join(srv->store, session_run(ss->session)->id, hash, pv);
+        rc = store_join(srv->store, session_run(ss->session)->id, hash, !pv->lookup, pv);
     }
     if (rc != HU_OK) {
         free(pv);
@@ -206,6 +212,8 @@ void ws_store_done(struct server *srv)
                     ok = false;
                 if (pv->conn && ok)
                     ws_join_attendee(srv, pv->conn, ss, done[i].value, pv->token, &pv->id);
+                else if (pv->conn && pv->lookup && done[i].err == HU_ERR_NOT_FOUND)
+                    ws_join_new(srv, pv->conn, ss, &pv->id); /* a token no node issued */
                 else if (pv->conn)
                     ws_queue_err(pv->conn, HU_ERR_STORE, &pv->id, "cannot join now; try again in a moment");
                 ws_vote_unlink_conn(pv);

@@ -7,9 +7,9 @@
  * formats are the very same code as with --data.  A connection of its own:
  * safe on the organisers' worker thread while the loop uses its own.
  *
- * What a copy does not keep: the time each vote, answer and question was
- * made (the SQLite store stamps operations when they are queued, so they get
- * the copy's time; docs/storage.md says so). */
+ * What a copy does not keep: the time each vote was cast (Redis does not
+ * keep it; votes get the copy's time; docs/storage.md says so).  Answers and
+ * questions keep theirs. */
 #include "redis_ops.h"
 
 #include <stdio.h>
@@ -70,15 +70,13 @@ static void rarch_answer(void *ctx, const char *poll_id, uint32_t id, uint32_t p
                          int status, int64_t at)
 {
     struct rarch *a = ctx;
-    (void)at;
-    RARCH_PUSH(a, store_answer(a->dst, a->run_id, poll_id, id, participant, text, status, NULL));
+    RARCH_PUSH(a, store_answer_at(a->dst, a->run_id, poll_id, id, participant, text, status, at, NULL));
 }
 
 static void rarch_question(void *ctx, uint32_t id, uint32_t participant, const char *text, int status, int64_t at)
 {
     struct rarch *a = ctx;
-    (void)at;
-    RARCH_PUSH(a, store_question(a->dst, a->run_id, id, participant, text, status, NULL));
+    RARCH_PUSH(a, store_question_at(a->dst, a->run_id, id, participant, text, status, at, NULL));
 }
 
 static void rarch_upvote(void *ctx, uint32_t question_id, uint32_t participant)

@@ -112,6 +112,8 @@ static void rasync_reply(redisAsyncContext *ac, void *reply, void *privdata)
                 log_event(LOG_ERROR, "Redis refused a write", LOG_S("error", r->str), LOG_END);
         } else if (r->type == REDIS_REPLY_INTEGER && r->integer >= 0 && r->integer < UINT32_MAX) {
             value = (uint32_t)r->integer; /* an index, an answer's or question's id, or a seq */
+        } else if (p->join && r->type == REDIS_REPLY_INTEGER && r->integer == -1) {
+            err = HU_ERR_NOT_FOUND; /* a token looked up that no node issued */
         } else if (p->join) {
             err = HU_ERR_STORE;
         }

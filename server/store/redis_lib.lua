@@ -33,7 +33,7 @@ local function words(s)
   return out
 end
 
-redis.register_function('hu_version', function() return 'handsup_v1 4' end)
+redis.register_function('hu_version', function() return 'handsup_v1 5' end)
 
 -- A session row: hu:{CODE}:s.  0 when the code is taken, else 1.
 redis.register_function('hu_session_create', function(keys, args)
@@ -83,11 +83,14 @@ end)
 
 -- A participant by the hash of its token: its index, allocated here so that
 -- every node agrees on it.
+-- args[3] '0' only looks the hash up (-1 when unknown): a token a phone
+-- brings back is adopted only if a node issued it.
 redis.register_function('hu_join', function(keys, args)
   local p, run, hash = keys[1], args[1], args[2]
   local r = rk(p, run)
   local idx = redis.call('HGET', r .. ':ph', hash)
   if idx then return tonumber(idx) end
+  if args[3] == '0' then return -1 end
   idx = redis.call('RPUSH', r .. ':pl', hash) - 1
   redis.call('HSET', r .. ':ph', hash, idx)
   notify(p, 'P', run, idx, hash)

@@ -36,7 +36,7 @@ int rops_vote(struct rstore *rs, int64_t run_id, const char *poll_id, uint32_t p
     return rasync_fcall(rs, "hu_vote", r.code, 4, argv, RPEND_OP, true, false, cookie);
 }
 
-int rops_join(struct rstore *rs, int64_t run_id, const unsigned char hash[HU_HASH_LEN], void *cookie)
+int rops_join(struct rstore *rs, int64_t run_id, const unsigned char hash[HU_HASH_LEN], bool create, void *cookie)
 {
     static const char hex[] = "0123456789abcdef";
     struct rops_run r;
@@ -48,8 +48,8 @@ int rops_join(struct rstore *rs, int64_t run_id, const unsigned char hash[HU_HAS
         h[2 * i + 1] = hex[hash[i] & 15];
     }
     h[2 * HU_HASH_LEN] = '\0';
-    const char *argv[] = {r.num, h};
-    return rasync_fcall(rs, "hu_join", r.code, 2, argv, RPEND_OP, true, true, cookie);
+    const char *argv[] = {r.num, h, create ? "1" : "0"};
+    return rasync_fcall(rs, "hu_join", r.code, 3, argv, RPEND_OP, true, true, cookie);
 }
 
 int rops_slide(struct rstore *rs, int64_t run_id, int slide)

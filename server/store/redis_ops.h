@@ -11,7 +11,7 @@
 
 int rops_vote(struct rstore *rs, int64_t run_id, const char *poll_id, uint32_t participant, const char *choice,
               void *cookie);
-int rops_join(struct rstore *rs, int64_t run_id, const unsigned char hash[HU_HASH_LEN], void *cookie);
+int rops_join(struct rstore *rs, int64_t run_id, const unsigned char hash[HU_HASH_LEN], bool create, void *cookie);
 int rops_slide(struct rstore *rs, int64_t run_id, int slide);
 int rops_poll(struct rstore *rs, int64_t run_id, const struct store_poll_row *row);
 int rops_reset(struct rstore *rs, int64_t run_id, const char *poll_id);

@@ -424,11 +424,11 @@ int store_poll_reset(struct store *st, int64_t session_id, const char *poll_id)
     return store_push(st, op);
 }
 
-int store_join(struct store *st, int64_t run_id, const unsigned char hash[HU_HASH_LEN], void *cookie)
+int store_join(struct store *st, int64_t run_id, const unsigned char hash[HU_HASH_LEN], bool create, void *cookie)
 {
     if (!st || !st->redis || !hash)
         return HU_ERR_INTERNAL;
-    return rops_join(st->redis, run_id, hash, cookie);
+    return rops_join(st->redis, run_id, hash, create, cookie);
 }
 
 size_t store_take_done(struct store *st, struct store_done *out, size_t max)
@@ -445,6 +445,7 @@ size_t store_take_done(struct store *st, struct store_done *out, size_t max)
             st->done_tail = NULL;
         out[n].cookie = op->cookie;
         out[n].err = op->err;
+        out[n].value = 0;
         n++;
         op->next = taken;
         taken = op;

@@ -147,15 +147,17 @@ int store_upvote(struct store *st, int64_t run_id, uint32_t question_id, uint32_
                  void *cookie);
 
 /* Cluster mode only: the participant whose token hashes to hash, found or
- * given the next index by Redis (so every node agrees), completing with the
- * index in store_done.value.  HU_ERR_INTERNAL on a SQLite store, where the
- * room allocates indices itself (store_participant). */
-int store_join(struct store *st, int64_t run_id, const unsigned char hash[HU_HASH_LEN], void *cookie);
+ * (create) given the next index by Redis (so every node agrees), completing
+ * with the index in store_done.value; without create, an unknown hash
+ * completes with HU_ERR_NOT_FOUND.  HU_ERR_INTERNAL on a SQLite store, where
+ * the room allocates indices itself (store_participant). */
+int store_join(struct store *st, int64_t run_id, const unsigned char hash[HU_HASH_LEN], bool create, void *cookie);
 
 struct store_done {
     void *cookie;                      /* as given to store_vote (or another call with a cookie) */
     int err;                           /* HU_OK once committed, else HU_ERR_STORE (cluster mode:
-                                          also HU_ERR_POLL_CLOSED when another node closed the poll) */
+                                          also HU_ERR_POLL_CLOSED when another node closed the poll,
+                                          HU_ERR_NOT_FOUND for a store_join lookup of an unknown token) */
     uint32_t value;                    /* cluster mode: store_join's participant index, and the id an
                                           answer or question got (another node may have taken the
                                           one proposed); 0 in SQLite mode */
