@@ -96,16 +96,21 @@ static int rsync_check_durable(struct rstore *rs, bool allow_unsafe, char *err, 
     return HU_ERR_EXISTS;
 }
 
-static int rsync_load_library(struct rstore *rs, char *err, size_t errlen)
+/* Loads the library (a node, always: REPLACE), or for export and report only
+ * when Redis has none, so that a reader never replaces the library of nodes
+ * running another build. */
+static int rsync_load_library(struct rstore *rs, bool always, char *err, size_t errlen)
 {
-    const char *load[] = {"FUNCTION", "LOAD", "REPLACE", rstore_lua_src};
-    redisReply *r = rsync_cmd(rs->sync, err, errlen, 4, load);
-    if (!r)
-        return HU_ERR_IO;
-    freeReplyObject(r);
     const char *ver[] = {"FCALL", "hu_version", "0"};
-    if (!(r = rsync_cmd(rs->sync, err, errlen, 3, ver)))
-        return HU_ERR_IO;
+    redisReply *r = always ? NULL : rsync_cmd(rs->sync, err, errlen, 3, ver);
+    if (!r) {
+        const char *load[] = {"FUNCTION", "LOAD", "REPLACE", rstore_lua_src};
+        if (!(r = rsync_cmd(rs->sync, err, errlen, 4, load)))
+            return HU_ERR_IO;
+        freeReplyObject(r);
+        if (!(r = rsync_cmd(rs->sync, err, errlen, 3, ver)))
+            return HU_ERR_IO;
+    }
     bool ok = r->type == REDIS_REPLY_STRING && strcmp(r->str, RSTORE_VERSION) == 0;
     if (!ok)
         snprintf(err, errlen, "Redis holds a function library %s that is not this build's (%s)", RSTORE_LIBRARY,
@@ -148,8 +153,8 @@ int store_open_redis(const struct store_redis_opts *o, struct store **out, char 
         rc = rsync_connect(rs, err, errlen);
     if (rc == HU_OK && o->loop)
         rc = rsync_check_durable(rs, o->allow_unsafe, err, errlen);
-    if (rc == HU_OK && o->loop)
-        rc = rsync_load_library(rs, err, errlen);
+    if (rc == HU_OK)
+        rc = rsync_load_library(rs, o->loop != NULL, err, errlen);
     if (rc == HU_OK && o->loop && (rc = rasync_start(rs)) != HU_OK)
         snprintf(err, errlen, "cannot start the connections to Redis: %s", hu_strerror(rc));
     if (rc != HU_OK) {
