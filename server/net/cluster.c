@@ -72,13 +72,21 @@ static void cluster_notice(void *arg, const char *code, const struct store_notic
     fanout_notify(ss);
 }
 
-static void cluster_reload(void *arg, const char *code, int64_t run_id, int slide, const void *dump)
+static void cluster_reload(void *arg, const char *code, int64_t run_id, int slide, const struct store_view *view,
+                           const void *dump)
 {
     struct server *srv = arg;
     struct server_session *ss = net_find_session(srv, code);
     if (!ss || !ss->session || session_run(ss->session)->id != run_id)
         return;
     int rc = session_resync(ss->session, dump, slide);
+    /* The list items, blank screen and timer, when the slide is the one
+     * they were recorded on. */
+    if (view && view->slide == slide) {
+        struct store_notice n = {.kind = STORE_NOTICE_VIEW, .view = *view, .poll_id = "", .text = ""};
+        uint32_t author;
+        (void)session_remote_apply(ss->session, &n, &author);
+    }
     if (rc != HU_OK)
         log_event(LOG_ERROR, "cannot re-read a session from Redis", LOG_S("session", code),
                   LOG_S("error", hu_strerror(rc)), LOG_END);

@@ -347,6 +347,15 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
                            : rc == HU_ERR_BAD_MESSAGE ? "not possible on this slide" : NULL);
         else
             ws_command_answer(c, &m);
+        /* Cluster mode: the other nodes' projectors and phones follow the
+         * list items, the blank screen and the timer too. */
+        if (!rc && store_is_cluster(srv->store) && m.type != PROTO_MODERATE && m.type != PROTO_QUESTION) {
+            struct store_view v;
+            session_view_get(c->ss->session, &v);
+            if (store_view(srv->store, session_run(c->ss->session)->id, &v) != HU_OK)
+                log_event(LOG_WARN, "cannot tell the other nodes what the projectors show",
+                          LOG_S("session", session_code(c->ss->session)), LOG_END);
+        }
         fanout_notify(c->ss);
     }
     proto_msg_free(&m);

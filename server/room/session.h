@@ -60,6 +60,10 @@ int session_resync(struct session *s, const void *dump, int slide);
  * answer or its moderation), else UINT32_MAX. */
 int session_remote_apply(struct session *s, const struct store_notice *n, uint32_t *author);
 
+/* What the projectors show beyond the slide (fragment, blank, the current
+ * slide's discussion timer), for the other nodes (store_view). */
+void session_view_get(const struct session *s, struct store_view *v);
+
 /* Phones connected to the other nodes, counted in "connected". */
 void session_set_connected_elsewhere(struct session *s, uint32_t n);
 

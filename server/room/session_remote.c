@@ -55,6 +55,39 @@ static struct answers *session_remote_answers(struct session *s, const char *pol
     return p && p->spec->kind->text ? &p->answers : NULL;
 }
 
+void session_view_get(const struct session *s, struct store_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->slide = s->current;
+    v->fragment = s->fragment;
+    v->blank = s->blank;
+    const struct session_timer *t = &s->timers[s->current];
+    v->timer_started = t->started;
+    v->timer_running = t->running;
+    v->timer_ends_at = t->ends_at;
+    v->timer_remaining = t->remaining;
+}
+
+static bool session_remote_view(struct session *s, const struct store_view *v)
+{
+    if (v->slide < 0 || (size_t)v->slide >= s->deck->n_slides)
+        return false;
+    int most = s->deck->slides[v->slide].fragments;
+    int fragment = v->fragment > most ? most : v->fragment;
+    struct session_timer t = {v->timer_started, v->timer_running, v->timer_ends_at, v->timer_remaining};
+    const struct session_timer *now = &s->timers[v->slide];
+    if (s->current == v->slide && s->fragment == fragment && s->blank == v->blank && now->started == t.started &&
+        now->running == t.running && now->ends_at == t.ends_at && now->remaining == t.remaining)
+        return false;
+    s->current = v->slide;
+    s->fragment = fragment;
+    s->blank = v->blank;
+    s->timers[v->slide] = t;
+    s->version++;
+    s->tally_version++;
+    return true;
+}
+
 int session_remote_apply(struct session *s, const struct store_notice *n, uint32_t *author)
 {
     *author = n->kind == STORE_NOTICE_VOTE || n->kind == STORE_NOTICE_ANSWER ? n->participant : UINT32_MAX;
@@ -82,6 +115,8 @@ int session_remote_apply(struct session *s, const struct store_notice *n, uint32
         return HU_OK;
     case STORE_NOTICE_POLL:
         return session_remote_poll(s, n) ? HU_OK : HU_ERR_NOT_FOUND;
+    case STORE_NOTICE_VIEW:
+        return session_remote_view(s, &n->view) ? HU_OK : HU_ERR_NOT_FOUND;
     case STORE_NOTICE_ANSWER:
         if (!(a = session_remote_answers(s, n->poll_id)) || n->status < ANSWER_SHOWN || n->status > ANSWER_WITHDRAWN)
             return HU_ERR_NOT_FOUND;

@@ -20,7 +20,7 @@
 
 /* The function library's name and what its hu_version answers. */
 #define RSTORE_LIBRARY "handsup_v1"
-#define RSTORE_VERSION "handsup_v1 5"
+#define RSTORE_VERSION "handsup_v1 6"
 
 /* Reconnection backoff: the first retry after RSTORE_BACKOFF_MIN_MS, each
  * failure doubling it up to RSTORE_BACKOFF_MAX_MS. */

@@ -33,7 +33,7 @@ local function words(s)
   return out
 end
 
-redis.register_function('hu_version', function() return 'handsup_v1 5' end)
+redis.register_function('hu_version', function() return 'handsup_v1 6' end)
 
 -- A session row: hu:{CODE}:s.  0 when the code is taken, else 1.
 redis.register_function('hu_session_create', function(keys, args)
@@ -122,6 +122,15 @@ redis.register_function('hu_slide', function(keys, args)
   local p, run = keys[1], args[1]
   redis.call('HSET', rk(p, run), 'slide', args[2], 'active', now_ms())
   return notify(p, 'S', run, args[2])
+end)
+
+-- What the projectors show beyond the slide (args: run, slide, fragment,
+-- blank, and the slide's discussion timer: started, running, ends at,
+-- remaining), so every node's phones and projectors show the same.
+redis.register_function('hu_view', function(keys, args)
+  local p, run = keys[1], args[1]
+  redis.call('HSET', rk(p, run), 'view', table.concat(args, ' ', 2, 8))
+  return notify(p, 'W', run, args[2], args[3], args[4], args[5], args[6], args[7], args[8])
 end)
 
 -- A poll's row (args: run, poll, kind, question, params, slide, status,

@@ -63,6 +63,27 @@ int rops_slide(struct rstore *rs, int64_t run_id, int slide)
     return rasync_fcall(rs, "hu_slide", r.code, 2, argv, RPEND_OP, false, false, NULL);
 }
 
+int rops_view(struct rstore *rs, int64_t run_id, const struct store_view *v)
+{
+    struct rops_run r;
+    char slide[16], frag[16], ends[24], rem[24];
+    if (rops_run(run_id, &r) != HU_OK)
+        return HU_ERR_INTERNAL;
+    snprintf(slide, sizeof slide, "%d", v->slide);
+    snprintf(frag, sizeof frag, "%d", v->fragment);
+    snprintf(ends, sizeof ends, "%lld", (long long)v->timer_ends_at);
+    snprintf(rem, sizeof rem, "%lld", (long long)v->timer_remaining);
+    const char *argv[] = {r.num,
+                          slide,
+                          frag,
+                          v->blank ? "1" : "0",
+                          v->timer_started ? "1" : "0",
+                          v->timer_running ? "1" : "0",
+                          ends,
+                          rem};
+    return rasync_fcall(rs, "hu_view", r.code, 8, argv, RPEND_OP, false, false, NULL);
+}
+
 int rops_poll(struct rstore *rs, int64_t run_id, const struct store_poll_row *row)
 {
     struct rops_run r;

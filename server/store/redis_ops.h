@@ -13,6 +13,7 @@ int rops_vote(struct rstore *rs, int64_t run_id, const char *poll_id, uint32_t p
               void *cookie);
 int rops_join(struct rstore *rs, int64_t run_id, const unsigned char hash[HU_HASH_LEN], bool create, void *cookie);
 int rops_slide(struct rstore *rs, int64_t run_id, int slide);
+int rops_view(struct rstore *rs, int64_t run_id, const struct store_view *v);
 int rops_poll(struct rstore *rs, int64_t run_id, const struct store_poll_row *row);
 int rops_reset(struct rstore *rs, int64_t run_id, const char *poll_id);
 int rops_answer(struct rstore *rs, int64_t run_id, const char *poll_id, uint32_t answer_id, uint32_t participant,

@@ -298,6 +298,23 @@ int rutil_notice_parse(char *msg, size_t len, struct store_notice *n)
             return HU_ERR_PARSE;
         n->poll_id = f[4];
         return HU_OK;
+    case 'W':
+        n->kind = STORE_NOTICE_VIEW;
+        if (nf != 10)
+            return HU_ERR_PARSE;
+        RUTIL_NUM(3, 0, INT32_MAX, a);
+        n->view.slide = n->slide = (int)a;
+        RUTIL_NUM(4, 0, INT32_MAX, a);
+        n->view.fragment = (int)a;
+        RUTIL_NUM(5, 0, 1, a);
+        n->view.blank = a != 0;
+        RUTIL_NUM(6, 0, 1, a);
+        n->view.timer_started = a != 0;
+        RUTIL_NUM(7, 0, 1, a);
+        n->view.timer_running = a != 0;
+        RUTIL_NUM(8, 0, INT64_MAX, n->view.timer_ends_at);
+        RUTIL_NUM(9, INT64_MIN + 1, INT64_MAX, n->view.timer_remaining);
+        return HU_OK;
     case 'N':
         n->kind = STORE_NOTICE_RUN;
         return nf == 3 ? HU_OK : HU_ERR_PARSE;
@@ -309,4 +326,26 @@ int rutil_notice_parse(char *msg, size_t len, struct store_notice *n)
 int64_t store_cluster_run_id(int64_t run_id, int number)
 {
     return rutil_run_id(run_id >> RUTIL_RUN_BITS, number);
+}
+
+int rutil_view_parse(const char *s, struct store_view *v)
+{
+    int64_t f[7];
+    const int64_t lo[7] = {0, 0, 0, 0, 0, 0, INT64_MIN + 1};
+    const int64_t hi[7] = {INT32_MAX, INT32_MAX, 1, 1, 1, INT64_MAX, INT64_MAX};
+    for (int i = 0; i < 7; i++) {
+        size_t n = strcspn(s, " ");
+        if (rutil_int(s, n, lo[i], hi[i], &f[i]) != HU_OK || (i < 6 && s[n] != ' ') || (i == 6 && s[n]))
+            return HU_ERR_PARSE;
+        s += n + (i < 6);
+    }
+    memset(v, 0, sizeof *v);
+    v->slide = (int)f[0];
+    v->fragment = (int)f[1];
+    v->blank = f[2] != 0;
+    v->timer_started = f[3] != 0;
+    v->timer_running = f[4] != 0;
+    v->timer_ends_at = f[5];
+    v->timer_remaining = f[6];
+    return HU_OK;
 }

@@ -40,6 +40,10 @@ void rutil_session_code(int64_t session_id, char code[HU_CODE_LEN + 1]);
  * HU_OK or HU_ERR_PARSE. */
 int rutil_notice_parse(char *msg, size_t len, struct store_notice *n);
 
+/* Parses a run's stored view ("slide fragment blank started running ends
+ * remaining", hu_view).  HU_OK or HU_ERR_PARSE. */
+int rutil_view_parse(const char *s, struct store_view *v);
+
 /* Parses a decimal integer in [min, max] from s (len bytes, all digits but a
  * leading '-'): HU_OK or HU_ERR_PARSE. */
 int rutil_int(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);

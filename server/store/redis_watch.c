@@ -232,15 +232,21 @@ void rwatch_dump_reply(struct rstore *rs, const char *code, redisReply *r)
     }
     w->seq = rwatch_seq(r->element[0]);
     int slide = -1;
+    struct store_view view;
+    bool has_view = false;
     const redisReply *run = r->element[1];
-    for (size_t i = 0; i + 1 < run->elements; i += 2)
-        if (strcmp(run->element[i]->str, "slide") == 0 && run->element[i + 1]->type == REDIS_REPLY_STRING) {
-            int64_t v;
-            if (rutil_int(run->element[i + 1]->str, run->element[i + 1]->len, 0, INT32_MAX, &v) == HU_OK)
-                slide = (int)v;
-        }
+    for (size_t i = 0; i + 1 < run->elements; i += 2) {
+        const redisReply *k = run->element[i], *v = run->element[i + 1];
+        if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
+            continue;
+        int64_t n;
+        if (strcmp(k->str, "slide") == 0 && rutil_int(v->str, v->len, 0, INT32_MAX, &n) == HU_OK)
+            slide = (int)n;
+        if (strcmp(k->str, "view") == 0)
+            has_view = rutil_view_parse(v->str, &view) == HU_OK;
+    }
     if (rs->ops.reload)
-        rs->ops.reload(rs->ops_arg, w->code, w->run_id, slide, r);
+        rs->ops.reload(rs->ops_arg, w->code, w->run_id, slide, has_view ? &view : NULL, r);
     /* The notices that came meanwhile, in order; one before the dump's seq
      * is in it already. */
     bool gap = false;

@@ -424,6 +424,13 @@ int store_poll_reset(struct store *st, int64_t session_id, const char *poll_id)
     return store_push(st, op);
 }
 
+int store_view(struct store *st, int64_t run_id, const struct store_view *v)
+{
+    if (!st || !st->redis || !v)
+        return HU_OK; /* the data file keeps the slide only (store_slide) */
+    return rops_view(st->redis, run_id, v);
+}
+
 int store_join(struct store *st, int64_t run_id, const unsigned char hash[HU_HASH_LEN], bool create, void *cookie)
 {
     if (!st || !st->redis || !hash)

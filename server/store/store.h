@@ -146,6 +146,12 @@ int store_question_status(struct store *st, int64_t run_id, uint32_t question_id
 int store_upvote(struct store *st, int64_t run_id, uint32_t question_id, uint32_t participant, bool on,
                  void *cookie);
 
+/* Cluster mode: tells the other nodes what the projectors show beyond the
+ * slide (a presenter's next, blank or timer command).  HU_OK and nothing
+ * done on a SQLite store, which does not keep it. */
+struct store_view;
+int store_view(struct store *st, int64_t run_id, const struct store_view *v);
+
 /* Cluster mode only: the participant whose token hashes to hash, found or
  * (create) given the next index by Redis (so every node agrees), completing
  * with the index in store_done.value; without create, an unknown hash
@@ -227,6 +233,18 @@ enum store_notice_kind {
     STORE_NOTICE_UPVOTE,        /* item, participant, on */
     STORE_NOTICE_RESET,         /* poll_id: handled by a re-read */
     STORE_NOTICE_RUN,           /* run: a new run started */
+    STORE_NOTICE_VIEW,          /* view: fragment, blank screen, discussion timer */
+};
+
+/* What projectors show beyond the slide and its poll: the list items
+ * revealed, the blank screen, the slide's discussion timer. */
+struct store_view {
+    int slide;
+    int fragment;
+    bool blank;
+    bool timer_started, timer_running;
+    int64_t timer_ends_at;      /* unix ms, while running */
+    int64_t timer_remaining;    /* ms, while not running */
 };
 
 struct store_notice {
@@ -240,6 +258,7 @@ struct store_notice {
     bool on;
     int64_t at, opened, closed;
     unsigned char hash[HU_HASH_LEN];
+    struct store_view view;     /* STORE_NOTICE_VIEW */
 };
 
 /* What the server does with the other nodes' changes (net/cluster.c).
@@ -248,7 +267,8 @@ struct store_notice {
  * room from it by calling store_cluster_replay(dump, ...) inside. */
 struct store_cluster_ops {
     void (*notice)(void *arg, const char *code, const struct store_notice *n);
-    void (*reload)(void *arg, const char *code, int64_t run_id, int slide, const void *dump);
+    void (*reload)(void *arg, const char *code, int64_t run_id, int slide, const struct store_view *view,
+                   const void *dump); /* view: NULL when Redis has none */
     uint32_t (*connected)(void *arg, const char *code);        /* this node's phones, for the heartbeat */
     void (*others)(void *arg, const char *code, uint32_t n);   /* phones on the other live nodes */
 };

@@ -104,6 +104,19 @@ static void test_votes_and_polls(void)
     t = session_tally_json(s);
     CHECK(t && json_integer_value(json_object_get(t, "voters")) == 0);
     json_decref(t);
+    /* The projectors' view: blank, the first slide's timer; beyond the deck, ignored. */
+    struct store_notice view = {.kind = STORE_NOTICE_VIEW, .poll_id = "", .text = ""};
+    view.view.slide = 0;
+    view.view.blank = true;
+    view.view.timer_started = true;
+    view.view.timer_remaining = 5000;
+    CHECK(session_remote_apply(s, &view, &author) == HU_OK);
+    CHECK(session_remote_apply(s, &view, &author) == HU_ERR_NOT_FOUND);
+    struct store_view got;
+    session_view_get(s, &got);
+    CHECK(got.slide == 0 && got.blank && got.timer_started && got.timer_remaining == 5000);
+    view.view.slide = 99;
+    CHECK(session_remote_apply(s, &view, &author) == HU_ERR_NOT_FOUND);
     /* A poll this deck lacks, an option it lacks: nothing happens. */
     struct store_notice bad = {.kind = STORE_NOTICE_VOTE, .poll_id = "nope", .participant = 0, .text = "yes"};
     CHECK(session_remote_apply(s, &bad, &author) == HU_ERR_NOT_FOUND);

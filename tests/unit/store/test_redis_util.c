@@ -118,6 +118,17 @@ static void test_notices(void)
     CHECK_STR(n.poll_id, "q1");
     CHECK(parse("12\tN\t3", &n, buf, sizeof buf) == HU_OK);
     CHECK(n.kind == STORE_NOTICE_RUN && n.run == 3);
+    CHECK(parse("13\tW\t1\t2\t1\t1\t1\t0\t0\t-50", &n, buf, sizeof buf) == HU_OK);
+    CHECK(n.kind == STORE_NOTICE_VIEW && n.view.slide == 2 && n.view.fragment == 1 && n.view.blank &&
+          n.view.timer_started && !n.view.timer_running && n.view.timer_remaining == -50);
+    CHECK(parse("13\tW\t1\t2\t1\t1\t1\t0\t0", &n, buf, sizeof buf) == HU_ERR_PARSE);
+
+    struct store_view v;
+    CHECK(rutil_view_parse("3 2 0 1 1 1796000000000 0", &v) == HU_OK);
+    CHECK(v.slide == 3 && v.fragment == 2 && !v.blank && v.timer_running && v.timer_ends_at == 1796000000000);
+    CHECK(rutil_view_parse("3 2 0 1 1 1796000000000", &v) == HU_ERR_PARSE);
+    CHECK(rutil_view_parse("3 2 0 1 1 1796000000000 0 9", &v) == HU_ERR_PARSE);
+    CHECK(rutil_view_parse("3 2 2 1 1 0 0", &v) == HU_ERR_PARSE);
 
     /* Broken ones: never applied, they make the node re-read instead. */
     static const char *const bad[] = {
