@@ -15,8 +15,9 @@
 #include "store/store.h"
 
 const char cmd_export_synopsis[] =
-    "export [--data FILE] [--format csv|json|html|xlsx|answers|questions] [--run N|all]\n"
-    "                     [--out DIR] [CODE...]";
+    "export [--data FILE | --redis URL] [--format csv|json|html|xlsx|answers|questions]\n"
+    "                     [--run N|all] [--out DIR] [CODE...]\n"
+    "       handsup export --redis URL --data FILE --format sqlite [CODE...]";
 
 const char cmd_export_usage[] =
     "export   writes results from the data file, with or without a running server.\n"
@@ -27,6 +28,10 @@ const char cmd_export_usage[] =
     "         --run N|all         the run to export (default: each session's latest)\n"
     "         --out DIR           one file per session (per run with --run) in DIR instead of\n"
     "                             standard output\n"
+    "         --redis URL         read a cluster's sessions from Redis (redis://HOST:PORT[/DB])\n"
+    "                             instead of a data file; with --data FILE --format sqlite,\n"
+    "                             copy them with every run into FILE, a new data file that\n"
+    "                             export, report and serve read afterwards\n"
     "         CODE...             join codes of the sessions to export, as read out:\n"
     "                             86475705, \"8647 5705\" or 8647 5705 (default: all)\n";
 
@@ -49,17 +54,46 @@ static int export_write_file(const char *dir, const char *name, const char *ext,
     return 0;
 }
 
-/* Exports the sessions with these codes (all when n_codes is 0). */
-static int export_codes(const char *data, const char *out_dir, enum export_format fmt, int run,
+/* Copies the sessions with these codes (all when n_codes is 0) from Redis
+ * at url into a new data file at data. */
+static int export_archive(const char *url, const char *data, const char *const *codes, size_t n_codes)
+{
+    if (access(data, F_OK) == 0) {
+        fprintf(stderr, "handsup: %s exists already: an archive goes into a new data file\n", data);
+        return 1;
+    }
+    char err[1024];
+    struct store *src = NULL, *dst = NULL;
+    struct store_redis_opts ro = {url, 0, false, NULL};
+    int rc = store_open_redis(&ro, &src, err, sizeof err);
+    if (rc == HU_OK)
+        rc = store_open(data, false, &dst, err, sizeof err);
+    if (rc == HU_OK)
+        rc = store_redis_archive(src, dst, codes, n_codes, err, sizeof err);
+    store_close(dst);
+    store_close(src);
+    if (rc != HU_OK) {
+        fprintf(stderr, "handsup: %s\n", err);
+        return 1;
+    }
+    fprintf(stderr, "handsup: archived into %s\n", data);
+    return 0;
+}
+
+/* Exports the sessions with these codes (all when n_codes is 0), from the
+ * data file, or from Redis when redis is given. */
+static int export_codes(const char *data, const char *redis, const char *out_dir, enum export_format fmt, int run,
                         const char *const *codes, size_t n_codes)
 {
-    if (access(data, F_OK) != 0) {
+    if (!redis && access(data, F_OK) != 0) {
         fprintf(stderr, "handsup: no data file at %s (use --data FILE)\n", data);
         return 1;
     }
     char err[1024];
     struct store *st = NULL;
-    if (store_open(data, true, &st, err, sizeof err) != HU_OK) {
+    struct store_redis_opts ro = {redis, 0, false, NULL};
+    if ((redis ? store_open_redis(&ro, &st, err, sizeof err) : store_open(data, true, &st, err, sizeof err)) !=
+        HU_OK) {
         fprintf(stderr, "handsup: %s\n", err);
         return 1;
     }
@@ -118,19 +152,26 @@ int cmd_export(int argc, char **argv)
     static const struct option opts[] = {
         {"data", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
         {"out", required_argument, NULL, 'o'},  {"run", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
+        {"help", no_argument, NULL, 'h'},       {"redis", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
-    const char *data = CLI_DEFAULT_DATA, *out_dir = NULL;
+    const char *data = CLI_DEFAULT_DATA, *out_dir = NULL, *redis = NULL;
+    bool data_given = false, archive = false;
     enum export_format fmt = EXPORT_CSV;
     int c;
     int run = STORE_RUN_LATEST;
     long n;
-    while ((c = getopt_long(argc, argv, "d:f:o:r:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:o:r:hR:", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': data = optarg; break;
+        case 'd':
+            data = optarg;
+            data_given = true;
+            break;
+        case 'R': redis = optarg; break;
         case 'f':
-            if (export_format_parse(optarg, &fmt) != HU_OK)
+            if (strcmp(optarg, "sqlite") == 0)
+                archive = true;
+            else if (export_format_parse(optarg, &fmt) != HU_OK)
                 return cli_usage_error("--format must be csv, json, html, xlsx, answers or questions, not '%s'",
                                        optarg);
             break;
@@ -147,6 +188,11 @@ int cmd_export(int argc, char **argv)
         default: return cli_usage_error("%s", "unknown option");
         }
     }
+    if (archive && (!redis || !data_given))
+        return cli_usage_error("%s", "--format sqlite archives Redis into a new data file: give --redis URL and "
+                                     "--data FILE");
+    if (redis && data_given && !archive)
+        return cli_usage_error("%s", "--data and --redis exclude each other, except with --format sqlite");
     size_t n_args = (size_t)(argc - optind), n_codes = 0;
     char(*codes)[HU_CODE_LEN + 1] = calloc(n_args ? n_args : 1, sizeof *codes);
     const char **code_list = calloc(n_args ? n_args : 1, sizeof *code_list);
@@ -164,7 +210,8 @@ int cmd_export(int argc, char **argv)
     }
     for (size_t i = 0; i < n_codes; i++)
         code_list[i] = codes[i];
-    int status = export_codes(data, out_dir, fmt, run, code_list, n_codes);
+    int status = archive ? export_archive(redis, data, code_list, n_codes)
+                         : export_codes(data, redis, out_dir, fmt, run, code_list, n_codes);
     free(codes);
     free(code_list);
     return status;

@@ -23,7 +23,7 @@
 #define REPORT_MAX_POLLS 256
 
 const char cmd_report_synopsis[] =
-    "report [--data FILE]... [--format html|csv|json] [--out FILE] [--poll ID]...\n"
+    "report [--data FILE]... [--redis URL]... [--format html|csv|json] [--out FILE] [--poll ID]...\n"
     "                     [--title TEXT] [--technical] [CODE...]";
 
 const char cmd_report_usage[] =
@@ -32,6 +32,8 @@ const char cmd_report_usage[] =
     "         joined, and a trend chart per poll.  Polls are matched by id across runs and\n"
     "         decks.\n"
     "         --data FILE         a data file (repeatable; default handsup.db)\n"
+    "         --redis URL         a cluster's Redis, redis://HOST:PORT[/DB], read like a data\n"
+    "                             file (repeatable; the data_file column names the URL)\n"
     "         --format F          html (default; prints on A4), csv (long form, for a pivot\n"
     "                             table) or json\n"
     "         --out FILE          write to FILE instead of standard output\n"
@@ -96,15 +98,17 @@ int cmd_report(int argc, char **argv)
         {"data", required_argument, NULL, 'd'},  {"format", required_argument, NULL, 'f'},
         {"out", required_argument, NULL, 'o'},   {"poll", required_argument, NULL, 'p'},
         {"title", required_argument, NULL, 't'}, {"technical", no_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},        {"redis", required_argument, NULL, 'R'},
+        {NULL, 0, NULL, 0},
     };
     const char *files[REPORT_MAX_FILES], *polls[REPORT_MAX_POLLS], *out = NULL;
     size_t n_files = 0, n_polls = 0;
     struct report_opts ro = {0};
     enum export_format fmt = EXPORT_HTML;
     int c;
-    while ((c = getopt_long(argc, argv, "d:f:o:p:t:Th", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:o:p:t:ThR:", opts, NULL)) != -1) {
         switch (c) {
+        case 'R': /* a cluster's Redis is one more source, named by its URL */
         case 'd':
             if (n_files == REPORT_MAX_FILES)
                 return cli_usage_error("at most %d --data", REPORT_MAX_FILES);
@@ -147,10 +151,13 @@ int cmd_report(int argc, char **argv)
     for (size_t i = 0; !status && i < n_files; i++) {
         char err[1024];
         struct store *st = NULL;
-        if (access(files[i], F_OK) != 0) {
+        bool redis = strncmp(files[i], "redis://", 8) == 0;
+        struct store_redis_opts rop = {files[i], 0, false, NULL};
+        if (!redis && access(files[i], F_OK) != 0) {
             fprintf(stderr, "handsup: no data file at %s\n", files[i]);
             status = 1;
-        } else if (store_open(files[i], true, &st, err, sizeof err) != HU_OK ||
+        } else if ((redis ? store_open_redis(&rop, &st, err, sizeof err)
+                          : store_open(files[i], true, &st, err, sizeof err)) != HU_OK ||
                    store_read_results(st, NULL, 0, STORE_RUN_ALL, &res[i], err, sizeof err) != HU_OK) {
             fprintf(stderr, "handsup: %s\n", err);
             status = 1;

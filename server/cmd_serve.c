@@ -16,6 +16,7 @@
 #include "base/hu_limits.h"
 #include "cli.h"
 #include "cli_config.h"
+#include "serve_cluster.h"
 #include "serve_ops.h"
 #include "serve_org.h"
 #include "model/blocklist.h"
@@ -33,7 +34,8 @@ const char cmd_serve_synopsis[] =
     "                     [--presenter-key KEY] [--allow-origin ORIGIN] [--allow-host NAME]\n"
     "                     [--max-conns-per-ip N] [--max-joins-burst N] [--ping-interval S]\n"
     "                     [--new-run [--run-label TEXT] | --resume] [--admin-key KEY]\n"
-    "                     [--blocklist FILE] [--watch] DECK.md...";
+    "                     [--blocklist FILE] [--watch]\n"
+    "                     [--redis URL [--redis-timeout MS] [--redis-allow-unsafe]] DECK.md...";
 
 const char cmd_serve_usage[] =
     "serve    runs one voting session per deck and prints, for each, its join code,\n"
@@ -55,7 +57,8 @@ const char cmd_serve_usage[] =
     "                             for the presenter; extends the built-in list (a line\n"
     "                             \"-builtin\" replaces it)\n"
     "         --watch             reload a deck when it, its images or PDFs change; a broken\n"
-    "                             edit keeps the running version\n" SERVE_OPS_USAGE SERVE_ORG_USAGE;
+    "                             edit keeps the running version\n" SERVE_OPS_USAGE SERVE_ORG_USAGE
+    SERVE_CLUSTER_USAGE;
 
 /* The blocklist (model/blocklist.h): the built-in words, extended or
  * replaced by the file at path (NULL: the built-in words alone).  NULL after
@@ -143,9 +146,11 @@ static void serve_options(struct option *opts, size_t cap)
     memcpy(opts, own, sizeof own);
     for (size_t i = 0; serve_ops_options[i].name && n < cap - 1; i++)
         opts[n++] = serve_ops_options[i];
-    for (size_t i = 0; n < cap; i++) {
+    for (size_t i = 0; serve_org_options[i].name && n < cap - 1; i++)
         opts[n++] = serve_org_options[i];
-        if (!serve_org_options[i].name)
+    for (size_t i = 0; n < cap; i++) {
+        opts[n++] = serve_cluster_options[i];
+        if (!serve_cluster_options[i].name)
             break;
     }
     opts[cap - 1] = (struct option){NULL, 0, NULL, 0};
@@ -161,6 +166,7 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     char assets[4096];
     cfg.asset_dir = cli_asset_dir(assets, sizeof assets);
     const char *blocklist_path = NULL;
+    bool data_given = false;
     int c, rc;
     /* No leading '+': GNU getopt permutes, so "serve deck.md --port 0"
      * works as most command lines do. */
@@ -171,7 +177,10 @@ static int serve_main(int argc, char **argv, const struct option *opts)
                 return cli_usage_error("--port needs a number from 0 to 65535, not '%s'", optarg);
             break;
         case 'H': cfg.host = optarg; break;
-        case 'd': cfg.data_path = optarg; break;
+        case 'd':
+            cfg.data_path = optarg;
+            data_given = true;
+            break;
         case 'u':
             if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
                 return cli_usage_error("--public-url must start with http:// or https://, not '%s'", optarg);
@@ -212,8 +221,9 @@ static int serve_main(int argc, char **argv, const struct option *opts)
         default:
             if (c < SERVE_OPS_FIRST)
                 return cli_usage_error("%s", "unknown option");
-            if ((rc = c >= SERVE_ORG_FIRST ? serve_org_option(c, optarg, &cfg)
-                                           : serve_ops_option(c, optarg, &cfg, &ops)) != 0)
+            if ((rc = c >= SERVE_CLUSTER_FIRST ? serve_cluster_option(c, optarg, &cfg)
+                      : c >= SERVE_ORG_FIRST   ? serve_org_option(c, optarg, &cfg)
+                                               : serve_ops_option(c, optarg, &cfg, &ops)) != 0)
                 return rc;
         }
     }
@@ -225,7 +235,8 @@ static int serve_main(int argc, char **argv, const struct option *opts)
     cfg.n_decks = (size_t)(argc - optind);
     cfg.allow_origins = origins;
     cfg.allow_hosts = hosts;
-    if ((rc = serve_ops_finish(&cfg, &ops)) != 0 || (rc = serve_org_finish(&cfg)) != 0)
+    if ((rc = serve_ops_finish(&cfg, &ops)) != 0 || (rc = serve_org_finish(&cfg)) != 0 ||
+        (rc = serve_cluster_finish(&cfg, data_given)) != 0)
         return rc;
     if (cfg.presenter_key && strlen(cfg.presenter_key) < SERVE_KEY_WEAK)
         fprintf(stderr, "handsup: warning: --presenter-key has %zu characters; a short presenter key is "
@@ -248,7 +259,9 @@ static int serve_main(int argc, char **argv, const struct option *opts)
          * was expected" at the start of the line; other errors say who. */
         fprintf(stderr, why == HU_ERR_PARSE ? "%s\n" : "handsup: %s\n", err);
         blocklist_free(bl);
-        return 1;
+        /* A Redis that could lose acknowledged votes is a configuration to
+         * fix, as a usage error is. */
+        return why == HU_ERR_FORBIDDEN ? 2 : 1;
     }
     server_print_banner(srv, stdout, isatty(STDOUT_FILENO));
     signal(SIGPIPE, SIG_IGN);

@@ -23,6 +23,7 @@
 #include "store/store_run.h"
 #include "net/net.h"
 #include "net/admin_key.h"
+#include "net/cluster.h"
 #include "net/job.h"
 #include "net/netaddr.h"
 #include "net/session_open.h"
@@ -191,8 +192,21 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    int src = store_open_wait(cfg->data_path, cfg->reuse_port ? SERVER_TAKEOVER_WAIT_MS : 0, &srv->store, err,
+    int src;
+    if (cfg->redis_url) {
+        /* Cluster mode: the Redis connections live on the loop lws will run,
+         * so it is made now (server_web_start lends it to lws). */
+        struct store_redis_opts ro = {cfg->redis_url, cfg->redis_timeout_ms, cfg->redis_allow_unsafe,
+                                      srv->loop = ev_loop_new(EVBACKEND_EPOLL)};
+        src = srv->loop ? store_open_redis(&ro, &srv->store, err, errlen) : HU_ERR_IO;
+        if (!srv->loop)
+            snprintf(err, errlen, "cannot create the event loop (epoll)");
+        if (src == HU_ERR_EXISTS)
+            *why = HU_ERR_FORBIDDEN; /* an unsafe Redis: exit status 2 */
+    } else {
+        src = store_open_wait(cfg->data_path, cfg->reuse_port ? SERVER_TAKEOVER_WAIT_MS : 0, &srv->store, err,
                               errlen);
+    }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (src != HU_OK)
         goto fail;
@@ -219,6 +233,10 @@ struct server *server_new(const struct server_config *cfg, int *why, char *err, 
     if (admin_key_setup(srv, err, errlen) != HU_OK)
         goto fail;
     store_set_wakeup(srv->store, server_wake, srv);
+    if (cluster_start(srv) != HU_OK) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     if (cfg->watch && server_watch_start(srv, err, errlen) != HU_OK)
         goto fail;
     free(decks);
@@ -333,6 +351,7 @@ void server_free(struct server *srv)
     ws_linger_stop(srv);
     for (size_t i = 0; srv->loop && i < srv->n_sessions; i++)
         fanout_stop(&srv->sessions[i]);
+    store_cluster_stop(srv->store);
     if (srv->loop)
         ev_loop_destroy(srv->loop);
     /* After the context: closing connections still reaches the sessions.

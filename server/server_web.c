@@ -150,7 +150,8 @@ int server_web_start(struct server *srv, char *err, size_t errlen)
     info.protocols = server_protocols;
     info.mounts = m;
     info.headers = srv->headers;
-    srv->loop = ev_loop_new(EVBACKEND_EPOLL);
+    if (!srv->loop) /* cluster mode made it already, for Redis */
+        srv->loop = ev_loop_new(EVBACKEND_EPOLL);
     if (!srv->loop) {
         snprintf(err, errlen, "cannot create the event loop (epoll)");
         return HU_ERR_IO;

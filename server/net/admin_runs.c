@@ -77,7 +77,7 @@ static void admin_runs_new_work(void *arg)
 }
 
 /* Hangs up on everyone in the session, saying why. */
-static void admin_runs_hang_up(struct server *srv, struct server_session *ss)
+void admin_runs_hang_up(struct server *srv, struct server_session *ss)
 {
     static const char bye[] = "{\"type\":\"bye\",\"reason\":\"new_run\"}";
     struct conn *lists[2] = {ss->attendees, ss->presenters};
@@ -101,6 +101,10 @@ static void admin_runs_new_done(struct server *srv, void *arg, bool ran)
         struct session_run run = {.id = j->made.id, .number = j->made.number, .started_at = j->made.started_at};
         snprintf(run.label, sizeof run.label, "%s", j->made.label);
         session_new_run(j->ss->session, &run, net_now_ms());
+        if (store_is_cluster(srv->store) &&
+            store_cluster_watch(srv->store, session_code(j->ss->session), run.id) != HU_OK)
+            log_event(LOG_ERROR, "cannot follow the new run", LOG_S("session", session_code(j->ss->session)),
+                      LOG_END);
         admin_runs_swap(j);
         ws_defer_begin(srv);
         admin_runs_hang_up(srv, j->ss);
@@ -205,6 +209,13 @@ static void admin_runs_delete_done(struct server *srv, void *arg, bool ran)
 
 int admin_runs_delete(struct server *srv, struct lws *wsi, struct http_pss *p, struct server_session *ss, int run)
 {
+    /* Secure deletion is the data file's (store_run_delete); in Redis the
+     * operator archives the event, then deletes its keys (docs/storage.md). */
+    if (store_is_cluster(srv->store))
+        return http_api_error(wsi, p, 409, "conflict",
+                              "deleting a run is not available in cluster mode (--redis): archive the event "
+                              "with handsup export --redis URL --data FILE --format sqlite, then delete its "
+                              "keys in Redis");
     if (run == session_run(ss->session)->number)
         return http_api_error(wsi, p, 409, "conflict",
                               "this run is live: start a new run first, then delete this one");
@@ -224,6 +235,9 @@ int admin_runs_delete(struct server *srv, struct lws *wsi, struct http_pss *p, s
 
 void admin_runs_end_all(struct server *srv)
 {
+    /* In cluster mode the other nodes may well go on serving the run. */
+    if (store_is_cluster(srv->store))
+        return;
     int64_t now = net_now_ms();
     for (size_t i = 0; srv->store && i < srv->n_sessions; i++) {
         const struct session_run *run = srv->sessions[i].session ? session_run(srv->sessions[i].session) : NULL;

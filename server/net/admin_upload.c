@@ -246,6 +246,12 @@ int admin_upload(struct server *srv, struct lws *wsi, struct http_pss *p)
     size_t tl = strcspn(type, "; ");
     if (!(tl == 13 && strncasecmp(type, "text/markdown", 13) == 0))
         return http_api_error(wsi, p, 415, "bad_input", "send the deck's Markdown as Content-Type: text/markdown");
+    /* Every node serves the same decks; a deck uploaded to one would be a
+     * session the others do not have. */
+    if (store_is_cluster(srv->store))
+        return http_api_error(wsi, p, 409, "conflict",
+                              "uploading a deck is not available in cluster mode (--redis): start every node "
+                              "with the new deck instead");
     if (srv->n_sessions >= HU_SESSIONS_MAX)
         return http_api_error(wsi, p, 503, "server_busy", "no room for another session on this server");
     if (!p->in.len)

@@ -41,6 +41,10 @@ struct server_config {
     /* Organisers (serve_org.c, DESIGN section 10). */
     int run_mode;               /* enum session_run_mode: --new-run, --resume or neither */
     const char *run_label;      /* --run-label, NULL = none */
+    /* Cluster mode (serve_cluster.c, DESIGN section 12). */
+    const char *redis_url;      /* --redis: NULL = the SQLite data file */
+    unsigned redis_timeout_ms;  /* --redis-timeout; 0 = the default */
+    bool redis_allow_unsafe;    /* --redis-allow-unsafe */
 };
 
 #endif

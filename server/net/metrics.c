@@ -5,6 +5,8 @@
  * metrics` passes it (tests/integration/metrics.test.mjs). */
 #include "metrics.h"
 
+#include "store/store.h"
+
 #include <ctype.h>
 #include <string.h>
 #include <time.h>
@@ -179,6 +181,20 @@ int metrics_render(struct server *srv, char **out, size_t *len)
                            srv->draining);
     if (!rc)
         rc = metrics_connections(&b, srv);
+    struct store_cluster_stats cs;
+    if (!rc && store_cluster_stats(srv->store, &cs)) {
+        rc = metrics_value(&b, "handsup_redis_up", "gauge",
+                           "Cluster mode: 1 while both connections to Redis are up, else 0.", cs.up);
+        if (!rc)
+            rc = metrics_value(&b, "handsup_redis_pending", "gauge",
+                               "Cluster mode: commands sent to Redis and not answered yet.", cs.pending);
+        if (!rc)
+            rc = metrics_value(&b, "handsup_redis_commands_total", "counter",
+                               "Cluster mode: commands sent to Redis.", cs.sent);
+        if (!rc)
+            rc = metrics_value(&b, "handsup_redis_failed_total", "counter",
+                               "Cluster mode: commands failed by --redis-timeout or a lost connection.", cs.failed);
+    }
     if (!rc)
         rc = metrics_value(&b, "handsup_votes_total", "counter", "Votes accepted and handed to the data file.",
                            m->votes);

@@ -39,6 +39,11 @@ struct ws_pending_vote {
     struct session_act act;     /* what it does, for the participant act.participant */
     struct proto_id id;         /* the request id, echoed in its ack or error */
     uint64_t at_us;             /* metrics_now_us() when it was handed to the store */
+    /* Cluster mode: a new participant waiting for Redis to give it an index
+     * (store_join) rather than a vote; act is unused then. */
+    bool join;
+    bool lookup;                /* the token is the phone's own, looked up (not a new one) */
+    char token[HU_TOKEN_LEN + 1];
 };
 
 /* One queued reply (welcome, ack, error, pong), framed when it is sent. */
@@ -228,6 +233,10 @@ void ws_drain_stop(struct server *srv);
  * so the next serve knows how old it is.  Before the store is finished;
  * synchronous (shutdown only). */
 void admin_runs_end_all(struct server *srv);
+
+/* Hangs up on every phone and presenter of ss with a "bye" (1012), so each
+ * comes back into the session's new run. */
+void admin_runs_hang_up(struct server *srv, struct server_session *ss);
 
 /* ws.c: frees votes whose completion will never be collected (shutdown). */
 void ws_pending_free_all(struct server *srv);

@@ -66,6 +66,14 @@ static int session_open_row(struct store *st, const struct deck *deck, const cha
             break;
         rc = HU_OK;
     }
+    /* Cluster mode: another node starting at the same moment made the
+     * deck's session first; it is this node's too. */
+    if (rc == HU_ERR_EXISTS && deck->has_code && store_is_cluster(st)) {
+        char code[HU_CODE_LEN + 1];
+        snprintf(code, sizeof code, "%s", deck->code);
+        rc = store_session_find(st, code, NULL, row);
+        *found = rc == HU_OK;
+    }
     return rc;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cairo.h>
 #include <cmark-gfm.h>
+#include <hiredis/hiredis.h>
 #include <poppler.h>
 #include <ev.h>
 #include <jansson.h>
@@ -34,6 +35,9 @@ int versions_list(struct versions_row *rows)
     snprintf(rows[n++].version, sizeof rows[0].version, "%s", poppler_get_version());
     rows[n].name = "cairo";
     snprintf(rows[n++].version, sizeof rows[0].version, "%s", cairo_version_string());
+    /* hiredis has no call that says its version: the one built with. */
+    rows[n].name = "hiredis";
+    snprintf(rows[n++].version, sizeof rows[0].version, "%d.%d.%d", HIREDIS_MAJOR, HIREDIS_MINOR, HIREDIS_PATCH);
     rows[n].name = "libqrencode";
     char *qr = QRcode_APIVersionString(); /* static storage in the library */
     snprintf(rows[n++].version, sizeof rows[0].version, "%s", qr ? qr : "?");

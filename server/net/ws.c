@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/token.h"
 #include "base/hu_limits.h"
 #include "base/log.h"
 #include "origin.h"
@@ -87,6 +88,48 @@ static int ws_track_participant(struct server_session *ss, struct conn *c)
     return HU_OK;
 }
 
+void ws_join_attendee(struct server *srv, struct conn *c, struct server_session *ss, uint32_t idx,
+                      const char *token, const struct proto_id *id)
+{
+    ws_leave(c);
+    c->ss = ss;
+    c->participant = idx;
+    if (ws_track_participant(ss, c) != HU_OK) {
+        c->ss = NULL;
+        ws_reply_error(c, HU_ERR_NOMEM, id, NULL);
+        return;
+    }
+    ws_list_add(&ss->attendees, c);
+    srv->metrics.joins_attendee++;
+    session_connected_add(ss->session, 1);
+    json_t *w = json_pack("{s:s, s:s, s:i, s:s, s:o, s:I}", "type", "welcome", "role", "attendee",
+                          "protocol", PROTO_VERSION, "participant", token, "session",
+                          session_info_json(ss->session, false), "serverTime",
+                          (json_int_t)net_now_ms());
+    ws_queue_text(c, proto_dump(w));
+    /* Forces a fresh state (and tally, for presenters) after the welcome. */
+    c->sent_version = 0;
+    c->sent_tally = 0;
+    c->sent_qa = CONN_NOTHING_SENT;
+    c->sent_answers = CONN_NOTHING_SENT;
+    lws_callback_on_writable(c->wsi);
+    fanout_notify(ss);
+}
+
+void ws_join_new(struct server *srv, struct conn *c, struct server_session *ss, const struct proto_id *id)
+{
+    /* New identities are what vote stuffing needs; a rejoin with a valid
+     * token is never limited. */
+    if (!peers_take_join(srv->peers, c->peer, net_mono_ms())) {
+        srv->metrics.rate_limited_joins++;
+        ws_reply_error(c, HU_ERR_RATE_LIMITED, id,
+                       "too many new participants from your network; try again in a few seconds");
+        return;
+    }
+    /* Every node must agree on the new participant's index. */
+    ws_join_cluster(srv, c, ss, NULL, id);
+}
+
 static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *m)
 {
     struct server_session *ss = net_find_session(srv, m->code);
@@ -116,6 +159,15 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         if (rc == HU_OK) {
             memcpy(token, m->participant, HU_TOKEN_LEN);
             token[HU_TOKEN_LEN] = '\0';
+        } else if (store_is_cluster(srv->store) && m->participant &&
+                   token_well_formed(m->participant, m->participant_len)) {
+            /* Issued by another node, perhaps, whose notice is still on
+             * its way: Redis knows. */
+            ws_join_cluster(srv, c, ss, m->participant, &m->id);
+            return;
+        } else if (store_is_cluster(srv->store)) {
+            ws_join_new(srv, c, ss, &m->id);
+            return;
         } else if (!peers_take_join(srv->peers, c->peer, net_mono_ms())) {
             /* New identities are what vote stuffing needs; a rejoin with
              * a valid token is never limited. */
@@ -130,22 +182,8 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
             ws_reply_error(c, rc, &m->id, NULL);
             return;
         }
-        ws_leave(c);
-        c->ss = ss;
-        c->participant = idx;
-        if (ws_track_participant(ss, c) != HU_OK) {
-            c->ss = NULL;
-            ws_reply_error(c, HU_ERR_NOMEM, &m->id, NULL);
-            return;
-        }
-        ws_list_add(&ss->attendees, c);
-        srv->metrics.joins_attendee++;
-        session_connected_add(ss->session, 1);
-        json_t *w = json_pack("{s:s, s:s, s:i, s:s, s:o, s:I}", "type", "welcome", "role", "attendee",
-                              "protocol", PROTO_VERSION, "participant", token, "session",
-                              session_info_json(ss->session, false), "serverTime",
-                              (json_int_t)net_now_ms());
-        ws_queue_text(c, proto_dump(w));
+        ws_join_attendee(srv, c, ss, idx, token, &m->id);
+        return;
     }
     /* Forces a fresh state (and tally, for presenters) after the welcome. */
     c->sent_version = 0;
@@ -309,6 +347,15 @@ static void ws_message(struct server *srv, struct conn *c, const char *buf, size
                            : rc == HU_ERR_BAD_MESSAGE ? "not possible on this slide" : NULL);
         else
             ws_command_answer(c, &m);
+        /* Cluster mode: the other nodes' projectors and phones follow the
+         * list items, the blank screen and the timer too. */
+        if (!rc && store_is_cluster(srv->store) && m.type != PROTO_MODERATE && m.type != PROTO_QUESTION) {
+            struct store_view v;
+            session_view_get(c->ss->session, &v);
+            if (store_view(srv->store, session_run(c->ss->session)->id, &v) != HU_OK)
+                log_event(LOG_WARN, "cannot tell the other nodes what the projectors show",
+                          LOG_S("session", session_code(c->ss->session)), LOG_END);
+        }
         fanout_notify(c->ss);
     }
     proto_msg_free(&m);

@@ -30,6 +30,22 @@ int ws_writeable(struct server *srv, struct conn *c);
 void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m);
 /* Acknowledges (or refuses) every vote the store has finished. */
 void ws_store_done(struct server *srv);
+
+/* Cluster mode: a participant on c asks Redis for its index: a new one
+ * (token NULL), or the one of the token the phone brought back, which this
+ * node has not heard of yet (HU_TOKEN_LEN characters, well formed).  The
+ * join completes in ws_store_done with ws_join_attendee, or ws_join_new for
+ * a token no node issued. */
+void ws_join_cluster(struct server *srv, struct conn *c, struct server_session *ss, const char *token,
+                     const struct proto_id *id);
+
+/* ws.c: c joins ss as a new participant (the per-address limit applies). */
+void ws_join_new(struct server *srv, struct conn *c, struct server_session *ss, const struct proto_id *id);
+
+/* ws.c: c joins ss as participant idx with token: tracked, counted and
+ * welcomed (id echoed), then sent a fresh state. */
+void ws_join_attendee(struct server *srv, struct conn *c, struct server_session *ss, uint32_t idx,
+                      const char *token, const struct proto_id *id);
 /* Forgets c in its votes still waiting, so their completion does not reach
  * a closed connection. */
 void ws_vote_orphan(struct conn *c);

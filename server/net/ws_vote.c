@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/token.h"
 #include "proto.h"
 #include "ws_impl.h"
 
@@ -90,6 +91,8 @@ static const char *ws_act_refusal(const struct proto_msg *m, int rc)
     return NULL;
 }
 
+static void ws_pending_link(struct server *srv, struct conn *c, struct ws_pending_vote *pv);
+
 void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
 {
     const struct proto_id *id = &m->id;
@@ -121,6 +124,39 @@ void ws_vote(struct server *srv, struct conn *c, const struct proto_msg *m)
     pv->at_us = metrics_now_us();
     if (pv->act.type == SESSION_ACT_VOTE)
         srv->metrics.votes++;
+    ws_pending_link(srv, c, pv);
+}
+
+void ws_join_cluster(struct server *srv, struct conn *c, struct server_session *ss, const char *token,
+                     const struct proto_id *id)
+{
+    unsigned char hash[HU_HASH_LEN];
+    struct ws_pending_vote *pv = calloc(1, sizeof *pv);
+    int rc = !pv ? HU_ERR_NOMEM : token ? HU_OK : token_random_hex(pv->token, sizeof pv->token, HU_TOKEN_LEN / 2);
+    if (rc == HU_OK && token) {
+        memcpy(pv->token, token, HU_TOKEN_LEN);
+        pv->token[HU_TOKEN_LEN] = '\0';
+        pv->lookup = true;
+    }
+    if (rc == HU_OK)
+        rc = token_hash(pv->token, HU_TOKEN_LEN, hash);
+    if (rc == HU_OK) {
+        pv->join = true;
+        pv->ss = ss;
+        pv->id = *id;
+        pv->at_us = metrics_now_us();
+        rc = store_join(srv->store, session_run(ss->session)->id, hash, !pv->lookup, pv);
+    }
+    if (rc != HU_OK) {
+        free(pv);
+        ws_queue_err(c, rc, id, NULL);
+        return;
+    }
+    ws_pending_link(srv, c, pv);
+}
+
+static void ws_pending_link(struct server *srv, struct conn *c, struct ws_pending_vote *pv)
+{
     pv->next = srv->pending;
     if (srv->pending)
         srv->pending->prev = pv;
@@ -168,6 +204,27 @@ void ws_store_done(struct server *srv)
             struct ws_pending_vote *pv = done[i].cookie;
             struct server_session *ss = pv->ss;
             bool ok = done[i].err == HU_OK;
+            if (pv->join) {
+                /* Cluster mode: Redis gave the new participant its index. */
+                struct store_notice joined = {.kind = STORE_NOTICE_PARTICIPANT, .participant = done[i].value};
+                if (ok && (token_hash(pv->token, HU_TOKEN_LEN, joined.hash) != HU_OK ||
+                           session_remote_apply(ss->session, &joined, &(uint32_t){0}) == HU_ERR_NOMEM))
+                    ok = false;
+                if (pv->conn && ok)
+                    ws_join_attendee(srv, pv->conn, ss, done[i].value, pv->token, &pv->id);
+                else if (pv->conn && pv->lookup && done[i].err == HU_ERR_NOT_FOUND)
+                    ws_join_new(srv, pv->conn, ss, &pv->id); /* a token no node issued */
+                else if (pv->conn)
+                    ws_queue_err(pv->conn, HU_ERR_STORE, &pv->id, "cannot join now; try again in a moment");
+                ws_vote_unlink_conn(pv);
+                ws_pending_unlink(srv, pv);
+                free(pv);
+                continue;
+            }
+            /* Cluster mode: Redis gave the answer or question the next free id,
+             * which is the one reserved here unless another node took it. */
+            if (ok && done[i].value && (pv->act.type == SESSION_ACT_ANSWER || pv->act.type == SESSION_ACT_ASK))
+                pv->act.item = done[i].value;
             /* The metrics count votes; answers, questions and upvotes share
              * their path and the commit latency. */
             bool vote = pv->act.type == SESSION_ACT_VOTE;
@@ -183,7 +240,8 @@ void ws_store_done(struct server *srv)
                 else if (ok)
                     ws_queue_act_ack(pv->conn, ss->session, &pv->act, &pv->id);
                 else
-                    ws_queue_err(pv->conn, HU_ERR_STORE, &pv->id, NULL);
+                    ws_queue_err(pv->conn, done[i].err == HU_ERR_POLL_CLOSED ? HU_ERR_POLL_CLOSED : HU_ERR_STORE,
+                                 &pv->id, NULL);
             }
             session_act_done(ss->session, &pv->act, ok);
             /* Whichever connection the participant has now shows the vote or

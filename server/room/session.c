@@ -226,12 +226,23 @@ static void session_restore_upvote(void *ctx, uint32_t question_id, uint32_t par
         rc->err = HU_ERR_NOMEM;
 }
 
+/* Participants come by index from a data file; in cluster mode, from
+ * Redis, with the same indices every node uses. */
+static void session_restore_put(void *ctx, uint32_t idx, const unsigned char hash[HU_HASH_LEN])
+{
+    struct session_restore_ctx *rc = ctx;
+    int e = session_people_put(rc->s, idx, hash);
+    if (e != HU_OK)
+        rc->err = e;
+}
+
 int session_restore(struct session *s, int saved_slide)
 {
     if (!s->store)
         return HU_OK;
     struct session_restore_ctx rc = {s, HU_OK, ""};
-    const struct store_load_cb cb = {session_restore_poll,      session_restore_participant,
+    const struct store_load_cb cb = {session_restore_poll,
+                                     store_is_cluster(s->store) ? session_restore_put : session_restore_participant,
                                      session_restore_vote,      session_restore_answer_cb,
                                      session_restore_question,  session_restore_upvote};
     int err = store_session_load(s->store, s->store_id, &cb, &rc);
@@ -248,6 +259,24 @@ int session_restore(struct session *s, int saved_slide)
     s->answers_version++;
     s->qa_version++;
     return HU_OK;
+}
+
+int session_resync(struct session *s, const void *dump, int slide)
+{
+    session_run_clear(s);
+    struct session_restore_ctx rc = {s, HU_OK, ""};
+    const struct store_load_cb cb = {session_restore_poll,     session_restore_put,    session_restore_vote,
+                                     session_restore_answer_cb, session_restore_question, session_restore_upvote};
+    int err = store_cluster_replay(dump, &cb, &rc);
+    if (slide >= 0 && (size_t)slide < s->deck->n_slides && slide != s->current) {
+        s->current = slide;
+        s->fragment = 0;
+    }
+    s->version++;
+    s->tally_version++;
+    s->answers_version++;
+    s->qa_version++;
+    return err ? err : rc.err;
 }
 
 void session_start(struct session *s, int64_t now_ms)
@@ -278,6 +307,8 @@ bool session_has_answers(const struct session *s)
     return p && p->spec->kind->text;
 }
 uint32_t session_participants(const struct session *s) { return s->n_participants; }
+
+uint32_t session_connected_here(const struct session *s) { return s->connected; }
 
 bool session_key_ok(const struct session *s, const char *key, size_t len)
 {

@@ -46,6 +46,27 @@ void session_set_blocklist(struct session *s, const struct blocklist *bl);
  * on stderr and kept in the data file for exports.  HU_OK or a hu_err. */
 int session_restore(struct session *s, int saved_slide);
 
+/* --- cluster mode (session_remote.c) --- */
+
+/* Rebuilds the run's room from a dump of Redis (store_cluster_ops.reload):
+ * forgets what it knew and replays the dump; slide (>= 0) is the current
+ * slide there. */
+int session_resync(struct session *s, const void *dump, int slide);
+
+/* Applies one change notice.  HU_OK when the room changed (the server then
+ * pushes it), HU_ERR_NOT_FOUND when it changed nothing (known already, or a
+ * poll this deck lacks), or another hu_err (out of memory: re-read).
+ * *author is the participant whose own phone shows the change (a vote, an
+ * answer or its moderation), else UINT32_MAX. */
+int session_remote_apply(struct session *s, const struct store_notice *n, uint32_t *author);
+
+/* What the projectors show beyond the slide (fragment, blank, the current
+ * slide's discussion timer), for the other nodes (store_view). */
+void session_view_get(const struct session *s, struct store_view *v);
+
+/* Phones connected to the other nodes, counted in "connected". */
+void session_set_connected_elsewhere(struct session *s, uint32_t n);
+
 /* Begins serving: records every poll of the deck in the store (so exports
  * list polls never opened) and arrives at the current slide, which opens its
  * poll if it was never opened. */
@@ -84,6 +105,8 @@ int session_rejoin(const struct session *s, const char *token, size_t token_len,
 int session_join_new(struct session *s, char out_token[HU_TOKEN_LEN + 1], uint32_t *idx);
 
 uint32_t session_participants(const struct session *s);
+/* Phones connected to this process (without the other nodes'). */
+uint32_t session_connected_here(const struct session *s);
 
 /* Attendee connections open now; the server reports them with +1/-1. */
 void session_connected_add(struct session *s, int delta);

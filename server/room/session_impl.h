@@ -75,6 +75,7 @@ struct session {
     uint32_t *table;                /* From malloc() */
     uint32_t table_size;            /* power of two */
     uint32_t connected;
+    uint32_t connected_elsewhere;   /* cluster mode: phones on the other nodes (heartbeats) */
 
     struct session_removed *removed; /* From malloc() */
     size_t n_removed;
@@ -105,7 +106,15 @@ struct session {
 /* session_people.c */
 int session_people_find(const struct session *s, const unsigned char hash[HU_HASH_LEN]);
 int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN], uint32_t *idx);
+/* Cluster mode: participant idx as Redis allocated it, which may arrive
+ * before lower ones (another node's joins still on their way): those become
+ * holes (a zero hash, in no table slot) until they come.  Idempotent. */
+int session_people_put(struct session *s, uint32_t idx, const unsigned char hash[HU_HASH_LEN]);
 void session_people_free(struct session *s);
+/* session_run.c: forgets what the room learnt of its run (participants,
+ * poll states, votes, answers, questions), moving every epoch on so that
+ * completions in flight are not applied twice. */
+void session_run_clear(struct session *s);
 
 /* session_act.c: replays of answers, questions and upvotes at start-up. */
 void session_restore_answer(struct session *s, const char *poll_id, uint32_t id, uint32_t participant,

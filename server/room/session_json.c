@@ -124,8 +124,8 @@ json_t *session_tally_json(const struct session *s)
         return NULL;
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:b, s:b}", "type", "tally", "poll",
                           p->slide->poll_id, "kind", p->spec->kind->name, "status", session_status_names[p->status],
-                          "participants", (json_int_t)s->n_participants, "connected", (json_int_t)s->connected,
-                          "resultsHidden", p->slide->results_hidden, "revealed", p->revealed, "visible",
+                          "participants", (json_int_t)s->n_participants, "connected",
+                          (json_int_t)(s->connected + s->connected_elsewhere), "resultsHidden", p->slide->results_hidden, "revealed", p->revealed, "visible",
                           session_results_visible(p));
     if (o) {
         session_results_into(p, o);
@@ -138,7 +138,7 @@ json_t *session_tally_json(const struct session *s)
 json_t *session_room_json(const struct session *s)
 {
     return json_pack("{s:s, s:I, s:I}", "type", "room", "participants", (json_int_t)s->n_participants,
-                     "connected", (json_int_t)s->connected);
+                     "connected", (json_int_t)(s->connected + s->connected_elsewhere));
 }
 
 json_t *session_info_json(const struct session *s, bool presenter)

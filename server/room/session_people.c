@@ -33,7 +33,10 @@ static int session_people_rehash(struct session *s, uint32_t size)
     uint32_t *t = calloc(size, sizeof *t);
     if (!t)
         return HU_ERR_NOMEM;
+    static const unsigned char none[HU_HASH_LEN];
     for (uint32_t idx = 0; idx < s->n_participants; idx++) {
+        if (memcmp(s->hashes[idx], none, HU_HASH_LEN) == 0)
+            continue; /* a hole (session_people_put) */
         uint32_t i = session_people_slot(s->hashes[idx], size);
         while (t[i])
             i = (i + 1) & (size - 1);
@@ -72,6 +75,42 @@ int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN],
     s->n_participants = n + 1;
     *idx = n;
     return HU_OK;
+}
+
+int session_people_put(struct session *s, uint32_t idx, const unsigned char hash[HU_HASH_LEN])
+{
+    static const unsigned char none[HU_HASH_LEN];
+    if (idx >= HU_SESSION_MAX_PARTICIPANTS)
+        return HU_ERR_FULL;
+    if (idx < s->n_participants) {
+        if (memcmp(s->hashes[idx], none, HU_HASH_LEN) != 0)
+            return HU_OK; /* known already: the same participant, told twice */
+        /* Fill the hole: drop the count back to idx, add, restore it. */
+        uint32_t n = s->n_participants, got;
+        s->n_participants = idx;
+        int rc = session_people_rehash(s, s->table_size ? s->table_size : 128);
+        if (rc == HU_OK)
+            rc = session_people_add(s, hash, &got);
+        s->n_participants = n;
+        uint32_t size = s->table_size ? s->table_size : 128;
+        while ((uint64_t)size < (uint64_t)(n + 1) * 2)
+            size *= 2;
+        return rc == HU_OK ? session_people_rehash(s, size) : rc;
+    }
+    /* Indices up to idx not known yet become holes, filled when they come. */
+    while (s->n_participants < idx) {
+        if (s->n_participants == s->cap_participants) {
+            uint32_t cap = s->cap_participants ? s->cap_participants * 2 : 64;
+            void *p = realloc(s->hashes, (size_t)cap * HU_HASH_LEN);
+            if (!p)
+                return HU_ERR_NOMEM;
+            s->hashes = p;
+            s->cap_participants = cap;
+        }
+        memset(s->hashes[s->n_participants++], 0, HU_HASH_LEN);
+    }
+    uint32_t got;
+    return session_people_add(s, hash, &got);
 }
 
 void session_people_free(struct session *s)

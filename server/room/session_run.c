@@ -21,7 +21,7 @@ void session_set_run(struct session *s, const struct session_run *run)
 
 const struct session_run *session_run(const struct session *s) { return &s->run; }
 
-void session_new_run(struct session *s, const struct session_run *run, int64_t now_ms)
+void session_run_clear(struct session *s)
 {
     for (size_t i = 0; i < s->deck->n_polls; i++) {
         struct session_poll *p = &s->polls[i];
@@ -55,6 +55,11 @@ void session_new_run(struct session *s, const struct session_run *run, int64_t n
     s->n_participants = 0;
     s->cap_participants = 0;
     s->table_size = 0;
+}
+
+void session_new_run(struct session *s, const struct session_run *run, int64_t now_ms)
+{
+    session_run_clear(s);
     s->current = 0;
     s->fragment = 0;
     /* Every discussion timer starts afresh when its slide is next shown. */
@@ -69,7 +74,7 @@ void session_new_run(struct session *s, const struct session_run *run, int64_t n
 json_t *session_admin_json(const struct session *s)
 {
     json_t *o = json_pack("{s:I, s:I, s:i, s:I}", "participants", (json_int_t)s->n_participants, "connected",
-                          (json_int_t)s->connected, "slide", s->current + 1, "slides",
+                          (json_int_t)(s->connected + s->connected_elsewhere), "slide", s->current + 1, "slides",
                           (json_int_t)s->deck->n_slides);
     if (!o)
         return NULL;

@@ -5,6 +5,7 @@
  * block; store_take_done hands vote completions back to the event loop.  The
  * writer itself, which drains the FIFO in group commits, is store_writer.c. */
 #include "store_impl.h"
+#include "redis_ops.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -213,6 +214,10 @@ static void store_free_list(struct store_op *op)
 
 void store_finish(struct store *st)
 {
+    if (st && st->redis) {
+        st->finished = true;
+        return;
+    }
     if (!st || st->finished)
         return;
     st->finished = true;
@@ -234,6 +239,12 @@ void store_finish(struct store *st)
 
 void store_close(struct store *st)
 {
+    if (st && st->redis) {
+        rstore_free(st->redis);
+        free(st->path);
+        free(st);
+        return;
+    }
     if (!st)
         return;
     store_finish(st);
@@ -249,6 +260,11 @@ void store_close(struct store *st)
 
 void store_set_wakeup(struct store *st, void (*fn)(void *arg), void *arg)
 {
+    if (st->redis) {
+        st->redis->wake = fn;
+        st->redis->wake_arg = arg;
+        return;
+    }
     pthread_mutex_lock(&st->mu);
     st->wake = fn;
     st->wake_arg = arg;
@@ -319,6 +335,8 @@ char *store_put_str(char *dst, const char *s, size_t len)
 int store_vote(struct store *st, int64_t session_id, const char *poll_id, uint32_t participant,
                const char *choice, void *cookie)
 {
+    if (st && st->redis)
+        return rops_vote(st->redis, session_id, poll_id, participant, choice, cookie);
     if (!st || !poll_id || !choice)
         return HU_ERR_INTERNAL;
     size_t plen = strnlen(poll_id, HU_POLL_ID_MAX + 1), clen = strnlen(choice, STORE_CHOICE_MAX + 1);
@@ -341,6 +359,8 @@ int store_vote(struct store *st, int64_t session_id, const char *poll_id, uint32
 int store_participant(struct store *st, int64_t session_id, uint32_t idx,
                       const unsigned char hash[HU_HASH_LEN])
 {
+    if (st && st->redis)
+        return HU_OK; /* cluster mode: store_join allocated it in Redis */
     if (!st || !hash)
         return HU_ERR_INTERNAL;
     struct store_op *op = store_op_new(STORE_OP_PARTICIPANT, session_id, 0);
@@ -353,6 +373,8 @@ int store_participant(struct store *st, int64_t session_id, uint32_t idx,
 
 int store_slide(struct store *st, int64_t session_id, int slide)
 {
+    if (st && st->redis)
+        return rops_slide(st->redis, session_id, slide);
     if (!st)
         return HU_ERR_INTERNAL;
     struct store_op *op = store_op_new(STORE_OP_SLIDE, session_id, 0);
@@ -364,6 +386,8 @@ int store_slide(struct store *st, int64_t session_id, int slide)
 
 int store_poll(struct store *st, int64_t session_id, const struct store_poll_row *row)
 {
+    if (st && st->redis && row)
+        return rops_poll(st->redis, session_id, row);
     if (!st || !row)
         return HU_ERR_INTERNAL;
     struct store_op *op = store_op_new(STORE_OP_POLL, session_id, 0);
@@ -385,6 +409,8 @@ int store_poll(struct store *st, int64_t session_id, const struct store_poll_row
 
 int store_poll_reset(struct store *st, int64_t session_id, const char *poll_id)
 {
+    if (st && st->redis && poll_id)
+        return rops_reset(st->redis, session_id, poll_id);
     if (!st || !poll_id)
         return HU_ERR_INTERNAL;
     size_t plen = strnlen(poll_id, HU_POLL_ID_MAX + 1);
@@ -398,8 +424,24 @@ int store_poll_reset(struct store *st, int64_t session_id, const char *poll_id)
     return store_push(st, op);
 }
 
+int store_view(struct store *st, int64_t run_id, const struct store_view *v)
+{
+    if (!st || !st->redis || !v)
+        return HU_OK; /* the data file keeps the slide only (store_slide) */
+    return rops_view(st->redis, run_id, v);
+}
+
+int store_join(struct store *st, int64_t run_id, const unsigned char hash[HU_HASH_LEN], bool create, void *cookie)
+{
+    if (!st || !st->redis || !hash)
+        return HU_ERR_INTERNAL;
+    return rops_join(st->redis, run_id, hash, create, cookie);
+}
+
 size_t store_take_done(struct store *st, struct store_done *out, size_t max)
 {
+    if (st->redis)
+        return rops_take_done(st->redis, out, max);
     size_t n = 0;
     struct store_op *taken = NULL;
     pthread_mutex_lock(&st->mu);
@@ -410,6 +452,7 @@ size_t store_take_done(struct store *st, struct store_done *out, size_t max)
             st->done_tail = NULL;
         out[n].cookie = op->cookie;
         out[n].err = op->err;
+        out[n].value = 0;
         n++;
         op->next = taken;
         taken = op;
@@ -422,6 +465,8 @@ size_t store_take_done(struct store *st, struct store_done *out, size_t max)
 
 const char *store_last_error(struct store *st, char *buf, size_t buflen)
 {
+    if (st->redis)
+        return NULL; /* a failed command failed its own votes; /healthz asks the connection */
     const char *r = NULL;
     pthread_mutex_lock(&st->mu);
     if (st->has_error && buf && buflen) {

@@ -146,9 +146,27 @@ int store_question_status(struct store *st, int64_t run_id, uint32_t question_id
 int store_upvote(struct store *st, int64_t run_id, uint32_t question_id, uint32_t participant, bool on,
                  void *cookie);
 
+/* Cluster mode: tells the other nodes what the projectors show beyond the
+ * slide (a presenter's next, blank or timer command).  HU_OK and nothing
+ * done on a SQLite store, which does not keep it. */
+struct store_view;
+int store_view(struct store *st, int64_t run_id, const struct store_view *v);
+
+/* Cluster mode only: the participant whose token hashes to hash, found or
+ * (create) given the next index by Redis (so every node agrees), completing
+ * with the index in store_done.value; without create, an unknown hash
+ * completes with HU_ERR_NOT_FOUND.  HU_ERR_INTERNAL on a SQLite store, where
+ * the room allocates indices itself (store_participant). */
+int store_join(struct store *st, int64_t run_id, const unsigned char hash[HU_HASH_LEN], bool create, void *cookie);
+
 struct store_done {
     void *cookie;                      /* as given to store_vote (or another call with a cookie) */
-    int err;                           /* HU_OK once committed, else HU_ERR_STORE */
+    int err;                           /* HU_OK once committed, else HU_ERR_STORE (cluster mode:
+                                          also HU_ERR_POLL_CLOSED when another node closed the poll,
+                                          HU_ERR_NOT_FOUND for a store_join lookup of an unknown token) */
+    uint32_t value;                    /* cluster mode: store_join's participant index, and the id an
+                                          answer or question got (another node may have taken the
+                                          one proposed); 0 in SQLite mode */
 };
 
 /* Moves up to max completions into out, oldest first; returns how many. */
@@ -171,5 +189,120 @@ const char *store_last_error(struct store *st, char *buf, size_t buflen);
  * the run asked for, in err. */
 int store_read_results(struct store *st, const char *const *codes, size_t n_codes, int run,
                        struct results **out, char *err, size_t errlen);
+
+/* --- cluster mode: the Redis back end (DESIGN section 12) ---
+ *
+ * The same interface on Redis 7: store_open_redis chooses it, and every call
+ * above then goes to Redis (redis_*.c); the SQLite calls pay one pointer test.
+ * Operations are Redis Functions called on an async connection attached to
+ * the server's libev loop; a completion (store_take_done) comes only with
+ * Redis's reply, which with appendfsync always follows the AOF's fsync.  A
+ * command unanswered within the timeout fails with HU_ERR_STORE, as does
+ * everything pending; the store then reconnects with backoff. */
+
+struct ev_loop;
+
+struct store_redis_opts {
+    const char *url;            /* redis://HOST:PORT[/DB] */
+    unsigned timeout_ms;        /* per command; 0 = STORE_REDIS_TIMEOUT_MS */
+    bool allow_unsafe;          /* start without appendonly yes / appendfsync always */
+    struct ev_loop *loop;       /* the server's loop; NULL for export and report (sync calls only) */
+};
+
+#define STORE_REDIS_TIMEOUT_MS 1000
+
+/* Opens the Redis back end: connects, checks the durability settings (HU_ERR_EXISTS
+ * with a sentence naming both when unsafe and not allowed: serve exits 2),
+ * loads the function library and checks its version. */
+int store_open_redis(const struct store_redis_opts *o, struct store **out, char *err, size_t errlen);
+
+/* True for a store opened with store_open_redis. */
+bool store_is_cluster(const struct store *st);
+
+/* A change another node (or this one) made, in the order of the session's
+ * sequence number; strings are valid only during the call. */
+enum store_notice_kind {
+    STORE_NOTICE_PARTICIPANT,   /* participant (idx), hash */
+    STORE_NOTICE_VOTE,          /* poll_id, participant, text = stored choice ("" withdrawn) */
+    STORE_NOTICE_SLIDE,         /* slide */
+    STORE_NOTICE_POLL,          /* poll_id, slide (its index), status, on (revealed), opened, closed, item (pac) */
+    STORE_NOTICE_ANSWER,        /* poll_id, item, participant, status, at, text */
+    STORE_NOTICE_ANSWER_STATUS, /* poll_id, item, status */
+    STORE_NOTICE_QUESTION,      /* item, participant, status, at, text */
+    STORE_NOTICE_QUESTION_STATUS, /* item, status */
+    STORE_NOTICE_UPVOTE,        /* item, participant, on */
+    STORE_NOTICE_RESET,         /* poll_id: handled by a re-read */
+    STORE_NOTICE_RUN,           /* run: a new run started */
+    STORE_NOTICE_VIEW,          /* view: fragment, blank screen, discussion timer */
+};
+
+/* What projectors show beyond the slide and its poll: the list items
+ * revealed, the blank screen, the slide's discussion timer. */
+struct store_view {
+    int slide;
+    int fragment;
+    bool blank;
+    bool timer_started, timer_running;
+    int64_t timer_ends_at;      /* unix ms, while running */
+    int64_t timer_remaining;    /* ms, while not running */
+};
+
+struct store_notice {
+    uint64_t seq;
+    enum store_notice_kind kind;
+    int run;                    /* the run's number */
+    const char *poll_id;        /* or "" */
+    const char *text;           /* or "" */
+    uint32_t participant, item;
+    int slide, status;
+    bool on;
+    int64_t at, opened, closed;
+    unsigned char hash[HU_HASH_LEN];
+    struct store_view view;     /* STORE_NOTICE_VIEW */
+};
+
+/* What the server does with the other nodes' changes (net/cluster.c).
+ * Called on the loop.  reload hands over a session's whole state, read in
+ * one step with the sequence number it reflects: the server rebuilds the
+ * room from it by calling store_cluster_replay(dump, ...) inside. */
+struct store_cluster_ops {
+    void (*notice)(void *arg, const char *code, const struct store_notice *n);
+    void (*reload)(void *arg, const char *code, int64_t run_id, int slide, const struct store_view *view,
+                   const void *dump); /* view: NULL when Redis has none */
+    uint32_t (*connected)(void *arg, const char *code);        /* this node's phones, for the heartbeat */
+    void (*others)(void *arg, const char *code, uint32_t n);   /* phones on the other live nodes */
+};
+
+void store_cluster_set_ops(struct store *st, const struct store_cluster_ops *ops, void *arg);
+
+/* Follows session code's run run_id: subscribes to its notices, re-reads it
+ * on a gap, beats its heartbeat.  HU_OK or HU_ERR_NOMEM. */
+int store_cluster_watch(struct store *st, const char *code, int64_t run_id);
+
+/* The id of run number of the session whose run run_id is (cluster mode's
+ * run ids pack the session and the number). */
+int64_t store_cluster_run_id(int64_t run_id, int number);
+
+struct store_cluster_stats {
+    unsigned long long up;      /* 1 while both connections are up */
+    unsigned long long pending, sent, failed;
+};
+
+/* Fills *out and returns true for a Redis store; false for SQLite. */
+bool store_cluster_stats(const struct store *st, struct store_cluster_stats *out);
+
+/* Drops the connections on the loop (before the loop is destroyed); the
+ * synchronous calls still work.  Commands waiting fail (HU_ERR_STORE). */
+void store_cluster_stop(struct store *st);
+
+/* Replays a dump given to ops->reload, as store_session_load does. */
+int store_cluster_replay(const void *dump, const struct store_load_cb *cb, void *ctx);
+
+/* Copies sessions (all when n_codes is 0) with every run from the Redis store
+ * src into the SQLite store dst (a new data file): the archive of an event,
+ * and the way export and report read Redis.  HU_OK or a hu_err with a
+ * sentence in err. */
+int store_redis_archive(struct store *src, struct store *dst, const char *const *codes, size_t n_codes, char *err,
+                        size_t errlen);
 
 #endif

@@ -68,7 +68,12 @@ struct store_op {
     char data[];
 };
 
+struct rstore;
+
 struct store {
+    /* Cluster mode (redis_*.c): set, every call of store.h goes to Redis
+     * and nothing below is used but path (the URL). */
+    struct rstore *redis;
     char *path;                   /* as given to store_open. From malloc() */
     bool readonly;
     int lock_fd;                  /* <path>.lock holding flock(LOCK_EX), or -1 */
@@ -167,6 +172,13 @@ struct store_op *store_op_new(enum store_op_type type, int64_t session_id, size_
 int store_push(struct store *st, struct store_op *op);
 /* Copies len bytes of s and a NUL to dst; returns the byte after the NUL. */
 char *store_put_str(char *dst, const char *s, size_t len);
+
+/* store_answer and store_question with the time they were made (unix ms;
+ * 0 = now): the archive of a Redis event keeps each one's time. */
+int store_answer_at(struct store *st, int64_t session_id, const char *poll_id, uint32_t answer_id,
+                    uint32_t participant, const char *text, int status, int64_t at, void *cookie);
+int store_question_at(struct store *st, int64_t session_id, uint32_t question_id, uint32_t participant,
+                      const char *text, int status, int64_t at, void *cookie);
 
 /* Maps a SQLite result code to a hu_err: NOMEM or IO. */
 int store_sqlite_err(int rc);

@@ -5,6 +5,7 @@
  * keeps in memory (model/), so an export is right even when the server that
  * wrote the file was killed mid-session, and counts alike for every kind. */
 #include "store_impl.h"
+#include "redis_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,6 +380,8 @@ int store_read_results(struct store *st, const char *const *codes, size_t n_code
     *out = NULL;
     if (!st)
         return HU_ERR_INTERNAL;
+    if (st->redis)
+        return rarch_read_results(st, codes, n_codes, run, out, err, errlen);
     struct results *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(err, errlen, "cannot read data file %s: out of memory", st->path);

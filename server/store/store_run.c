@@ -12,6 +12,7 @@
 #include "base/hu_err.h"
 #include "base/log.h"
 #include "store_impl.h"
+#include "redis_ops.h"
 
 static int store_run_fail(struct store *st, const char *what, int rc)
 {
@@ -91,11 +92,15 @@ static int store_runs_select(struct store *st, int64_t session_id, struct store_
 
 int store_runs_list(struct store *st, int64_t session_id, struct store_run_row **out, size_t *n)
 {
+    if (st->redis)
+        return rrows_runs_list(st->redis, session_id, out, n);
     return session_id > 0 ? store_runs_select(st, session_id, out, n) : HU_ERR_NOT_FOUND;
 }
 
 int store_runs_all(struct store *st, struct store_run_row **out, size_t *n)
 {
+    if (st->redis)
+        return HU_ERR_INTERNAL; /* prune works on data files */
     return store_runs_select(st, 0, out, n);
 }
 
@@ -129,11 +134,15 @@ static int store_run_one(struct store *st, const char *where, int64_t a, int64_t
 
 int store_run_latest(struct store *st, int64_t session_id, struct store_run_row *out)
 {
+    if (st->redis)
+        return rrows_run_find(st->redis, session_id, 0, out);
     return store_run_one(st, "WHERE r.session_id = ?1 ORDER BY r.number DESC LIMIT 1", session_id, 0, out);
 }
 
 int store_run_find(struct store *st, int64_t session_id, int number, struct store_run_row *out)
 {
+    if (st->redis)
+        return number > 0 ? rrows_run_find(st->redis, session_id, number, out) : HU_ERR_NOT_FOUND;
     return store_run_one(st, "WHERE r.session_id = ?1 AND r.number = ?2", session_id, number, out);
 }
 
@@ -182,6 +191,8 @@ static int store_run_exec(struct store *st, const char *what, const char *const 
 int store_run_create(struct store *st, int64_t session_id, const char *label, int64_t at,
                      struct store_run_row *out)
 {
+    if (st->redis)
+        return rrows_run_create(st->redis, session_id, label, at, out);
     static const char *const sqls[] = {
         "UPDATE runs SET ended_at = ?3, updated_at = ?3 WHERE session_id = ?1 AND ended_at = 0",
         "UPDATE sessions SET runs = max(runs, coalesce((SELECT max(number) FROM runs WHERE session_id = ?1), 0))"
@@ -198,6 +209,8 @@ int store_run_create(struct store *st, int64_t session_id, const char *label, in
 
 int store_run_resume(struct store *st, int64_t run_id, const char *label)
 {
+    if (st->redis)
+        return rrows_run_set(st->redis, run_id, "hu_run_resume", label);
     static const char *const sqls[] = {
         "UPDATE runs SET ended_at = 0, label = coalesce(?2, label) WHERE id = ?1",
     };
@@ -208,6 +221,11 @@ int store_run_resume(struct store *st, int64_t run_id, const char *label)
 
 int store_run_end(struct store *st, int64_t run_id, int64_t at)
 {
+    if (st->redis) {
+        char when[24];
+        snprintf(when, sizeof when, "%lld", (long long)at);
+        return rrows_run_set(st->redis, run_id, "hu_run_end", when);
+    }
     static const char *const sqls[] = {
         "UPDATE runs SET ended_at = ?3, updated_at = max(updated_at, ?3) WHERE id = ?1",
     };
@@ -216,6 +234,8 @@ int store_run_end(struct store *st, int64_t run_id, int64_t at)
 
 void store_flush(struct store *st)
 {
+    if (st->redis)
+        return; /* every command is its own write */
     pthread_mutex_lock(&st->mu);
     uint64_t target = st->pushed;
     while (st->thread_started && st->settled < target)
@@ -225,6 +245,10 @@ void store_flush(struct store *st)
 
 int store_run_delete(struct store *st, int64_t run_id, char *err, size_t errlen)
 {
+    if (st->redis) {
+        snprintf(err, errlen, "deleting a run is not available in cluster mode (--redis)");
+        return HU_ERR_EXISTS;
+    }
     store_flush(st);
     /* The run's children go by ON DELETE CASCADE; secure_delete (set when the
      * file was opened) zeroes their cells and freed pages. */
@@ -257,6 +281,8 @@ int store_run_delete(struct store *st, int64_t run_id, char *err, size_t errlen)
 
 int store_setting_get(struct store *st, const char *name, char *out, size_t outlen)
 {
+    if (st->redis)
+        return rrows_setting(st->redis, name, NULL, out, outlen);
     pthread_mutex_lock(&st->db_mu);
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(st->db, "SELECT value FROM settings WHERE name = ?1", -1, &q, NULL);
@@ -278,6 +304,8 @@ int store_setting_get(struct store *st, const char *name, char *out, size_t outl
 
 int store_setting_set(struct store *st, const char *name, const char *value)
 {
+    if (st->redis)
+        return rrows_setting(st->redis, name, value, NULL, 0);
     pthread_mutex_lock(&st->db_mu);
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(st->db,

@@ -5,6 +5,7 @@
  * db_mu so that a batch of the writer thread never interleaves with them.
  * They are for start-up only; the event loop never calls them. */
 #include "store_impl.h"
+#include "redis_ops.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,8 @@ static int store_fail(struct store *st, const char *what, int rc)
 int store_session_find(struct store *st, const char *code, const char *deck_path,
                        struct store_session_row *row)
 {
+    if (st->redis)
+        return rrows_session_find(st->redis, code, deck_path, row);
     static const char cols[] = "SELECT id, code, presenter_key, deck_path, title, created_at FROM sessions ";
     char sql[256];
     const char *key = code ? code : deck_path;
@@ -62,6 +65,8 @@ int store_session_find(struct store *st, const char *code, const char *deck_path
 
 int store_session_create(struct store *st, struct store_session_row *row)
 {
+    if (st->redis)
+        return rrows_session_create(st->redis, row);
     if (!st || !row)
         return HU_ERR_INTERNAL;
     pthread_mutex_lock(&st->db_mu);
@@ -94,6 +99,8 @@ int store_session_create(struct store *st, struct store_session_row *row)
 
 int store_session_update(struct store *st, const struct store_session_row *row)
 {
+    if (st->redis)
+        return rrows_session_update(st->redis, row);
     if (!st || !row)
         return HU_ERR_INTERNAL;
     pthread_mutex_lock(&st->db_mu);
@@ -276,6 +283,8 @@ int store_replay(struct store *st, int64_t run_id, const struct store_load_cb *c
 
 int store_session_load(struct store *st, int64_t run_id, const struct store_load_cb *cb, void *ctx)
 {
+    if (st->redis)
+        return rrows_session_load(st->redis, run_id, cb, ctx);
     if (!st || !cb)
         return HU_ERR_INTERNAL;
     pthread_mutex_lock(&st->db_mu);

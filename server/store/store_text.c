@@ -9,6 +9,7 @@
 #include "base/hu_err.h"
 #include "base/hu_limits.h"
 #include "store_impl.h"
+#include "redis_ops.h"
 
 /* Text longer than any participant may send (HU_MSG_MAX) is a caller bug. */
 #define STORE_TEXT_MAX HU_MSG_MAX
@@ -38,6 +39,15 @@ static struct store_op *store_text_op(enum store_op_type type, int64_t session_i
 int store_answer(struct store *st, int64_t session_id, const char *poll_id, uint32_t answer_id,
                  uint32_t participant, const char *text, int status, void *cookie)
 {
+    return store_answer_at(st, session_id, poll_id, answer_id, participant, text, status, 0, cookie);
+}
+
+int store_answer_at(struct store *st, int64_t session_id, const char *poll_id, uint32_t answer_id,
+                    uint32_t participant, const char *text, int status, int64_t at, void *cookie)
+{
+    if (st && st->redis && poll_id && text)
+        return rops_answer(st->redis, session_id, poll_id, answer_id, participant, text, status,
+                           at ? at : store_now_ms(), cookie);
     int rc;
     if (!st || !poll_id || !text)
         return HU_ERR_INTERNAL;
@@ -47,12 +57,16 @@ int store_answer(struct store *st, int64_t session_id, const char *poll_id, uint
     op->item = answer_id;
     op->participant = participant;
     op->status = status;
+    if (at)
+        op->at = at;
     return store_push(st, op);
 }
 
 int store_answer_status(struct store *st, int64_t session_id, const char *poll_id, uint32_t answer_id, int status,
                         void *cookie)
 {
+    if (st && st->redis && poll_id)
+        return rops_answer_status(st->redis, session_id, poll_id, answer_id, status, cookie);
     int rc;
     if (!st || !poll_id)
         return HU_ERR_INTERNAL;
@@ -67,6 +81,15 @@ int store_answer_status(struct store *st, int64_t session_id, const char *poll_i
 int store_question(struct store *st, int64_t session_id, uint32_t question_id, uint32_t participant,
                    const char *text, int status, void *cookie)
 {
+    return store_question_at(st, session_id, question_id, participant, text, status, 0, cookie);
+}
+
+int store_question_at(struct store *st, int64_t session_id, uint32_t question_id, uint32_t participant,
+                      const char *text, int status, int64_t at, void *cookie)
+{
+    if (st && st->redis && text)
+        return rops_question(st->redis, session_id, question_id, participant, text, status,
+                             at ? at : store_now_ms(), cookie);
     int rc;
     if (!st || !text)
         return HU_ERR_INTERNAL;
@@ -76,11 +99,15 @@ int store_question(struct store *st, int64_t session_id, uint32_t question_id, u
     op->item = question_id;
     op->participant = participant;
     op->status = status;
+    if (at)
+        op->at = at;
     return store_push(st, op);
 }
 
 int store_question_status(struct store *st, int64_t session_id, uint32_t question_id, int status)
 {
+    if (st && st->redis)
+        return rops_question_status(st->redis, session_id, question_id, status);
     int rc;
     if (!st)
         return HU_ERR_INTERNAL;
@@ -95,6 +122,8 @@ int store_question_status(struct store *st, int64_t session_id, uint32_t questio
 int store_upvote(struct store *st, int64_t session_id, uint32_t question_id, uint32_t participant, bool on,
                  void *cookie)
 {
+    if (st && st->redis)
+        return rops_upvote(st->redis, session_id, question_id, participant, on, cookie);
     int rc;
     if (!st)
         return HU_ERR_INTERNAL;

@@ -1,0 +1,334 @@
+/* redis_async.c -- the two connections of a node to Redis on the server's
+ * libev loop (one for commands, one for SUBSCRIBE: a subscribed connection
+ * runs nothing else), with what hiredis 0.14 lacks: deadlines and
+ * reconnection.
+ *
+ * Every command gets a deadline (--redis-timeout).  Replies on a connection
+ * come in order, so the oldest command waiting is the one whose deadline
+ * passes first, and a timer checks only it.  When it passes, Redis is slow or
+ * gone: every command waiting fails (a vote gets store_failed, never an ack:
+ * it may or may not have been written, and the phone will send it again),
+ * both connections are dropped, and they are opened again after a backoff
+ * that doubles from RSTORE_BACKOFF_MIN_MS to RSTORE_BACKOFF_MAX_MS.  Each
+ * session is re-read once both are back (redis_watch.c). */
+#include "redis_impl.h"
+
+#include <hiredis/adapters/libev.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/hu_err.h"
+#include "base/log.h"
+
+int64_t rasync_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void rasync_done(struct rstore *rs, void *cookie, int err, uint32_t value)
+{
+    if (rs->done_head + rs->n_done == rs->cap_done) {
+        if (rs->done_head) {
+            memmove(rs->done, rs->done + rs->done_head, rs->n_done * sizeof *rs->done);
+            rs->done_head = 0;
+        } else {
+            size_t cap = rs->cap_done ? rs->cap_done * 2 : 256;
+            struct rdone *d = realloc(rs->done, cap * sizeof *d);
+            if (!d) {
+                /* The completion is lost; its phone gets no answer and
+                 * sends the vote again after its own timeout. */
+                log_event(LOG_ERROR, "out of memory for a Redis completion", LOG_END);
+                return;
+            }
+            rs->done = d;
+            rs->cap_done = cap;
+        }
+    }
+    bool was_empty = rs->n_done == 0;
+    rs->done[rs->done_head + rs->n_done++] = (struct rdone){cookie, err, value};
+    if (was_empty && rs->wake)
+        rs->wake(rs->wake_arg);
+}
+
+static void rasync_unlink(struct rstore *rs, struct rpend *p)
+{
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        rs->head = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    else
+        rs->tail = p->prev;
+    p->prev = p->next = NULL;
+    rs->n_pending--;
+}
+
+/* Settles p with err (its completion, when it has one) and takes it off the
+ * list; the reply callback frees it later. */
+static void rasync_settle(struct rstore *rs, struct rpend *p, int err)
+{
+    p->settled = true;
+    rs->failed++;
+    rasync_unlink(rs, p);
+    if (p->acked)
+        rasync_done(rs, p->cookie, err, 0);
+}
+
+static void rasync_reply(redisAsyncContext *ac, void *reply, void *privdata)
+{
+    (void)ac;
+    struct rpend *p = privdata;
+    struct rstore *rs = p->rs;
+    redisReply *r = reply;
+    if (p->settled) {
+        /* A re-read lost with its connection is asked for again. */
+        if (p->kind == RPEND_DUMP && !rs->closing)
+            rwatch_dump_reply(rs, p->code, NULL);
+        free(p);
+        return;
+    }
+    rasync_unlink(rs, p);
+    switch (p->kind) {
+    case RPEND_DUMP:
+        rwatch_dump_reply(rs, p->code, r);
+        break;
+    case RPEND_BEAT:
+        rwatch_beat_reply(rs, p->code, r);
+        break;
+    default: {
+        int err = HU_OK;
+        uint32_t value = 0;
+        if (!r) {
+            err = HU_ERR_STORE;
+            rs->failed++;
+        } else if (r->type == REDIS_REPLY_ERROR) {
+            err = strncmp(r->str, "POLLCLOSED", 10) == 0 ? HU_ERR_POLL_CLOSED : HU_ERR_STORE;
+            if (err == HU_ERR_STORE)
+                log_event(LOG_ERROR, "Redis refused a write", LOG_S("error", r->str), LOG_END);
+        } else if (r->type == REDIS_REPLY_INTEGER && r->integer >= 0 && r->integer < UINT32_MAX) {
+            value = (uint32_t)r->integer; /* an index, an answer's or question's id, or a seq */
+        } else if (p->join && r->type == REDIS_REPLY_INTEGER && r->integer == -1) {
+            err = HU_ERR_NOT_FOUND; /* a token looked up that no node issued */
+        } else if (p->join) {
+            err = HU_ERR_STORE;
+        }
+        if (p->acked)
+            rasync_done(rs, p->cookie, err, value);
+        else if (err != HU_OK)
+            log_event(LOG_WARN, "a presenter's change was not saved in Redis; the node re-reads the session",
+                      LOG_S("error", hu_strerror(err)), LOG_END);
+        break;
+    }
+    }
+    free(p);
+}
+
+static void rasync_retry_later(struct rstore *rs)
+{
+    rs->retry_at = rasync_now() + rs->backoff_ms;
+    rs->backoff_ms = rs->backoff_ms * 2 > RSTORE_BACKOFF_MAX_MS ? RSTORE_BACKOFF_MAX_MS : rs->backoff_ms * 2;
+}
+
+static void rasync_lost(struct rstore *rs, const char *why)
+{
+    if (!rs->down_logged)
+        log_event(LOG_ERROR, "lost Redis; votes get store_failed until it is back", LOG_S("host", rs->host),
+                  LOG_I("port", rs->port), LOG_S("why", why), LOG_END);
+    rs->down_logged = true;
+    for (size_t i = 0; i < rs->n_watch; i++) {
+        rs->watch[i].need_reload = true;
+        rs->watch[i].subscribed = false;
+    }
+}
+
+static void rasync_on_connect(const redisAsyncContext *ac, int status)
+{
+    struct rstore *rs = ac->data;
+    bool is_cmd = ac == rs->cmd;
+    if (status != REDIS_OK) {
+        /* hiredis frees ac after this callback. */
+        if (is_cmd) {
+            rs->cmd = NULL;
+            rs->cmd_up = false;
+        } else if (ac == rs->sub) {
+            rs->sub = NULL;
+            rs->sub_up = false;
+        }
+        rasync_lost(rs, ac->errstr[0] ? ac->errstr : "cannot connect");
+        rasync_retry_later(rs);
+        return;
+    }
+    if (is_cmd)
+        rs->cmd_up = true;
+    else
+        rs->sub_up = true;
+    if (rs->cmd_up && rs->sub_up) {
+        if (rs->down_logged)
+            log_event(LOG_INFO, "Redis is back; re-reading the sessions", LOG_S("host", rs->host),
+                      LOG_I("port", rs->port), LOG_END);
+        rs->down_logged = false;
+        rs->backoff_ms = RSTORE_BACKOFF_MIN_MS;
+    }
+    if (!is_cmd)
+        rwatch_subscribed(rs);
+}
+
+static void rasync_on_disconnect(const redisAsyncContext *ac, int status)
+{
+    (void)status;
+    struct rstore *rs = ac->data;
+    if (ac == rs->cmd) {
+        rs->cmd = NULL;
+        rs->cmd_up = false;
+    } else if (ac == rs->sub) {
+        rs->sub = NULL;
+        rs->sub_up = false;
+    } else {
+        return; /* one we dropped ourselves */
+    }
+    if (!rs->closing) {
+        rasync_lost(rs, ac->errstr[0] ? ac->errstr : "connection closed");
+        rasync_retry_later(rs);
+    }
+}
+
+static redisAsyncContext *rasync_open(struct rstore *rs)
+{
+    redisAsyncContext *ac = redisAsyncConnect(rs->host, rs->port);
+    if (!ac)
+        return NULL;
+    if (ac->err) {
+        rasync_lost(rs, ac->errstr);
+        redisAsyncFree(ac);
+        return NULL;
+    }
+    ac->data = rs;
+    if (redisLibevAttach(rs->loop, ac) != REDIS_OK ||
+        redisAsyncSetConnectCallback(ac, rasync_on_connect) != REDIS_OK ||
+        redisAsyncSetDisconnectCallback(ac, rasync_on_disconnect) != REDIS_OK) {
+        redisAsyncFree(ac);
+        return NULL;
+    }
+    if (rs->db && redisAsyncCommand(ac, NULL, NULL, "SELECT %d", rs->db) != REDIS_OK) {
+        redisAsyncFree(ac);
+        return NULL;
+    }
+    return ac;
+}
+
+/* Drops ac without waiting for its replies (redisAsyncDisconnect would). */
+static void rasync_drop(struct rstore *rs, redisAsyncContext **ac, bool *up)
+{
+    redisAsyncContext *c = *ac;
+    *ac = NULL;
+    *up = false;
+    if (c)
+        redisAsyncFree(c); /* commands still waiting get a NULL reply: settled already */
+    (void)rs;
+}
+
+void rasync_reset(struct rstore *rs, const char *why)
+{
+    while (rs->head)
+        rasync_settle(rs, rs->head, HU_ERR_STORE);
+    rasync_lost(rs, why);
+    rasync_drop(rs, &rs->cmd, &rs->cmd_up);
+    rasync_drop(rs, &rs->sub, &rs->sub_up);
+    rasync_retry_later(rs);
+}
+
+static void rasync_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    struct rstore *rs = w->data;
+    int64_t now = rasync_now();
+    if (rs->head && rs->head->deadline_ms <= now) {
+        rasync_reset(rs, "a command was not answered in time (--redis-timeout)");
+    }
+    /* A connection that does not come up in time is given up too. */
+    if ((rs->cmd && !rs->cmd_up && now - rs->cmd_since > (int64_t)rs->timeout_ms) ||
+        (rs->sub && !rs->sub_up && now - rs->sub_since > (int64_t)rs->timeout_ms))
+        rasync_reset(rs, "no connection within --redis-timeout");
+    if ((!rs->cmd || !rs->sub) && now >= rs->retry_at) {
+        if (!rs->cmd && (rs->cmd = rasync_open(rs)) != NULL)
+            rs->cmd_since = now;
+        if (!rs->sub && (rs->sub = rasync_open(rs)) != NULL)
+            rs->sub_since = now;
+        if (!rs->cmd || !rs->sub)
+            rasync_retry_later(rs);
+    }
+    rwatch_tick(rs, now);
+}
+
+int rasync_start(struct rstore *rs)
+{
+    rs->backoff_ms = RSTORE_BACKOFF_MIN_MS;
+    rs->retry_at = 0;
+    ev_timer_init(&rs->tick, rasync_tick, RSTORE_TICK_MS / 1000.0, RSTORE_TICK_MS / 1000.0);
+    rs->tick.data = rs;
+    ev_timer_start(rs->loop, &rs->tick);
+    /* Open now, so the first votes find the connections up. */
+    rasync_tick(rs->loop, &rs->tick, 0);
+    return HU_OK;
+}
+
+void rasync_stop(struct rstore *rs)
+{
+    if (!rs->loop || rs->closing)
+        return;
+    rs->closing = true;
+    ev_timer_stop(rs->loop, &rs->tick);
+    while (rs->head)
+        rasync_settle(rs, rs->head, HU_ERR_STORE);
+    rasync_drop(rs, &rs->cmd, &rs->cmd_up);
+    rasync_drop(rs, &rs->sub, &rs->sub_up);
+}
+
+int rasync_fcall(struct rstore *rs, const char *fn, const char *code, int argc, const char **argv, int kind,
+                 bool acked, bool join, void *cookie)
+{
+    char prefix[RUTIL_PREFIX_MAX];
+    const char *a[20];
+    if (argc > 14 || rutil_prefix(code, prefix) != HU_OK)
+        return HU_ERR_INTERNAL;
+    /* A connection still coming up buffers the command (hiredis sends it
+     * once connected): start-up's poll rows go out that way.  None at all
+     * means Redis is down: refuse now rather than wait for a deadline. */
+    if (!rs->cmd)
+        return HU_ERR_STORE;
+    struct rpend *p = calloc(1, sizeof *p);
+    if (!p)
+        return HU_ERR_NOMEM;
+    p->rs = rs;
+    p->kind = kind;
+    p->acked = acked;
+    p->join = join;
+    p->cookie = cookie;
+    p->deadline_ms = rasync_now() + rs->timeout_ms;
+    snprintf(p->code, sizeof p->code, "%s", code);
+    a[0] = "FCALL";
+    a[1] = fn;
+    a[2] = "1";
+    a[3] = prefix;
+    for (int i = 0; i < argc; i++)
+        a[4 + i] = argv[i];
+    if (redisAsyncCommandArgv(rs->cmd, rasync_reply, p, argc + 4, a, NULL) != REDIS_OK) {
+        free(p);
+        return HU_ERR_STORE;
+    }
+    p->prev = rs->tail;
+    if (rs->tail)
+        rs->tail->next = p;
+    else
+        rs->head = p;
+    rs->tail = p;
+    rs->n_pending++;
+    rs->sent++;
+    return HU_OK;
+}
