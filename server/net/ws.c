@@ -88,6 +88,17 @@ static int ws_track_participant(struct server_session *ss, struct conn *c)
     return HU_OK;
 }
 
+/* Forces a fresh state (and tally, for presenters) after the welcome. */
+static void ws_send_fresh(struct conn *c, struct server_session *ss)
+{
+    c->sent_version = 0;
+    c->sent_tally = 0;
+    c->sent_qa = CONN_NOTHING_SENT;
+    c->sent_answers = CONN_NOTHING_SENT;
+    lws_callback_on_writable(c->wsi);
+    fanout_notify(ss);
+}
+
 void ws_join_attendee(struct server *srv, struct conn *c, struct server_session *ss, uint32_t idx,
                       const char *token, const struct proto_id *id)
 {
@@ -107,13 +118,7 @@ void ws_join_attendee(struct server *srv, struct conn *c, struct server_session 
                           session_info_json(ss->session, false), "serverTime",
                           (json_int_t)net_now_ms());
     ws_queue_text(c, proto_dump(w));
-    /* Forces a fresh state (and tally, for presenters) after the welcome. */
-    c->sent_version = 0;
-    c->sent_tally = 0;
-    c->sent_qa = CONN_NOTHING_SENT;
-    c->sent_answers = CONN_NOTHING_SENT;
-    lws_callback_on_writable(c->wsi);
-    fanout_notify(ss);
+    ws_send_fresh(c, ss);
 }
 
 void ws_join_new(struct server *srv, struct conn *c, struct server_session *ss, const struct proto_id *id)
@@ -185,13 +190,7 @@ static void ws_join(struct server *srv, struct conn *c, const struct proto_msg *
         ws_join_attendee(srv, c, ss, idx, token, &m->id);
         return;
     }
-    /* Forces a fresh state (and tally, for presenters) after the welcome. */
-    c->sent_version = 0;
-    c->sent_tally = 0;
-    c->sent_qa = CONN_NOTHING_SENT;
-    c->sent_answers = CONN_NOTHING_SENT;
-    lws_callback_on_writable(c->wsi);
-    fanout_notify(ss);
+    ws_send_fresh(c, ss);
 }
 
 static enum session_timer_action ws_timer_action(enum proto_timer_action a)

@@ -48,21 +48,30 @@ static int session_people_rehash(struct session *s, uint32_t size)
     return HU_OK;
 }
 
+/* Room for one more participant's hash in s->hashes. */
+static int session_people_reserve(struct session *s)
+{
+    if (s->n_participants < s->cap_participants)
+        return HU_OK;
+    uint32_t cap = s->cap_participants ? s->cap_participants * 2 : 64;
+    void *p = realloc(s->hashes, (size_t)cap * HU_HASH_LEN);
+    if (!p)
+        return HU_ERR_NOMEM;
+    s->hashes = p;
+    s->cap_participants = cap;
+    return HU_OK;
+}
+
 int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN], uint32_t *idx)
 {
     if (s->n_participants >= HU_SESSION_MAX_PARTICIPANTS)
         return HU_ERR_FULL;
-    if (s->n_participants == s->cap_participants) {
-        uint32_t cap = s->cap_participants ? s->cap_participants * 2 : 64;
-        void *p = realloc(s->hashes, (size_t)cap * HU_HASH_LEN);
-        if (!p)
-            return HU_ERR_NOMEM;
-        s->hashes = p;
-        s->cap_participants = cap;
-    }
+    int rc = session_people_reserve(s);
+    if (rc)
+        return rc;
     /* Keep the load factor under one half so probes stay short. */
     if ((uint64_t)(s->n_participants + 1) * 2 > s->table_size) {
-        int rc = session_people_rehash(s, s->table_size ? s->table_size * 2 : 128);
+        rc = session_people_rehash(s, s->table_size ? s->table_size * 2 : 128);
         if (rc)
             return rc;
     }
@@ -99,14 +108,9 @@ int session_people_put(struct session *s, uint32_t idx, const unsigned char hash
     }
     /* Indices up to idx not known yet become holes, filled when they come. */
     while (s->n_participants < idx) {
-        if (s->n_participants == s->cap_participants) {
-            uint32_t cap = s->cap_participants ? s->cap_participants * 2 : 64;
-            void *p = realloc(s->hashes, (size_t)cap * HU_HASH_LEN);
-            if (!p)
-                return HU_ERR_NOMEM;
-            s->hashes = p;
-            s->cap_participants = cap;
-        }
+        int rc = session_people_reserve(s);
+        if (rc)
+            return rc;
         memset(s->hashes[s->n_participants++], 0, HU_HASH_LEN);
     }
     uint32_t got;
