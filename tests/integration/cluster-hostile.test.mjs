@@ -13,7 +13,9 @@ if (skipWithoutRedis) {
 } else {
   const redis = await startRedis();
   process.env.HANDSUP_TEST_REDIS = redis.url;
-  // redis-server is killed when this process exits (cluster-lib.mjs), after
-  // the suite's own after() hooks have stopped its nodes.
   await import('./hostile.test.mjs');
+  // Registered after the suite's own hooks, so it runs after they have
+  // stopped their nodes (a running redis-server would keep this process up).
+  const { after } = await import('node:test');
+  after(async () => { await redis.stop(); });
 }

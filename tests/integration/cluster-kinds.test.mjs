@@ -39,10 +39,20 @@ after(async () => {
 
 const on = async (node, label) => (await joinAttendee(node, KINDS_CODE, { label }));
 
+// A phone acts on what its own node has shown it, as the page does: waits
+// until its latest state shows poll open (a node learns of a move made on
+// another one a few milliseconds later).
+async function sees(c, poll) {
+  const ok = (s) => s?.poll?.id === poll && s.poll.status === 'open';
+  if (!ok(c.latest.state)) await c.next('state', ok, 5000);
+}
+
 test('choice, multiple choice and scale: votes on B, exact tallies on A and B', { skip }, async () => {
   await goto(p, K.single);
   const b1 = await on(B, 'b1');
   const a1 = await on(A, 'a1');
+  await sees(b1.c, 'single');
+  await sees(a1.c, 'single');
   await acked(b1.c, { type: 'vote', poll: 'single', choice: 'clarity' });
   await acked(a1.c, { type: 'vote', poll: 'single', choice: 'evidence' });
   await acked(b1.c, { type: 'vote', poll: 'single', choices: ['evidence'] });  // changed
@@ -54,7 +64,8 @@ test('choice, multiple choice and scale: votes on B, exact tallies on A and B', 
   await refused(b1.c, { type: 'vote', poll: 'single', choice: 'Clarity' }, 'bad_message');
 
   await goto(p, K.multi);
-  await b1.c.next('state', (s) => s.poll?.id === 'multi');
+  await sees(b1.c, 'multi');
+  await sees(a1.c, 'multi');
   const ack = await acked(b1.c, { type: 'vote', poll: 'multi', choices: ['supervision', 'peer-review'] });
   assert.deepEqual(ack.choices, ['peer-review', 'supervision']);
   await acked(a1.c, { type: 'vote', poll: 'multi', choices: ['supervision'] });
@@ -74,7 +85,7 @@ test('choice, multiple choice and scale: votes on B, exact tallies on A and B', 
   await command(p, { type: 'open' }, (s) => s.poll?.status === 'open');
   const people = [moved, a1, await on(B, 's3'), await on(B, 's4'), await on(A, 's5')];
   for (const [i, v] of [1, 2, 4, 5, 5].entries()) {
-    await people[i].c.next('state', (s) => s.poll?.id === 'scale' && s.poll.status === 'open');
+    await sees(people[i].c, 'scale');
     assert.equal((await acked(people[i].c, { type: 'vote', poll: 'scale', value: v })).value, v);
   }
   t = await pb.next('tally', (x) => x.poll === 'scale' && x.voters === 5);
@@ -92,6 +103,8 @@ test('text answers: limits, withdrawal and moderation across nodes', { skip }, a
   await goto(p, K.words);
   const a = await on(B, 'words-a');
   const b = await on(A, 'words-b');
+  await sees(a.c, 'words');
+  await sees(b.c, 'words');
   const first = await acked(a.c, { type: 'answer', poll: 'words', text: '  Trust  ' });
   await acked(b.c, { type: 'answer', poll: 'words', text: 'TRUST' });
   await acked(a.c, { type: 'answer', poll: 'words', text: 'Care' });
@@ -103,6 +116,7 @@ test('text answers: limits, withdrawal and moderation across nodes', { skip }, a
   await refused(a2.c, { type: 'answer', poll: 'words', text: 'more' }, 'limit_reached');
   let t = await pb.next('tally', (x) => x.poll === 'words' && x.answers === 3);
   assert.deepEqual(t.entries, [{ text: 'Trust', count: 2 }, { text: 'Care', count: 1 }]);
+  await p.next('tally', (x) => x.poll === 'words' && x.answers === 3);
   const w = await acked(a2.c, { type: 'withdraw', poll: 'words', answer: first.answer });
   assert.equal(w.status, 'withdrawn');
   t = await p.next('tally', (x) => x.poll === 'words' && x.answers === 2);
@@ -110,6 +124,7 @@ test('text answers: limits, withdrawal and moderation across nodes', { skip }, a
 
   await goto(p, K.wall);
   const c = await on(B, 'wall');
+  await sees(c.c, 'wall');
   const ans = await acked(c.c, { type: 'answer', poll: 'wall', text: 'We need a shared vocabulary' });
   assert.equal(ans.status, 'pending');
   await p.next('tally', (x) => x.poll === 'wall' && x.pending === 1);
@@ -126,6 +141,8 @@ test('audience questions: asked on A, upvoted on B, once per participant', { ski
   const b = await on(B, 'qa-b');
   const q = await acked(a.c, { type: 'ask', text: 'How do we evaluate impact?' });
   assert.equal(q.status, 'open');
+  // b upvotes once node B has listed the question to it.
+  await b.c.next('questions', (m) => m.items.some((i) => i.id === q.question), 5000);
   await acked(b.c, { type: 'upvote', question: q.question, on: true });
   await acked(b.c, { type: 'upvote', question: q.question });  // again: no second vote
   const lb = await b.c.next('questions', (m) => m.items.some((i) => i.id === q.question && i.votes === 1), 5000);
@@ -170,6 +187,7 @@ test('a new run in cluster mode never merges with the previous one', { skip }, a
   }
   await goto(pa.c, K.single);
   const x = await on(B, 'run2');
+  await sees(x.c, 'single');
   await acked(x.c, { type: 'vote', poll: 'single', choice: 'consistency' });
   const t = await pa.c.next('tally', (m) => m.poll === 'single' && m.voters === 1);
   assert.deepEqual(t.counts, { evidence: 0, clarity: 0, consistency: 1 }, 'run 2 counts only its own vote');

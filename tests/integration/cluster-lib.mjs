@@ -169,11 +169,15 @@ export async function startCluster({ n = 2, decks, key = KEY, args = [], redis, 
   return {
     redis: r,
     nodes,
+    // Stops every node (SIGTERM; each must exit with status 0) and Redis;
+    // throws the first failure after everything is stopped.
     async stop() {
+      let failure;
       for (const node of nodes) {
-        try { await node.stop(); } catch (e) { await node.kill(); throw e; }
+        try { await node.stop(); } catch (e) { failure ??= e; await node.kill(); }
       }
       await r.stop();
+      if (failure) throw failure;
     },
     // Kills everything: for after() hooks of tests that may have failed.
     async kill() {
