@@ -115,6 +115,8 @@ static void phone_state(struct bench *b, struct phone *p, json_t *m, double now)
 
 static void phone_attendee_state(struct bench *b, struct phone *p, int slide, char my_vote, double now)
 {
+    if (p->slide != slide)
+        p->t_slide = now;
     p->slide = slide;
     p->my_vote = my_vote;
     if (!p->ready && p->welcomed) {
