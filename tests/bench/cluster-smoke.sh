@@ -53,5 +53,5 @@ g1=$!
 rc=0
 wait "$g0" || rc=1
 wait "$g1" || rc=1
-grep -hv '^{' "$dir/r0.log" "$dir/r1.log"
+if [ "$rc" -eq 0 ]; then grep -hv "^{" "$dir/r0.log" "$dir/r1.log"; else cat "$dir/r0.log" "$dir/r1.log"; fi
 exit "$rc"

@@ -162,13 +162,17 @@ int scen_fanout_follow(struct bench *b)
 
 static bool failover_done(struct bench *b)
 {
-    /* Phones whose connection died come back as soon as it does. */
+    /* Phones whose connection died come back as soon as it does; done when
+     * every phone with a token has its welcome and state again. */
+    bool all = true;
     for (int i = 1; i < b->n_phones; i++) {
         struct phone *p = &b->phones[i];
         if (p->state == PH_IDLE && p->token[0] && !p->closing)
             wsc_enqueue(b, i);
+        if (p->token[0] && !p->closing && !p->ready)
+            all = false;
     }
-    return b->ready_attendees >= *(const int *)b->wait_arg && b->q_len == 0 && b->inflight == 0;
+    return all && b->q_len == 0 && b->inflight == 0;
 }
 
 /* Every phone votes (a burst), then rank 0 kills --kill-pid; the phones that
@@ -179,10 +183,12 @@ int scen_failover(struct bench *b)
         return -1;
     if (scen_burst_named(b, "failover-burst") != 0)
         fprintf(stderr, "bench: failover: the votes before the kill were not all acknowledged\n");
-    if (cluster_barrier(b, "failover-kill") != 0)
-        return -1;
+    /* Counted before the barrier: rank 0 may kill the node while another
+     * rank still waits there, and its phones start dropping at once. */
     int n = b->ready_attendees;
     long long closes0 = b->unexpected_closes, lost0 = b->tokens_lost, fail0 = b->connect_failures;
+    if (cluster_barrier(b, "failover-kill") != 0)
+        return -1;
     double t_kill;
     char path[512];
     snprintf(path, sizeof path, "%s/killed", b->cfg.sync_dir);
@@ -217,9 +223,7 @@ int scen_failover(struct bench *b)
     b->last_ready = 0;
     /* Give the kernel's resets a moment to arrive, then bring phones back. */
     bench_idle(b, 0.2);
-    b->wait_arg = &n;
     bench_wait(b, failover_done, FAILOVER_TIMEOUT_S);
-    b->wait_arg = NULL;
     long long dropped = b->unexpected_closes - closes0;
     double back_ms = dropped > 0 && b->last_ready > 0 ? (b->last_ready - t_kill) * 1000.0 : 0;
     long long missing = 0, votes_lost = 0;
