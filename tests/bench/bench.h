@@ -106,6 +106,7 @@ struct bench_config {
     int rank;
     const char *sync_dir;
     int kill_pid;
+    int failover_n;        /* phones this generator keeps for the failover, 0 = all */
 };
 
 #define SCEN_CONNECT 1u
@@ -147,6 +148,7 @@ struct bench {
     long long connect_failures, unexpected_closes, protocol_errors;
     long long errors;       /* error messages received */
     long long join_refusals; /* joins answered with an error */
+    long long join_retries; /* joins answered store_failed and sent again */
     long long tokens_lost;  /* a welcome brought a different token than we sent */
     bool insane;            /* a scenario saw figures that cannot be right */
     char last_error[64];    /* code of the last one */

@@ -36,7 +36,8 @@ static const char usage[] =
     "  --rank R           this generator's rank, 0 to P-1 (rank 0 moves slides and kills)\n"
     "  --sync DIR         folder of the generators' barrier files (empty at the start)\n"
     "  --kill-pid PID     the node rank 0 kills with SIGKILL in the failover scenario\n"
-    "                     (scenario failover: every phone votes, the node dies, phones come back)\n";
+    "                     (scenario failover: every phone votes, the node dies, phones come back)\n"
+    "  --failover-n K     phones kept for the failover (the others leave first; 0: all)\n";
 
 static int parse_int(const char *s, long lo, long hi, int *out)
 {
@@ -101,6 +102,7 @@ static int parse_args(int argc, char **argv, struct bench_config *c, bool *check
         {"json", required_argument, NULL, 'j'},      {"check", no_argument, NULL, 'C'},
         {"peers", required_argument, NULL, 'E'},     {"rank", required_argument, NULL, 'R'},
         {"sync", required_argument, NULL, 'Y'},      {"kill-pid", required_argument, NULL, 'K'},
+        {"failover-n", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     int ch, secs = 10, which = 0;
     while ((ch = getopt_long(argc, argv, "", opts, &which)) != -1) {
@@ -126,6 +128,7 @@ static int parse_args(int argc, char **argv, struct bench_config *c, bool *check
         case 'R': bad = parse_int(optarg, 0, 63, &c->rank); break;
         case 'Y': c->sync_dir = optarg; break;
         case 'K': bad = parse_int(optarg, 1, 1 << 30, &c->kill_pid); break;
+        case 'F': bad = parse_int(optarg, 0, 1000000, &c->failover_n); break;
         default: return -1;
         }
         if (bad) {

@@ -86,6 +86,7 @@ const votes = sum((r) => (r.burst?.acked ?? 0) + (r.steady?.rates ?? []).reduce(
 
 const rows = [
   ['phones held (two nodes, one port)', fmt(phones), '38,000', phones >= 38000],
+  ['joins answered store_failed and sent again (Redis over --redis-timeout)', fmt(sum((r) => lastStep(r)?.join_retries ?? 0))],
   ['phones per node after the connect (A / B)', `${fmt(nodeA)} / ${fmt(nodeB)}`],
   ['RSS growth per phone, node A / node B', `${fmt(rssPer('a'))} / ${fmt(rssPer('b'))} bytes`],
   ['burst: votes acknowledged', burst ? `${fmt(burst.acked)} of ${fmt(burst.sent)}` : 'n/a'],
@@ -94,7 +95,7 @@ const rows = [
   ['burst: tally exact on both presenters', burst ? String(burst.exact) : 'n/a'],
   ['fan-out: last phone of both nodes, median / worst move', fan ? `${fmt(fan.median)} / ${fmt(fan.worst)} ms (${fan.moves} moves, ${fan.missed} missed)` : 'n/a', '<= 500 ms', fan && fan.worst <= 500 && fan.missed === 0],
   ...steady.map((s) => [`steady ${fmt(s.offered)} votes/s offered: acknowledged/s, ack p50 / p99`, `${fmt(s.acked)} /s, ${fmt(s.p50)} / ${fmt(s.p99)} ms${s.errors ? `, ${s.errors} errors` : ''}`]),
-  ['node A killed: phones it held', fo ? fmt(fo.dropped) : 'n/a'],
+  ['node A killed: phones in the room / on node A', fo ? `${fmt(sum((r) => r.failover.n))} / ${fmt(fo.dropped)}` : 'n/a'],
   ['node A killed: all back on node B with their votes after', fo ? `${fmt(fo.back)} ms` : 'n/a', '<= 10,000 ms', fo && fo.back <= 10000 && !fo.lost && !fo.tokens && !fo.missing],
   ['node A killed: votes lost / tokens lost / phones not back', fo ? `${fo.lost} / ${fo.tokens} / ${fo.missing}` : 'n/a'],
   ['Redis memory per phone (used_memory)', `${fmt(redisMem)} bytes`],
@@ -112,7 +113,7 @@ const table = ['| figure | measured | target | met |', '|---|---|---|---|',
 
 const block = `<!-- cluster:begin -->
 Machine: ${m.cpus} CPUs (${m.model}), ${m.memory}, ${m.os}, kernel ${m.kernel}; fsync of 4 KiB ${m.fsync_ms} ms
-on ${m.disk}; Redis ${m.redis}, hiredis ${m.hiredis}; commit ${m.commit}, ${m.date}; whole run ${m.cluster_seconds} s.
+on ${m.disk}; Redis ${m.redis}, hiredis ${m.hiredis}; load generator at commit ${m.commit}, handsup built from ${m.handsup_commit === 'same' ? m.commit : m.handsup_commit}; ${m.date}; cluster run ${m.cluster_seconds} s.
 Other engineers' builds shared the two cores: ${Object.entries(m).filter(([k]) => k.endsWith('_other_cpu')).map(([k, v]) => `${k.replace('_other_cpu', '')} ${v}`).join('; ') || 'not measured'}.
 
 ${table}
