@@ -86,6 +86,13 @@ function run(bin, args) {
   return child;
 }
 
+// A phone votes once its own node shows q1 open, as the page does (a node
+// learns of a move made on another node milliseconds later).
+async function whenOpen(c, poll = 'q1') {
+  const open = (s) => s?.poll?.id === poll && s.poll.status === 'open';
+  if (!open(c.latest.state)) await c.next('state', open, 5000);
+}
+
 // Votes through the balancer at `front`, kills node A, and checks the phones
 // come back through the balancer onto B with their votes.
 async function throughBalancer(t, cl, front, what) {
@@ -99,6 +106,7 @@ async function throughBalancer(t, cl, front, what) {
   if (p.latest.state.poll.status !== 'open') await command(p, { type: 'open' }, (s) => s.poll?.status === 'open');
   const phones = await pool(Array.from({ length: PHONES }, (_, i) => i), 6, async (i) => {
     const { c, welcome } = await joinAttendee(front, CODE, { label: `${what}-phone${i}` });
+    await whenOpen(c);
     const choice = i % 3 ? 'yes' : 'no';
     await c.vote('q1', choice);
     return { c, token: welcome.participant, choice };

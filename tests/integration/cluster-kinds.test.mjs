@@ -71,6 +71,9 @@ test('choice, multiple choice and scale: votes on B, exact tallies on A and B', 
   await acked(a1.c, { type: 'vote', poll: 'multi', choices: ['supervision'] });
   let t = await p.next('tally', (x) => x.poll === 'multi' && x.voters === 2);
   assert.deepEqual(t.counts, { 'peer-review': 1, 'case-studies': 0, supervision: 2, 'reading-groups': 0 });
+  // B's presenter has the same; its earlier tallies (one voter) are used up.
+  t = await pb.next('tally', (x) => x.poll === 'multi' && x.voters === 2);
+  assert.deepEqual(t.counts, { 'peer-review': 1, 'case-studies': 0, supervision: 2, 'reading-groups': 0 });
   // b1 moves to node A: its picks come with it, and a change replaces them.
   const token = b1.welcome.participant;
   await b1.c.terminate();

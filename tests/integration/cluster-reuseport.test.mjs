@@ -12,6 +12,13 @@ import { skipWithoutRedis, startCluster, within } from './cluster-lib.mjs';
 
 const CONNS = 40;
 
+// A phone votes once its own node shows q1 open, as the page does (a node
+// learns of a move made on another node milliseconds later).
+async function whenOpen(c, poll = 'q1') {
+  const open = (s) => s?.poll?.id === poll && s.poll.status === 'open';
+  if (!open(c.latest.state)) await c.next('state', open, 5000);
+}
+
 test('two nodes on one port with --reuse-port: both serve it, one room', { skip: skipWithoutRedis }, async (t) => {
   const cl = await startCluster({ n: 2, reusePort: true });
   const [A, B] = cl.nodes;
@@ -23,6 +30,7 @@ test('two nodes on one port with --reuse-port: both serve it, one room', { skip:
     await command(p, { type: 'goto', slide: SLIDE.q1 }, (s) => s.poll?.status === 'open');
     const phones = await pool(Array.from({ length: CONNS }, (_, i) => i), 10, async (i) => {
       const { c, welcome } = await joinAttendee(A, CODE, { label: `phone${i}` });
+      await whenOpen(c);
       await c.vote('q1', i % 2 ? 'yes' : 'no');
       return { c, token: welcome.participant, choice: i % 2 ? 'yes' : 'no' };
     });
