@@ -73,6 +73,7 @@ struct phone {
     double qa_last;       /* when the last one arrived, 0 = none yet */
     double qa_min_gap;    /* shortest time between two of them, seconds */
     int slide;            /* slide.index of the last state, -1 before */
+    double t_slide;       /* when a state first showed that slide */
     double t_connect;     /* when the current connect started */
     struct bbuf rx;       /* bytes of an incomplete frame or HTTP response */
     struct bbuf tx;       /* bytes the socket would not take yet */
@@ -99,6 +100,13 @@ struct bench_config {
     int sources;           /* loopback source addresses 127.0.0.2 ... */
     unsigned scenarios;    /* bit set of SCEN_* */
     const char *json_path; /* append the JSON lines here too, or NULL */
+    /* Cluster mode (scen_cluster.c): generator processes, this one's rank,
+     * the folder of their barrier files, and the node rank 0 kills. */
+    int peers;
+    int rank;
+    const char *sync_dir;
+    int kill_pid;
+    int failover_n;        /* phones this generator keeps for the failover, 0 = all */
 };
 
 #define SCEN_CONNECT 1u
@@ -112,6 +120,8 @@ struct bench_config {
 #define SCEN_TEXT 128u
 #define SCEN_QA 256u
 #define SCEN_KINDS (SCEN_MULTIPLE | SCEN_SCALE | SCEN_TEXT | SCEN_QA)
+/* Cluster mode: a node killed under voting phones (scen_cluster.c). */
+#define SCEN_FAILOVER 512u
 
 /* The presenter's view of the room, from its state and tally messages. */
 struct room_view {
@@ -138,6 +148,7 @@ struct bench {
     long long connect_failures, unexpected_closes, protocol_errors;
     long long errors;       /* error messages received */
     long long join_refusals; /* joins answered with an error */
+    long long join_retries; /* joins answered store_failed and sent again */
     long long tokens_lost;  /* a welcome brought a different token than we sent */
     bool insane;            /* a scenario saw figures that cannot be right */
     char last_error[64];    /* code of the last one */
@@ -219,6 +230,11 @@ int scen_reconnect(struct bench *b);
 /* Bursts on a multiple choice, a scale and a text poll, and questions with a
  * stream of upvotes (scen_kinds.c); each runs when its bit is set. */
 int scen_kinds(struct bench *b);
+/* Cluster mode: every rank waits here until all have arrived (pumping). */
+int cluster_barrier(struct bench *b, const char *name);
+int cluster_move_announce(struct bench *b, int m, int target, double t);
+int scen_fanout_follow(struct bench *b);
+int scen_failover(struct bench *b);
 
 /* --- report.c --- */
 

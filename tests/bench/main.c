@@ -31,7 +31,13 @@ static const char usage[] =
     "  --scenarios LIST   connect,burst,steady,fanout,reconnect (the default: all five), and\n"
     "                     multiple,scale,text,qa or kinds (all four) on tests/bench/deck-kinds.md\n"
     "  --json FILE        also append the JSON lines to FILE\n"
-    "  --check            exit 1 when a figure cannot be right (lost acks, wrong tally)\n";
+    "  --check            exit 1 when a figure cannot be right (lost acks, wrong tally)\n"
+    "  --peers P          cluster mode: P generator processes (same --n each) drive one room\n"
+    "  --rank R           this generator's rank, 0 to P-1 (rank 0 moves slides and kills)\n"
+    "  --sync DIR         folder of the generators' barrier files (empty at the start)\n"
+    "  --kill-pid PID     the node rank 0 kills with SIGKILL in the failover scenario\n"
+    "                     (scenario failover: every phone votes, the node dies, phones come back)\n"
+    "  --failover-n K     phones kept for the failover (the others leave first; 0: all)\n";
 
 static int parse_int(const char *s, long lo, long hi, int *out)
 {
@@ -67,7 +73,7 @@ static int parse_scenarios(const char *s, unsigned *out)
     } names[] = {{"connect", SCEN_CONNECT}, {"burst", SCEN_BURST}, {"steady", SCEN_STEADY},
                  {"fanout", SCEN_FANOUT},   {"reconnect", SCEN_RECONNECT}, {"multiple", SCEN_MULTIPLE},
                  {"scale", SCEN_SCALE},     {"text", SCEN_TEXT},           {"qa", SCEN_QA},
-                 {"kinds", SCEN_KINDS}};
+                 {"kinds", SCEN_KINDS},     {"failover", SCEN_FAILOVER}};
     *out = SCEN_CONNECT; /* every other scenario needs connected phones */
     while (*s) {
         size_t len = strcspn(s, ",");
@@ -94,6 +100,9 @@ static int parse_args(int argc, char **argv, struct bench_config *c, bool *check
         {"moves", required_argument, NULL, 'm'},     {"inflight", required_argument, NULL, 'i'},
         {"sources", required_argument, NULL, 'a'},   {"scenarios", required_argument, NULL, 'x'},
         {"json", required_argument, NULL, 'j'},      {"check", no_argument, NULL, 'C'},
+        {"peers", required_argument, NULL, 'E'},     {"rank", required_argument, NULL, 'R'},
+        {"sync", required_argument, NULL, 'Y'},      {"kill-pid", required_argument, NULL, 'K'},
+        {"failover-n", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     int ch, secs = 10, which = 0;
     while ((ch = getopt_long(argc, argv, "", opts, &which)) != -1) {
@@ -115,6 +124,11 @@ static int parse_args(int argc, char **argv, struct bench_config *c, bool *check
         case 'x': bad = parse_scenarios(optarg, &c->scenarios); break;
         case 'j': c->json_path = optarg; break;
         case 'C': *check = true; break;
+        case 'E': bad = parse_int(optarg, 1, 64, &c->peers); break;
+        case 'R': bad = parse_int(optarg, 0, 63, &c->rank); break;
+        case 'Y': c->sync_dir = optarg; break;
+        case 'K': bad = parse_int(optarg, 1, 1 << 30, &c->kill_pid); break;
+        case 'F': bad = parse_int(optarg, 0, 1000000, &c->failover_n); break;
         default: return -1;
         }
         if (bad) {
@@ -124,6 +138,8 @@ static int parse_args(int argc, char **argv, struct bench_config *c, bool *check
     }
     c->steady_secs = secs;
     if (optind != argc || !c->port || !c->code || !c->key)
+        return -1;
+    if (c->peers > 1 && (!c->sync_dir || c->rank >= c->peers))
         return -1;
     return 0;
 }
@@ -150,7 +166,7 @@ int main(int argc, char **argv)
     *c = (struct bench_config){.label = "handsup", .host = "127.0.0.1", .n = 19000,
                                .steps = {1000, 5000, 10000, 19000}, .n_steps = 4,
                                .rates = {1000, 10000, 50000}, .n_rates = 3, .moves = 20, .inflight = 256,
-                               .sources = 8, .scenarios = 31};
+                               .sources = 8, .scenarios = 31, .peers = 1};
     bool check = false;
     if (parse_args(argc, argv, c, &check) != 0) {
         fputs(usage, stderr);
@@ -169,21 +185,33 @@ int main(int argc, char **argv)
         b.phones[i].fd = -1;
         b.phones[i].slide = -1;
     }
-    int rc = scen_presenter(&b);
+    /* With --peers, every rank meets the others before each scenario, so
+     * their bursts start together (cluster_barrier: a no-op alone). */
+    int rc = cluster_barrier(&b, "start");
+    if (rc == 0)
+        rc = scen_presenter(&b);
     if (rc == 0)
         rc = scen_connect(&b);
-    if (rc == 0 && (c->scenarios & SCEN_BURST))
+    if (rc == 0 && c->peers > 1) {
+        /* tests/bench/run reads both nodes' RSS while the room idles. */
+        rc = cluster_barrier(&b, "connected");
+        bench_idle(&b, 3.0);
+    }
+    if (rc == 0 && (c->scenarios & SCEN_BURST) && cluster_barrier(&b, "burst") == 0)
         scen_burst(&b);
     if (rc == 0 && (c->scenarios & SCEN_KINDS))
         scen_kinds(&b);
     /* Steady runs last: its 50,000 votes/s may overload a server, and the
      * backlog must not spill into the fan-out and reconnect figures. */
-    if (rc == 0 && (c->scenarios & SCEN_FANOUT))
-        scen_fanout(&b);
+    if (rc == 0 && (c->scenarios & SCEN_FANOUT) && cluster_barrier(&b, "fanout") == 0)
+        (c->rank == 0 ? scen_fanout : scen_fanout_follow)(&b);
     if (rc == 0 && (c->scenarios & SCEN_RECONNECT))
         scen_reconnect(&b);
     if (rc == 0 && (c->scenarios & SCEN_STEADY))
         rc = scen_steady(&b);
+    /* Last: a node dies. */
+    if (rc == 0 && (c->scenarios & SCEN_FAILOVER))
+        scen_failover(&b);
     wsc_fini(&b);
     free(b.sent_at);
     free(b.phones);

@@ -115,6 +115,8 @@ static void phone_state(struct bench *b, struct phone *p, json_t *m, double now)
 
 static void phone_attendee_state(struct bench *b, struct phone *p, int slide, char my_vote, double now)
 {
+    if (p->slide != slide)
+        p->t_slide = now;
     p->slide = slide;
     p->my_vote = my_vote;
     if (!p->ready && p->welcomed) {
@@ -173,6 +175,16 @@ static void phone_error(struct bench *b, struct phone *p, json_t *m)
     const char *code = json_string_value(json_object_get(m, "code"));
     b->errors++;
     snprintf(b->last_error, sizeof b->last_error, "%s", code ? code : "?");
+    if (!p->welcomed && code && strcmp(code, "store_failed") == 0 && b->join_retries < 10L * b->cfg.n) {
+        /* The page's "cannot join now; try again in a moment" (cluster mode,
+         * Redis slower than --redis-timeout): the phone joins again, behind
+         * every connect already queued. */
+        if (b->join_retries++ == 0)
+            fprintf(stderr, "bench: a join was answered store_failed; the phone tries again (counted)\n");
+        wsc_drop(b, p);
+        wsc_enqueue(b, (int)(p - b->phones));
+        return;
+    }
     if (!p->welcomed) {
         /* A refused join (a per-address cap, say): the phone gives up, so
          * the ramp counts it as a failure instead of waiting for it. */

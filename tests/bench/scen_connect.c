@@ -101,6 +101,8 @@ int scen_connect(struct bench *b)
                               hist_quantile_ms(&b->connect_hist, 0.99), "failures",
                               (json_int_t)(b->connect_failures - goal.failures_before), "unexpected_closes",
                               (json_int_t)b->unexpected_closes);
+        if (o)
+            json_object_set_new(o, "join_retries", json_integer(b->join_retries));
         if (!o || json_array_append_new(steps, o) != 0) {
             json_decref(steps);
             return -1;

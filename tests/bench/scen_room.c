@@ -43,6 +43,9 @@ int scen_fanout(struct bench *b)
         b->mark_slide = target;
         b->mark_last = 0;
         b->mark_sent = bench_now();
+        /* Other generators time their phones from this send (cluster mode). */
+        if (cluster_move_announce(b, m, target, b->mark_sent) != 0)
+            break;
         if ((wrap ? phone_goto(b, 0) : phone_command(b, "next")) != 0)
             break;
         b->wait_arg = &want;
@@ -53,6 +56,10 @@ int scen_fanout(struct bench *b)
             hist_add(&last, b->mark_last - b->mark_sent);
         bench_wait(b, presenter_on_mark, 1.0);
         moves++;
+        char done[32];
+        snprintf(done, sizeof done, "move%d-done", m);
+        if (cluster_barrier(b, done) != 0)
+            break;
         bench_idle(b, FANOUT_PAUSE_S);
     }
     b->mark_slide = -1;

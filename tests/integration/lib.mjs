@@ -103,6 +103,8 @@ process.on('exit', () => {
   }
 });
 
+let redisDbs = 0;  // HANDSUP_TEST_REDIS: the next database
+
 export class Server {
   // opts: decks (paths), data (file; default a new temp dir's db), key,
   // port (default a free one), args (extra arguments before the decks),
@@ -165,6 +167,13 @@ export class Server {
     if (this.tls) args.push('--tls-cert', this.tls.cert, '--tls-key', this.tls.key);
     args.push(...this.args, ...this.decks);
     if (this.argv) args.splice(1, args.length - 1, ...this.argv);
+    else if (process.env.HANDSUP_TEST_REDIS) {
+      // cluster-hostile.test.mjs runs a whole suite against cluster nodes:
+      // every server of this process then stores in that Redis instead of a
+      // data file, each in a database of its own (1 to 15) so they stay apart.
+      this.redisDb ??= (redisDbs++ % 15) + 1;
+      args.splice(args.indexOf('--data'), 2, '--redis', `${process.env.HANDSUP_TEST_REDIS}/${this.redisDb}`);
+    }
     this.stdout = '';
     this.stderr = '';
     const child = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
