@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/hu_err.h"
+#include "base/log.h"
 #include "base/token.h"
 #include "proto.h"
 #include "ws_impl.h"
@@ -153,6 +154,20 @@ void ws_join_cluster(struct server *srv, struct conn *c, struct server_session *
         return;
     }
     ws_pending_link(srv, c, pv);
+    /* Nothing more is read from this phone until Redis has answered: the
+     * welcome carries no request id, so a client pairs it with its join by
+     * order, and a refusal of a later message (or a vote sent right behind
+     * the join) must not overtake it.  lws keeps what it has already read
+     * and hands it over once reading resumes (ws_join_resume). */
+    if (lws_rx_flow_control(c->wsi, 0) < 0)
+        log_event(LOG_WARN, "cannot pause reading behind a join; later answers may overtake its welcome", LOG_END);
+}
+
+/* Reading resumes once a cluster join has its answer. */
+static void ws_join_resume(struct conn *c)
+{
+    if (lws_rx_flow_control(c->wsi, 1) < 0)
+        log_event(LOG_WARN, "cannot resume reading after a join", LOG_END);
 }
 
 static void ws_pending_link(struct server *srv, struct conn *c, struct ws_pending_vote *pv)
@@ -210,6 +225,8 @@ void ws_store_done(struct server *srv)
                 if (ok && (token_hash(pv->token, HU_TOKEN_LEN, joined.hash) != HU_OK ||
                            session_remote_apply(ss->session, &joined, &(uint32_t){0}) == HU_ERR_NOMEM))
                     ok = false;
+                if (pv->conn)
+                    ws_join_resume(pv->conn);
                 if (pv->conn && ok)
                     ws_join_attendee(srv, pv->conn, ss, done[i].value, pv->token, &pv->id);
                 else if (pv->conn && pv->lookup && done[i].err == HU_ERR_NOT_FOUND)
