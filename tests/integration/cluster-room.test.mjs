@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { CODE, SLIDE, command, joinAttendee, joinPresenter, pool } from './lib.mjs';
+import { CODE, Client, SLIDE, command, joinAttendee, joinPresenter, pool } from './lib.mjs';
 import { skipWithoutRedis, startCluster, until } from './cluster-lib.mjs';
 
 const PER_NODE = 15;
@@ -148,5 +148,36 @@ test('a phone of node A comes back on node B with its token: same identity, same
   }
   await until(async () => (await A.get('/healthz')).status === 200 && (await B.get('/healthz')).status === 200, 2000, 'both nodes healthy');
   again.c.close();
+  p.close();
+});
+
+// A join waits for Redis; a client that sends its vote right behind the join,
+// without waiting for the welcome, still gets the welcome first and its vote
+// counted (a node that read on would refuse the vote as not_joined).
+test('a vote sent right behind its join, before the welcome, is counted', { skip: skipWithoutRedis }, async () => {
+  const { c: p } = await joinPresenter(A);
+  await command(p, { type: 'goto', slide: SLIDE.q1 }, (s) => s.poll?.id === 'q1');
+  if (p.latest.state.poll.status !== 'open') await command(p, { type: 'open' }, (s) => s.poll?.status === 'open');
+  const before = p.latest.tally?.poll === 'q1' ? p.latest.tally.voters
+    : (await p.next('tally', (x) => x.poll === 'q1')).voters;
+  for (const node of [A, B]) {
+    await until(async () => {
+      const st = JSON.parse((await node.get(`/api/sessions/${CODE}/results.json`, auth())).body);
+      return st.sessions.find((x) => x.code === CODE).polls.find((x) => x.id === 'q1').status === 'open';
+    }, 5000, 'q1 open on the node');
+  }
+  const phones = [];
+  for (const node of [A, B]) {
+    const c = await Client.connect(node, { label: `pipelined@${node === A ? 'A' : 'B'}` });
+    c.request({ type: 'join', code: CODE });
+    const id = c.request({ type: 'vote', poll: 'q1', choice: 'yes' });
+    const first = await c.next(['welcome', 'error', 'ack'], () => true);
+    assert.equal(first.type, 'welcome', `the welcome comes first: ${JSON.stringify(first)}`);
+    const m = await c.next(['ack', 'error'], (x) => x.id === id);
+    assert.equal(m.type, 'ack', `the vote behind the join: ${JSON.stringify(m)}`);
+    phones.push(c);
+  }
+  await p.next('tally', (x) => x.poll === 'q1' && x.voters === before + 2, 5000);
+  for (const c of phones) c.close();
   p.close();
 });
