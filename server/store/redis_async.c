@@ -291,9 +291,19 @@ static void rasync_tick(struct ev_loop *loop, ev_timer *w, int revents)
     (void)revents;
     struct rstore *rs = w->data;
     int64_t now = rasync_now();
-    rasync_expire(rs, now);
-    if (rs->cmd_up && rutil_redis_lost(rs->n_waiting, rs->last_heard_ms, now, rs->timeout_ms))
-        rasync_reset(rs, "nothing answered within --redis-timeout");
+    /* A tick that comes late follows a long turn of our own loop (goodbyes
+     * to 11,000 phones at a stop, a re-read of a big room): the replies may
+     * be sitting unread in the socket.  The checks wait for the next tick,
+     * after the loop has read them; never twice in a row, so a frozen Redis
+     * is still caught on a loop that stays busy. */
+    bool late = now - rs->last_tick_ms > 4 * RSTORE_TICK_MS && !rs->tick_skipped;
+    rs->tick_skipped = late;
+    rs->last_tick_ms = now;
+    if (!late) {
+        rasync_expire(rs, now);
+        if (rs->cmd_up && rutil_redis_lost(rs->n_waiting, rs->last_heard_ms, now, rs->timeout_ms))
+            rasync_reset(rs, "nothing answered within --redis-timeout");
+    }
     /* A connection that does not come up in time is given up too. */
     if ((rs->cmd && !rs->cmd_up && now - rs->cmd_since > (int64_t)rs->timeout_ms) ||
         (rs->sub && !rs->sub_up && now - rs->sub_since > (int64_t)rs->timeout_ms))

@@ -98,6 +98,8 @@ struct rstore {
     size_t n_waiting;           /* sent and not answered, settled ones included */
     int64_t last_heard_ms;      /* the last reply, or when the connection went busy */
     int64_t slow_logged_ms;     /* the last "Redis is slow" line */
+    int64_t last_tick_ms;       /* the deadline checks' last run, to tell our own loop's stalls */
+    bool tick_skipped;          /* the checks waited one tick for the loop to read replies */
     uint64_t slow_failed;       /* commands failed by their deadline since that line */
     struct rdone *done;         /* completions not yet taken. From malloc() */
     size_t done_head, n_done, cap_done;
