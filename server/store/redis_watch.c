@@ -116,8 +116,21 @@ static bool rwatch_apply(struct rstore *rs, struct rwatch *w, char *msg, size_t 
         return false;
     }
     w->seq = n.seq;
+    if (n.run > w->run && n.kind != STORE_NOTICE_RUN) {
+        /* A change in a newer run than the one served: this node missed
+         * that run's start (its N notice came before the subscription, as
+         * when two nodes start together and each made a run).  Skipping it
+         * as another run's left the node serving its own run alone, in
+         * silence; it follows the newest run, as on an N notice. */
+        log_event(LOG_WARN, "a change in a newer run than the one served; following that run",
+                  LOG_S("session", w->code), LOG_I("served", w->run), LOG_I("newer", n.run), LOG_END);
+        struct store_notice run = {.kind = STORE_NOTICE_RUN, .seq = n.seq, .run = n.run, .poll_id = "", .text = ""};
+        if (rs->ops.notice)
+            rs->ops.notice(rs->ops_arg, w->code, &run);
+        return w->run == n.run ? false : true; /* false: re-read the run now followed */
+    }
     if (n.run != w->run && n.kind != STORE_NOTICE_RUN)
-        return true; /* another run of the session (an archive's, an earlier one's) */
+        return true; /* an earlier run of the session (an archive's, one ended) */
     if (n.kind == STORE_NOTICE_RESET)
         return false; /* a reset empties a poll: simplest as a re-read */
     if (rs->ops.notice)
