@@ -97,6 +97,7 @@ struct rstore {
     size_t n_pending;
     size_t n_waiting;           /* sent and not answered, settled ones included */
     int64_t last_heard_ms;      /* the last reply, or when the connection went busy */
+    int64_t last_wait_ms;       /* how long the last reply took: over the timeout, votes are refused at once */
     int64_t slow_logged_ms;     /* the last "Redis is slow" line */
     int64_t last_tick_ms;       /* the deadline checks' last run, to tell our own loop's stalls */
     bool tick_skipped;          /* the checks waited one tick for the loop to read replies */
@@ -112,6 +113,7 @@ struct rstore {
     bool closing;
     uint64_t sent, failed;      /* commands, and those failed by a deadline or a disconnect */
     uint64_t late;              /* replies that came after their command's deadline */
+    uint64_t shed;              /* votes and joins refused at once behind a backlog over the timeout */
 };
 
 /* redis_sync.c */
