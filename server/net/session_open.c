@@ -90,6 +90,20 @@ int session_open_plan(struct store *st, const struct deck *deck, const char *dec
     }
     struct store_run_row run;
     rc = found ? store_run_latest(st, out->row.id, &run) : HU_ERR_NOT_FOUND;
+    /* Cluster mode: the node that created the session a moment ago creates
+     * its run just after.  Creating one here too made two runs, each node
+     * serving its own and skipping the other's notices as another run's: a
+     * benchmark's two nodes started together diverged silently (the
+     * tallies of each showed its own phones' votes only, slide moves and
+     * tokens never crossed).  So wait for that run, up to 2 s, and resume
+     * it; past that the creator is gone, and this node creates one. */
+    for (int wait = 0; found && rc == HU_ERR_NOT_FOUND && mode != SESSION_RUN_NEW && store_is_cluster(st) &&
+                       wait < 40;
+         wait++) {
+        struct timespec pause = {0, 50 * 1000 * 1000};
+        (void)nanosleep(&pause, NULL); /* an interrupted pause only retries sooner */
+        rc = store_run_latest(st, out->row.id, &run);
+    }
     if (rc == HU_OK && mode == SESSION_RUN_AUTO &&
         now_ms - run.active_at > (int64_t)HU_RUN_STALE_HOURS * 3600 * 1000) {
         char when[48];

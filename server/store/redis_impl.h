@@ -20,7 +20,7 @@
 
 /* The function library's name and what its hu_version answers. */
 #define RSTORE_LIBRARY "handsup_v1"
-#define RSTORE_VERSION "handsup_v1 6"
+#define RSTORE_VERSION "handsup_v1 7"
 
 /* Reconnection backoff: the first retry after RSTORE_BACKOFF_MIN_MS, each
  * failure doubling it up to RSTORE_BACKOFF_MAX_MS. */
@@ -30,6 +30,9 @@
 #define RSTORE_TICK_MS 50
 #define RSTORE_BEAT_MS 1000
 #define RSTORE_BEAT_TTL_MS 5000
+/* A notice Redis had published at one heartbeat and still not applied this
+ * long after is a node that stopped following: it logs and re-reads. */
+#define RSTORE_FOLLOW_MS 3000
 /* Notices held while a re-read is on its way; more means another re-read. */
 #define RSTORE_HOLD_MAX 65536
 
@@ -40,7 +43,8 @@ struct rpend {
     struct rpend *prev, *next;
     struct rstore *rs;
     int64_t deadline_ms;        /* monotonic */
-    bool settled;               /* failed by a deadline or a disconnect before its reply */
+    bool settled;               /* failed by a deadline or a disconnect before its reply: a late reply is
+                                   counted, never acked */
     bool acked;                 /* completes into the done list with cookie */
     bool join;                  /* the reply is the participant's index */
     int kind;                   /* enum rpend_kind */
@@ -60,6 +64,9 @@ struct rwatch {
     bool need_reload;           /* a gap, a (re)subscription or a reset: re-read when possible */
     bool reloading;             /* a hu_dump is on its way */
     bool subscribed;
+    int64_t reload_at;          /* monotonic ms: a failed re-read is retried from then */
+    unsigned reload_backoff_ms;
+    struct rutil_follow follow; /* the heartbeat's check that notices keep being applied */
     char **held;                /* notices that came during a re-read. From malloc(), each too */
     size_t *held_len;
     size_t n_held, cap_held;
@@ -88,6 +95,13 @@ struct rstore {
     int64_t next_beat;
     struct rpend *head, *tail;  /* commands waiting for their replies */
     size_t n_pending;
+    size_t n_waiting;           /* sent and not answered, settled ones included */
+    int64_t last_heard_ms;      /* the last reply, or when the connection went busy */
+    int64_t last_wait_ms;       /* how long the last reply took: over the timeout, votes are refused at once */
+    int64_t slow_logged_ms;     /* the last "Redis is slow" line */
+    int64_t last_tick_ms;       /* the deadline checks' last run, to tell our own loop's stalls */
+    bool tick_skipped;          /* the checks waited one tick for the loop to read replies */
+    uint64_t slow_failed;       /* commands failed by their deadline since that line */
     struct rdone *done;         /* completions not yet taken. From malloc() */
     size_t done_head, n_done, cap_done;
     void (*wake)(void *arg);
@@ -98,6 +112,8 @@ struct rstore {
     void *ops_arg;
     bool closing;
     uint64_t sent, failed;      /* commands, and those failed by a deadline or a disconnect */
+    uint64_t late;              /* replies that came after their command's deadline */
+    uint64_t shed;              /* votes and joins refused at once behind a backlog over the timeout */
 };
 
 /* redis_sync.c */
@@ -118,13 +134,14 @@ int rasync_fcall(struct rstore *rs, const char *fn, const char *code, int argc, 
                  bool acked, bool join, void *cookie);
 void rasync_done(struct rstore *rs, void *cookie, int err, uint32_t value);
 int64_t rasync_now(void);
-/* Fails every command waiting and drops both connections (a deadline passed). */
+/* Fails every command waiting and drops both connections (Redis silent). */
 void rasync_reset(struct rstore *rs, const char *why);
 
 /* redis_watch.c */
 void rwatch_message(struct rstore *rs, redisReply *r);
 void rwatch_dump_reply(struct rstore *rs, const char *code, redisReply *r);
 void rwatch_beat_reply(struct rstore *rs, const char *code, redisReply *r);
+void rwatch_subscribe(struct rstore *rs, struct rwatch *w);
 void rwatch_subscribed(struct rstore *rs);
 void rwatch_tick(struct rstore *rs, int64_t now);
 void rwatch_free(struct rstore *rs);

@@ -33,7 +33,7 @@ local function words(s)
   return out
 end
 
-redis.register_function('hu_version', function() return 'handsup_v1 6' end)
+redis.register_function('hu_version', function() return 'handsup_v1 7' end)
 
 -- A session row: hu:{CODE}:s.  0 when the code is taken, else 1.
 redis.register_function('hu_session_create', function(keys, args)
@@ -249,7 +249,8 @@ end}
 
 -- A node's heartbeat: its connected phones (args: node id, connected, ttl
 -- ms), kept in hu:{CODE}:nodes with an expiry; returns the phones connected
--- to the other live nodes.  Expired entries (a node killed) are dropped.
+-- to the other live nodes and the session's seq.  Expired entries (a node
+-- killed) are dropped.
 redis.register_function('hu_beat', function(keys, args)
   local p = keys[1]
   local now = now_ms()
@@ -264,5 +265,6 @@ redis.register_function('hu_beat', function(keys, args)
       others = others + tonumber(n)
     end
   end
-  return others
+  -- The seq lets a node check that it still follows the session's notices.
+  return {others, tonumber(redis.call('GET', p .. ':seq') or '0')}
 end)

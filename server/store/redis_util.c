@@ -349,3 +349,24 @@ int rutil_view_parse(const char *s, struct store_view *v)
     v->timer_remaining = f[6];
     return HU_OK;
 }
+
+bool rutil_redis_lost(size_t n_waiting, int64_t last_heard_ms, int64_t now_ms, unsigned timeout_ms)
+{
+    return n_waiting > 0 && now_ms - last_heard_ms > (int64_t)timeout_ms;
+}
+
+bool rutil_follow_check(struct rutil_follow *b, uint64_t applied, uint64_t redis_seq, int64_t now_ms,
+                        int64_t limit_ms)
+{
+    if (applied >= b->seq) {
+        /* Caught up with the last beat's seq: watch the newest. */
+        b->seq = redis_seq;
+        b->since_ms = now_ms;
+        return false;
+    }
+    if (now_ms - b->since_ms < limit_ms)
+        return false; /* notices on their way (a busy loop, a burst) */
+    b->seq = redis_seq;
+    b->since_ms = now_ms;
+    return true;
+}

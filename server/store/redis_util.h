@@ -6,6 +6,7 @@
 #ifndef HU_REDIS_UTIL_H
 #define HU_REDIS_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,26 @@ int rutil_notice_parse(char *msg, size_t len, struct store_notice *n);
 /* Parses a run's stored view ("slide fragment blank started running ends
  * remaining", hu_view).  HU_OK or HU_ERR_PARSE. */
 int rutil_view_parse(const char *s, struct store_view *v);
+
+/* Whether a node counts Redis as lost: commands are waiting for replies
+ * (n_waiting, those past their own deadline included) and nothing at all came
+ * back for timeout_ms since last_heard_ms, the last reply or the moment the
+ * connection went from idle to busy.  A slow Redis that still answers, even
+ * late, is not lost: only its late commands fail (redis_async.c). */
+bool rutil_redis_lost(size_t n_waiting, int64_t last_heard_ms, int64_t now_ms, unsigned timeout_ms);
+
+/* The heartbeat's check that a node follows its session: each beat's reply
+ * brings the session's seq in Redis; a notice published by then must be
+ * applied (or re-read) within limit_ms, else the node is stuck somewhere and
+ * re-reads.  b starts zeroed. */
+struct rutil_follow {
+    uint64_t seq;      /* Redis's seq at the beat since_ms */
+    int64_t since_ms;
+};
+/* Given the seq applied and Redis's seq at now_ms: true when the seq recorded
+ * limit_ms or more ago is still not applied (and the check starts over). */
+bool rutil_follow_check(struct rutil_follow *b, uint64_t applied, uint64_t redis_seq, int64_t now_ms,
+                        int64_t limit_ms);
 
 /* Parses a decimal integer in [min, max] from s (len bytes, all digits but a
  * leading '-'): HU_OK or HU_ERR_PARSE. */

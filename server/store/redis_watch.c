@@ -54,8 +54,6 @@ void store_cluster_set_ops(struct store *st, const struct store_cluster_ops *ops
     st->redis->ops_arg = arg;
 }
 
-static void rwatch_subscribe(struct rstore *rs, struct rwatch *w);
-
 bool store_cluster_stats(const struct store *st, struct store_cluster_stats *out)
 {
     if (!st || !st->redis)
@@ -89,6 +87,7 @@ int store_cluster_watch(struct store *st, const char *code, int64_t run_id)
         rs->watch = v;
         w = &v[rs->n_watch++];
         memset(w, 0, sizeof *w);
+        w->reload_backoff_ms = RSTORE_BACKOFF_MIN_MS;
         snprintf(w->code, sizeof w->code, "%s", code);
         if (rutil_prefix(code, w->prefix) != HU_OK)
             return HU_ERR_INTERNAL;
@@ -111,11 +110,27 @@ static bool rwatch_apply(struct rstore *rs, struct rwatch *w, char *msg, size_t 
     }
     if (n.seq <= w->seq)
         return true; /* already in the state we read */
-    if (n.seq != w->seq + 1)
+    if (n.seq != w->seq + 1) {
+        log_event(LOG_WARN, "a gap in the change notices; re-reading the session", LOG_S("session", w->code),
+                  LOG_I("expected", (long long)(w->seq + 1)), LOG_I("got", (long long)n.seq), LOG_END);
         return false;
+    }
     w->seq = n.seq;
+    if (n.run > w->run && n.kind != STORE_NOTICE_RUN) {
+        /* A change in a newer run than the one served: this node missed
+         * that run's start (its N notice came before the subscription, as
+         * when two nodes start together and each made a run).  Skipping it
+         * as another run's left the node serving its own run alone, in
+         * silence; it follows the newest run, as on an N notice. */
+        log_event(LOG_WARN, "a change in a newer run than the one served; following that run",
+                  LOG_S("session", w->code), LOG_I("served", w->run), LOG_I("newer", n.run), LOG_END);
+        struct store_notice run = {.kind = STORE_NOTICE_RUN, .seq = n.seq, .run = n.run, .poll_id = "", .text = ""};
+        if (rs->ops.notice)
+            rs->ops.notice(rs->ops_arg, w->code, &run);
+        return w->run == n.run ? false : true; /* false: re-read the run now followed */
+    }
     if (n.run != w->run && n.kind != STORE_NOTICE_RUN)
-        return true; /* another run of the session (an archive's, an earlier one's) */
+        return true; /* an earlier run of the session (an archive's, one ended) */
     if (n.kind == STORE_NOTICE_RESET)
         return false; /* a reset empties a poll: simplest as a re-read */
     if (rs->ops.notice)
@@ -193,7 +208,7 @@ static void rwatch_sub_reply(redisAsyncContext *ac, void *reply, void *privdata)
     rwatch_message(rs, reply);
 }
 
-static void rwatch_subscribe(struct rstore *rs, struct rwatch *w)
+void rwatch_subscribe(struct rstore *rs, struct rwatch *w)
 {
     char ch[RUTIL_PREFIX_MAX + 4];
     snprintf(ch, sizeof ch, "%s:ch", w->prefix);
@@ -223,13 +238,19 @@ void rwatch_dump_reply(struct rstore *rs, const char *code, redisReply *r)
         return;
     w->reloading = false;
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 8) {
-        if (r && r->type == REDIS_REPLY_ERROR)
-            log_event(LOG_ERROR, "cannot re-read a session from Redis", LOG_S("session", code), LOG_S("error", r->str),
-                      LOG_END);
+        /* Asked again, after a backoff: a re-read that fails must never
+         * leave the session unfollowed, nor hammer a Redis in trouble. */
+        log_event(LOG_ERROR, "cannot re-read a session from Redis; trying again", LOG_S("session", code),
+                  LOG_S("error", !r ? "connection lost" : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply"),
+                  LOG_I("retry_ms", (long long)w->reload_backoff_ms), LOG_END);
         w->need_reload = true;
+        w->reload_at = rasync_now() + w->reload_backoff_ms;
+        w->reload_backoff_ms = w->reload_backoff_ms * 2 > RSTORE_BACKOFF_MAX_MS ? RSTORE_BACKOFF_MAX_MS
+                                                                                : w->reload_backoff_ms * 2;
         rwatch_drop_held(w);
         return;
     }
+    w->reload_backoff_ms = RSTORE_BACKOFF_MIN_MS;
     w->seq = rwatch_seq(r->element[0]);
     int slide = -1;
     struct store_view view;
@@ -257,10 +278,39 @@ void rwatch_dump_reply(struct rstore *rs, const char *code, redisReply *r)
         w->need_reload = true;
 }
 
+/* hu_beat answers { the other nodes' phones, the session's seq }. */
 void rwatch_beat_reply(struct rstore *rs, const char *code, redisReply *r)
 {
-    if (r && r->type == REDIS_REPLY_INTEGER && r->integer >= 0 && rs->ops.others)
-        rs->ops.others(rs->ops_arg, code, r->integer > UINT32_MAX ? UINT32_MAX : (uint32_t)r->integer);
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_INTEGER ||
+        r->element[1]->type != REDIS_REPLY_INTEGER)
+        return;
+    long long others = r->element[0]->integer;
+    if (others >= 0 && rs->ops.others)
+        rs->ops.others(rs->ops_arg, code, others > UINT32_MAX ? UINT32_MAX : (uint32_t)others);
+    struct rwatch *w = rwatch_find(rs, code);
+    if (!w || r->element[1]->integer < 0)
+        return;
+    uint64_t seq = (uint64_t)r->element[1]->integer;
+    int64_t now = rasync_now();
+    if (w->reloading) {
+        /* A re-read on its way brings the room up to its own seq; one
+         * that never answers is Redis lost (rutil_redis_lost). */
+        w->follow.seq = seq;
+        w->follow.since_ms = now;
+        return;
+    }
+    if (!rutil_follow_check(&w->follow, w->seq, seq, now, RSTORE_FOLLOW_MS))
+        return;
+    /* Whatever held the notices back (none came, they were held and never
+     * released, or dropped as old), the session is read again, and said. */
+    log_event(LOG_ERROR, "stopped following the session; re-reading it", LOG_S("session", code),
+              LOG_I("applied_seq", (long long)w->seq), LOG_I("redis_seq", (long long)seq),
+              LOG_I("held", (long long)w->n_held), LOG_I("need_reload", w->need_reload),
+              LOG_I("subscribed", w->subscribed), LOG_I("sub_up", rs->sub_up), LOG_END);
+    w->need_reload = true;
+    w->reload_at = 0;
+    if (!w->subscribed && rs->sub_up)
+        rwatch_subscribe(rs, w);
 }
 
 void rwatch_tick(struct rstore *rs, int64_t now)
@@ -269,7 +319,7 @@ void rwatch_tick(struct rstore *rs, int64_t now)
         return;
     for (size_t i = 0; i < rs->n_watch; i++) {
         struct rwatch *w = &rs->watch[i];
-        if (w->need_reload && w->subscribed && !w->reloading) {
+        if (w->need_reload && w->subscribed && !w->reloading && now >= w->reload_at) {
             char num[16];
             snprintf(num, sizeof num, "%d", w->run);
             const char *argv[] = {num};

@@ -155,11 +155,40 @@ static void test_int(void)
     CHECK(rutil_int("1 ", 2, 0, 10, &v) == HU_ERR_PARSE);
 }
 
+/* Redis slow but answering is not Redis lost: only silence is. */
+static void test_lost(void)
+{
+    CHECK(!rutil_redis_lost(0, 0, 100000, 1000));      /* idle: nothing to hear */
+    CHECK(!rutil_redis_lost(5, 1000, 2000, 1000));     /* exactly the timeout */
+    CHECK(rutil_redis_lost(5, 1000, 2001, 1000));      /* silent past it */
+    CHECK(!rutil_redis_lost(38000, 9500, 10000, 1000)); /* a late reply 0.5 s ago */
+}
+
+/* The heartbeat's follow check: a seq seen at one beat must be applied
+ * before limit_ms passes, else the node re-reads. */
+static void test_follow(void)
+{
+    struct rutil_follow b = {0};
+    CHECK(!rutil_follow_check(&b, 0, 10, 1000, 2000)); /* first beat: records 10 */
+    CHECK(b.seq == 10 && b.since_ms == 1000);
+    CHECK(!rutil_follow_check(&b, 5, 20, 2000, 2000)); /* behind, but 1 s only */
+    CHECK(b.seq == 10);
+    CHECK(!rutil_follow_check(&b, 10, 30, 2500, 2000)); /* caught up: watches 30 */
+    CHECK(b.seq == 30 && b.since_ms == 2500);
+    CHECK(!rutil_follow_check(&b, 29, 40, 4000, 2000));
+    CHECK(rutil_follow_check(&b, 29, 40, 4500, 2000)); /* 30 not applied after 2 s: stuck */
+    CHECK(b.seq == 40 && b.since_ms == 4500);           /* starts over */
+    CHECK(!rutil_follow_check(&b, 29, 40, 5000, 2000));
+    CHECK(!rutil_follow_check(&b, 40, 40, 5100, 2000)); /* the re-read caught up */
+}
+
 int main(void)
 {
     test_url();
     test_keys();
     test_notices();
     test_int();
+    test_lost();
+    test_follow();
     return check_done();
 }
