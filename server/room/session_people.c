@@ -62,6 +62,17 @@ static int session_people_reserve(struct session *s)
     return HU_OK;
 }
 
+/* Records participant idx's hash and its slot in the table, which has a
+ * free slot (callers keep it at least twice as big as the participants). */
+static void session_people_place(struct session *s, uint32_t idx, const unsigned char hash[HU_HASH_LEN])
+{
+    memcpy(s->hashes[idx], hash, HU_HASH_LEN);
+    uint32_t i = session_people_slot(hash, s->table_size);
+    while (s->table[i])
+        i = (i + 1) & (s->table_size - 1);
+    s->table[i] = idx + 1;
+}
+
 int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN], uint32_t *idx)
 {
     if (s->n_participants >= HU_SESSION_MAX_PARTICIPANTS)
@@ -76,11 +87,7 @@ int session_people_add(struct session *s, const unsigned char hash[HU_HASH_LEN],
             return rc;
     }
     uint32_t n = s->n_participants;
-    memcpy(s->hashes[n], hash, HU_HASH_LEN);
-    uint32_t i = session_people_slot(hash, s->table_size);
-    while (s->table[i])
-        i = (i + 1) & (s->table_size - 1);
-    s->table[i] = n + 1;
+    session_people_place(s, n, hash);
     s->n_participants = n + 1;
     *idx = n;
     return HU_OK;
@@ -110,11 +117,7 @@ int session_people_put(struct session *s, uint32_t idx, const unsigned char hash
             if (rc)
                 return rc;
         }
-        memcpy(s->hashes[idx], hash, HU_HASH_LEN);
-        uint32_t i = session_people_slot(hash, s->table_size);
-        while (s->table[i])
-            i = (i + 1) & (s->table_size - 1);
-        s->table[i] = idx + 1;
+        session_people_place(s, idx, hash);
         return HU_OK;
     }
     /* Indices up to idx not known yet become holes, filled when they come. */
