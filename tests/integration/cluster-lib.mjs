@@ -16,7 +16,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { Client, KEY, Server, freePort, runCli, sleep, tempDir } from './lib.mjs';
-import { rng, sql, tokenHash } from './durable-lib.mjs';
+import { Voter, rng, sql, tokenHash } from './durable-lib.mjs';
 
 export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server']
   .find((p) => existsSync(p) && spawnSync(p, ['--version']).status === 0);
@@ -206,36 +206,6 @@ export async function exportJson(redisUrl, ...args) {
   return JSON.parse(r.stdout);
 }
 
-// One attendee across kills: its token and, per poll, the last acknowledged
-// choice and the votes sent since then that got no answer (crash.test.mjs).
-export class Voter {
-  constructor(i) {
-    this.i = i;
-    this.label = `voter${i}`;
-    this.token = undefined;
-    this.polls = new Map();
-    this.c = null;
-    this.sent = 0;
-  }
-
-  poll(id) {
-    let p = this.polls.get(id);
-    if (!p) {
-      p = { acked: null, pending: new Map() };
-      this.polls.set(id, p);
-    }
-    return p;
-  }
-
-  // Choices the stored row may hold.
-  allowed(id) {
-    const p = this.poll(id);
-    const set = new Set(p.pending.values());
-    if (p.acked) set.add(p.acked);
-    return set;
-  }
-}
-
 // The session's yes/no votes as an archive holds them: participants' hashes,
 // rows keyed by hash/poll, counts per poll, and what is broken.
 export async function readArchive(file, code, polls, problems) {
@@ -383,5 +353,5 @@ export async function until(fn, ms, what) {
   }
 }
 
-export { tokenHash, rng, sql };
+export { Voter, tokenHash, rng, sql };
 export const tmp = (name) => path.join(tempDir('handsup-cluster-'), name);

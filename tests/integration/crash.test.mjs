@@ -23,7 +23,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { Client, Server, deck, joinPresenter, pool, sleep, tempDir } from './lib.mjs';
-import { haveSqlite3, rng, sql, tokenHash } from './durable-lib.mjs';
+import { Voter, haveSqlite3, rng, sql, tokenHash } from './durable-lib.mjs';
 
 const ROUNDS = Number(process.env.HANDSUP_CRASH_ROUNDS || 20);
 const N = Number(process.env.HANDSUP_CRASH_CLIENTS || 200);
@@ -40,40 +40,6 @@ const PAUSE_MAX_MS = 60;
 const random = rng(SEED);
 const dir = tempDir('handsup-crash-');
 const data = path.join(dir, 'crash.db');
-
-// One attendee across rounds: its token and, per poll, the last acknowledged
-// choice and the votes sent since then that got no answer.
-class Voter {
-  constructor(i) {
-    this.i = i;
-    this.label = `voter${i}`;
-    this.token = undefined;
-    this.polls = new Map();
-    this.c = null;
-    // Keys of the unanswered votes.  Not the request id: every connection
-    // counts ids from 1, so a vote of the next round would take the place of
-    // an unanswered one of this round (which may have committed), and the
-    // check would then wrongly refuse the stored row.
-    this.sent = 0;
-  }
-
-  poll(id) {
-    let p = this.polls.get(id);
-    if (!p) {
-      p = { acked: null, pending: new Map() };
-      this.polls.set(id, p);
-    }
-    return p;
-  }
-
-  // Choices the stored row may hold.
-  allowed(id) {
-    const p = this.poll(id);
-    const set = new Set(p.pending.values());
-    if (p.acked) set.add(p.acked);
-    return set;
-  }
-}
 
 // The data file as it is now: participants' hashes, rows keyed by
 // hash/poll, and counts per poll.

@@ -122,3 +122,37 @@ export function csvObjects(text) {
     return Object.fromEntries(header.map((h, k) => [h, r[k]]));
   });
 }
+
+// One attendee across rounds (a restart, a kill of a node or of Redis): its token and, per poll, the last acknowledged
+// choice and the votes sent since then that got no answer.
+export class Voter {
+  constructor(i) {
+    this.i = i;
+    this.label = `voter${i}`;
+    this.token = undefined;
+    this.polls = new Map();
+    this.c = null;
+    // Keys of the unanswered votes.  Not the request id: every connection
+    // counts ids from 1, so a vote of the next round would take the place of
+    // an unanswered one of this round (which may have committed), and the
+    // check would then wrongly refuse the stored row.
+    this.sent = 0;
+  }
+
+  poll(id) {
+    let p = this.polls.get(id);
+    if (!p) {
+      p = { acked: null, pending: new Map() };
+      this.polls.set(id, p);
+    }
+    return p;
+  }
+
+  // Choices the stored row may hold.
+  allowed(id) {
+    const p = this.poll(id);
+    const set = new Set(p.pending.values());
+    if (p.acked) set.add(p.acked);
+    return set;
+  }
+}
