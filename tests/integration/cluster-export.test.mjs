@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 
 import { CODE, SLIDE, command, joinAttendee, joinPresenter, pool, runCli, tempDir } from './lib.mjs';
 import { haveSqlite3, parseCsv, sql } from './durable-lib.mjs';
-import { archive, exportJson, skipWithoutRedis, startCluster } from './cluster-lib.mjs';
+import { archive, exportJson, skipWithoutRedis, startCluster, until } from './cluster-lib.mjs';
 
 let cl;
 const want = { q1: { yes: 0, no: 0 }, q2: { yes: 0, no: 0 } };
@@ -50,7 +50,14 @@ const voters = (c) => c.yes + c.no;
 test('/api/ answers the same results from both nodes', { skip: skipWithoutRedis }, async () => {
   const docs = [];
   for (const node of cl.nodes) {
-    const r = await node.get(`/api/sessions/${CODE}/results.json`, { Authorization: `Bearer ${node.key}` });
+    // A node answers from its room, which has the other node's last votes
+    // once their notices arrive (milliseconds; more under ASan): wait for that.
+    let r;
+    await until(async () => {
+      r = await node.get(`/api/sessions/${CODE}/results.json`, { Authorization: `Bearer ${node.key}` });
+      const q = r.status === 200 && JSON.parse(r.body).sessions.find((x) => x.code === CODE);
+      return q && ['q1', 'q2'].every((id) => voters(q.polls.find((x) => x.id === id).counts) === voters(want[id]));
+    }, 5000, `${node.label} has every acknowledged vote`).catch(() => {});
     assert.equal(r.status, 200, r.body);
     const s = JSON.parse(r.body).sessions.find((x) => x.code === CODE);
     for (const poll of ['q1', 'q2']) {
